@@ -1,0 +1,28 @@
+# The one build and test entry point: the README, .ci/run and the Dockerfile all call these.
+GO      ?= go
+BIN     ?= bin
+DEMO    ?= ptrace
+GOFLAGS ?= -trimpath
+
+.PHONY: build test test-short demo clean bench
+
+build:
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/sandbug ./cmd/sandbug-wrapper
+
+# The README's test command. Needs gdb and gcc (see .ci/run); runs as root or not.
+test:
+	$(GO) vet ./...
+	$(GO) test -race -timeout 20m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+# The README's main command: a teaching demo in the TUI.
+demo: build
+	$(BIN)/sandbug demo $(DEMO)
+
+bench:
+	./scripts/bench.sh
+
+clean:
+	rm -rf $(BIN)
