@@ -111,3 +111,16 @@ func CompileC(t testing.TB, name, src string, flags ...string) string {
 	built[key] = out
 	return out
 }
+
+// Main runs a package's tests and removes what this package built. Call it from TestMain:
+//
+//	func TestMain(m *testing.M) { testbin.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	mu.Lock()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	mu.Unlock()
+	os.Exit(code)
+}
