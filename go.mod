@@ -1,6 +1,6 @@
 module github.com/sandbug/sandbug
 
-go 1.26
+go 1.26.7
 
 require (
 	charm.land/bubbles/v2 v2.2.1
