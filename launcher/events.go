@@ -1,0 +1,257 @@
+package launcher
+
+import (
+	"fmt"
+	"time"
+)
+
+// Event is one item of a session's ordered event stream. Every concrete type is plain data.
+type Event interface{ isEvent() }
+
+// State is the lifecycle state of a session's program.
+type State int
+
+// The states a session moves through. Stopped only happens in debug sessions.
+const (
+	NotStarted State = iota // nothing runs yet (a debug session before Run)
+	Starting                // compiling, starting gdb, the wrapper or the program
+	Running                 // the program runs
+	Stopped                 // the program is stopped by the debugger (see Stop)
+	Exited                  // the program is gone; the ExitEvent carries how it ended
+)
+
+// String returns the state's name in lower case ("running").
+func (s State) String() string {
+	switch s {
+	case NotStarted:
+		return "not started"
+	case Starting:
+		return "starting"
+	case Running:
+		return "running"
+	case Stopped:
+		return "stopped"
+	case Exited:
+		return "exited"
+	}
+	return fmt.Sprintf("state(%d)", int(s))
+}
+
+// Frame is one stack frame of the stopped program.
+type Frame struct {
+	Level    int    // 0 is the innermost frame
+	Addr     string // program counter, hex as gdb prints it ("0x0000555555555149")
+	Func     string // function name, "" when unknown
+	File     string // source file as compiled ("demo.c"), "" without debug info
+	FullName string // absolute path of the source file, "" without debug info
+	Line     int    // 1-based line, 0 when unknown
+	From     string // shared library the frame is in, when there is no source
+}
+
+// Where returns "file:line in func()" (or the best part of it that is known).
+func (f Frame) Where() string {
+	var s string
+	switch {
+	case f.File != "" && f.Line > 0:
+		s = fmt.Sprintf("%s:%d", f.File, f.Line)
+	case f.From != "":
+		s = f.From
+	case f.Addr != "":
+		s = f.Addr
+	}
+	if f.Func != "" {
+		if s == "" {
+			return f.Func + "()"
+		}
+		return s + " in " + f.Func + "()"
+	}
+	return s
+}
+
+// Stop describes why and where a debugged program stopped.
+type Stop struct {
+	// Reason is gdb's stop reason ("breakpoint-hit", "end-stepping-range", "function-finished",
+	// "location-reached", "signal-received", "watchpoint-trigger", ...) or "blocked-syscall" when
+	// the session stopped the program at a call the sandbox denies.
+	Reason     string
+	Thread     int    // gdb's thread id
+	Frame      Frame  // where the program stopped (frame 0)
+	Source     Frame  // the first frame in the user's own source ("" File when there is none)
+	BkptNo     int    // breakpoint number for breakpoint-hit, 0 otherwise
+	Signal     string // "SIGSEGV" for signal-received
+	SignalDesc string // plain meaning of Signal ("segmentation fault (invalid memory access)")
+	Blocked    *Blocked
+}
+
+// Summary says in plain words why and where the program stopped.
+func (s Stop) Summary() string {
+	where := s.Source.Where()
+	if where == "" {
+		where = s.Frame.Where()
+	}
+	plain := where
+	if where != "" {
+		where = " at " + where
+	}
+	switch s.Reason {
+	case "breakpoint-hit":
+		if s.BkptNo > 0 {
+			return fmt.Sprintf("stopped at breakpoint %d%s", s.BkptNo, where)
+		}
+		return "stopped at a breakpoint" + where
+	case "end-stepping-range":
+		if plain == "" {
+			return "stepped"
+		}
+		return "stepped to " + plain
+	case "function-finished":
+		return "returned from the function, now" + where
+	case "location-reached":
+		if plain == "" {
+			return "reached the location"
+		}
+		return "reached " + plain
+	case "signal-received":
+		return fmt.Sprintf("stopped by %s%s", signalWords(s.Signal, s.SignalDesc), where)
+	case "watchpoint-trigger", "read-watchpoint-trigger", "access-watchpoint-trigger":
+		return "watched value changed" + where
+	case "blocked-syscall":
+		if s.Blocked != nil {
+			return fmt.Sprintf("stopped at a blocked call to %s%s", s.Blocked.Syscall, where)
+		}
+		return "stopped at a blocked call" + where
+	case "":
+		return "stopped" + where
+	}
+	return fmt.Sprintf("stopped (%s)%s", s.Reason, where)
+}
+
+// Blocked is one system call the sandbox denied, reported, or (debug sessions) stopped at.
+type Blocked struct {
+	Time      time.Time
+	Pid, Tid  int       // process and thread that made the call
+	Child     bool      // Pid is not the session's main program (a forked child, a new exec)
+	Nr        int       // x86_64 syscall number
+	Syscall   string    // syscall name ("ptrace")
+	Args      [6]uint64 // raw arguments
+	Call      string    // decoded call, "ptrace(PTRACE_TRACEME, 0, 0, 0)"
+	Rule      string    // name of the rule that matched ("" for the policy default)
+	Explain   string    // why this kind of call is forbidden, one sentence
+	Action    string    // allow|errno|kill|trap|log: what the sandbox did or will do
+	Errno     int       // errno the program got back (Action errno), 0 otherwise
+	ErrnoName string    // "EPERM"
+	Count     int       // number of identical calls this event stands for (>= 1)
+	Where     Frame     // the first frame in the user's source, when known (debug sessions)
+	Stopped   bool      // the debugger stopped the program at this call (awaiting ResolveBlocked)
+	Via       string    // "notify" (the supervisor) or "trap" (a SIGSYS stop in gdb)
+}
+
+// Verdict tells a stopped-at-blocked-call program what its call returns: an errno (the call
+// fails with it), or Kill (the sandbox kills the program as a kill rule would).
+type Verdict struct {
+	Kill  bool
+	Errno int // used when Kill is false; 0 means the rule's own errno (EPERM if it has none)
+}
+
+// Breakpoint is one breakpoint as gdb reports it.
+type Breakpoint struct {
+	ID       string // gdb's number ("1", "2.1" for a location)
+	Enabled  bool
+	Temp     bool
+	Func     string
+	File     string
+	FullName string
+	Line     int
+	Addr     string
+	Cond     string
+	Hits     int
+	Pending  string // the original location when gdb could not resolve it yet
+}
+
+// Variable is one argument or local variable, or a varobj child.
+type Variable struct {
+	Name     string
+	Type     string
+	Value    string // gdb's display text; never decoded a second time
+	Arg      bool   // a function argument rather than a local
+	VarObj   string // varobj name when the value is expandable (structs, arrays, pointers)
+	NumChild int    // children reachable through Children(VarObj)
+}
+
+// ConsoleKind says what a ConsoleEvent carries.
+type ConsoleKind int
+
+// Console event kinds.
+const (
+	ConsoleOutput  ConsoleKind = iota // gdb console output (~"..." records), one line or more
+	ConsoleLog                        // gdb log output (&"..." records): warnings and errors
+	ConsoleCommand                    // an MI command the session issued (the teaching transcript)
+	ConsoleTarget                     // target output gdb relayed (@"..." records)
+)
+
+// OutputEvent carries bytes the program wrote, in order. Consecutive chunks may be coalesced.
+type OutputEvent struct{ Data []byte }
+
+// StateEvent reports a state change; Stop is set when State is Stopped.
+type StateEvent struct {
+	State State
+	Stop  *Stop
+}
+
+// BlockedEvent reports a system call the sandbox denied or logged.
+type BlockedEvent struct{ B Blocked }
+
+// VerifiedEvent reports whether the kernel shows the program inside the sandbox: read from
+// /proc/<pid>/status (Seccomp: 2 = filter mode, NoNewPrivs: 1, Seccomp_filters >= 1).
+type VerifiedEvent struct {
+	OK         bool
+	Pid        int
+	Seccomp    int
+	Filters    int
+	NoNewPrivs bool
+	Detail     string // plain words; says what is wrong when OK is false
+}
+
+// CompileEvent reports the result of compiling a C or C++ source; Output is the compiler's own
+// text, verbatim.
+type CompileEvent struct {
+	OK      bool
+	Command string // the command line that ran
+	Output  string
+	Binary  string
+}
+
+// ConsoleEvent carries gdb console text or one entry of the MI command transcript.
+type ConsoleEvent struct {
+	Kind ConsoleKind
+	Text string
+}
+
+// BreakpointsEvent carries the full, current list of breakpoints after any change.
+type BreakpointsEvent struct{ List []Breakpoint }
+
+// ExitEvent is the last program event of a run: how it ended. A debug session may start the
+// program again (Run) and emit more events after it.
+type ExitEvent struct{ Status ExitStatus }
+
+// AttachedEvent reports that the wrapper exec'd a program inside the sandbox (its hello).
+type AttachedEvent struct {
+	Pid     int
+	Program string
+	Policy  string
+}
+
+// ErrorEvent reports a failure of the session machinery itself (gdb died, a command failed)
+// that is not the program's exit.
+type ErrorEvent struct{ Err error }
+
+func (OutputEvent) isEvent()      {}
+func (StateEvent) isEvent()       {}
+func (BlockedEvent) isEvent()     {}
+func (VerifiedEvent) isEvent()    {}
+func (CompileEvent) isEvent()     {}
+func (ConsoleEvent) isEvent()     {}
+func (BreakpointsEvent) isEvent() {}
+func (ExitEvent) isEvent()        {}
+func (AttachedEvent) isEvent()    {}
+func (ErrorEvent) isEvent()       {}
