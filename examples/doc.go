@@ -1,0 +1,26 @@
+// Package examples holds sandbug's teaching demos: small C programs, each with a lesson
+// (a markdown file with YAML front matter) and a machine-checkable expected outcome.
+//
+// The programs and lessons are embedded in the binary, so `sandbug demo` works from any
+// directory. Each demo lives in examples/<name>/ as <name>.c and lesson.md:
+//
+//	---
+//	title: ptrace is blocked (where sandbug began)
+//	summary: one line for the `sandbug demo` listing
+//	profile: default            # or strict, permissive
+//	limits: cpu=5s              # wrapper.ParseLimits syntax
+//	args: []                    # program arguments
+//	stdin: ""                   # what the tests type (the keyboard demo)
+//	expect:
+//	  kind: exited              # exited | signaled | sandbox-killed | limit
+//	  code: 1                   # kind exited
+//	  signal: SIGSEGV           # kind signaled
+//	  limit: cpu                # kind limit: cpu|mem|fsize|nproc|nofile|wall
+//	  blocked: [ptrace]         # syscalls the sandbox must report as blocked
+//	  output: ["ptrace: Operation not permitted"]  # substrings of the program's output
+//	---
+//	# The lesson in markdown...
+//
+// The package imports nothing else of sandbug's; tests in this directory run every demo
+// through the real wrapper and launcher and check that each lesson still tells the truth.
+package examples

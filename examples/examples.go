@@ -1,0 +1,266 @@
+package examples
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed */*.c */lesson.md
+var files embed.FS
+
+// Example is one teaching demo: its program, its lesson and the outcome it must have.
+type Example struct {
+	Name       string   // directory name, e.g. "ptrace"
+	Title      string   // lesson title
+	Summary    string   // one line for the `sandbug demo` listing
+	Profile    string   // sandbox profile: "default", "strict", ...
+	Limits     string   // resource limits in wrapper.ParseLimits syntax, e.g. "cpu=1s"
+	Args       []string // program arguments
+	Stdin      string   // input the tests feed the program (empty: none)
+	Expect     Expect   // the outcome the lesson promises
+	Lesson     string   // lesson body in markdown, without the front matter
+	Source     string   // the C program's text
+	SourceFile string   // the C program's file name, e.g. "ptrace.c"
+}
+
+// Expect is the machine-checkable outcome of running an example in the sandbox.
+type Expect struct {
+	Kind    string   // exited | signaled | sandbox-killed | limit (launcher.ExitStatus.Kind)
+	Code    int      // exit code, for Kind "exited"
+	Signal  string   // signal name such as "SIGSEGV", for Kind "signaled"
+	Limit   string   // cpu|mem|fsize|nproc|nofile|wall, for Kind "limit"
+	Blocked []string // syscalls the sandbox must report as blocked (a subset check)
+	Output  []string // substrings the program's output must contain
+}
+
+// Kinds of outcome an example may expect.
+const (
+	KindExited        = "exited"
+	KindSignaled      = "signaled"
+	KindSandboxKilled = "sandbox-killed"
+	KindLimit         = "limit"
+)
+
+var validLimits = map[string]bool{"cpu": true, "mem": true, "fsize": true, "nproc": true, "nofile": true, "wall": true}
+
+// frontMatter is the YAML header of a lesson file.
+type frontMatter struct {
+	Title   string   `yaml:"title"`
+	Summary string   `yaml:"summary"`
+	Profile string   `yaml:"profile"`
+	Limits  string   `yaml:"limits"`
+	Args    []string `yaml:"args"`
+	Stdin   string   `yaml:"stdin"`
+	Expect  struct {
+		Kind    string   `yaml:"kind"`
+		Code    *int     `yaml:"code"`
+		Signal  string   `yaml:"signal"`
+		Limit   string   `yaml:"limit"`
+		Blocked []string `yaml:"blocked"`
+		Output  []string `yaml:"output"`
+	} `yaml:"expect"`
+}
+
+var (
+	loadOnce sync.Once
+	loaded   []Example
+	loadErr  error
+)
+
+// load parses every embedded example once. Examples that fail to parse are left out of
+// the list and their errors joined into loadErr (the package tests insist it is nil).
+func load() ([]Example, error) {
+	loadOnce.Do(func() {
+		dirs, err := fs.ReadDir(files, ".")
+		if err != nil {
+			loadErr = fmt.Errorf("examples: reading embedded files: %w", err)
+			return
+		}
+		var errs []string
+		for _, d := range dirs {
+			if !d.IsDir() {
+				continue
+			}
+			name := d.Name()
+			lesson, err := fs.ReadFile(files, path.Join(name, "lesson.md"))
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v", name, err))
+				continue
+			}
+			src, err := fs.ReadFile(files, path.Join(name, name+".c"))
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: no %s.c: %v", name, name, err))
+				continue
+			}
+			e, err := Parse(name, lesson, src)
+			if err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			loaded = append(loaded, e)
+		}
+		sort.Slice(loaded, func(i, j int) bool { return loaded[i].Name < loaded[j].Name })
+		if len(errs) > 0 {
+			loadErr = fmt.Errorf("examples: %s", strings.Join(errs, "; "))
+		}
+	})
+	return loaded, loadErr
+}
+
+// List returns every example, sorted by name. The slice is a fresh copy.
+func List() []Example {
+	l, _ := load()
+	out := make([]Example, len(l))
+	for i, e := range l {
+		out[i] = e.clone()
+	}
+	return out
+}
+
+// Names returns the names of every example, sorted.
+func Names() []string {
+	l, _ := load()
+	names := make([]string, len(l))
+	for i, e := range l {
+		names[i] = e.Name
+	}
+	return names
+}
+
+// Get returns the example called name. The error lists the valid names.
+func Get(name string) (Example, error) {
+	l, _ := load()
+	for _, e := range l {
+		if e.Name == name {
+			return e.clone(), nil
+		}
+	}
+	return Example{}, fmt.Errorf("no demo called %q; the demos are: %s", name, strings.Join(Names(), ", "))
+}
+
+func (e Example) clone() Example {
+	e.Args = append([]string(nil), e.Args...)
+	e.Expect.Blocked = append([]string(nil), e.Expect.Blocked...)
+	e.Expect.Output = append([]string(nil), e.Expect.Output...)
+	return e
+}
+
+// WriteTo writes the example's C source into dir (created if missing, mode 0755 so that a
+// program running as nobody can read it) and returns the source file's path, ready to compile.
+func (e Example) WriteTo(dir string) (srcPath string, err error) {
+	if e.SourceFile == "" || strings.ContainsAny(e.SourceFile, `/\`) {
+		return "", fmt.Errorf("examples: %q has no valid source file name", e.Name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("examples: writing %s: %w", e.Name, err)
+	}
+	p := filepath.Join(dir, e.SourceFile)
+	if err := os.WriteFile(p, []byte(e.Source), 0o644); err != nil {
+		return "", fmt.Errorf("examples: writing %s: %w", e.Name, err)
+	}
+	return p, nil
+}
+
+// Parse builds an Example from a lesson file (front matter and markdown body) and the C
+// source, and checks that every field the tests and the TUI need is present and valid.
+func Parse(name string, lesson, source []byte) (Example, error) {
+	fail := func(format string, a ...any) (Example, error) {
+		return Example{}, fmt.Errorf("examples: %s/lesson.md: %s", name, fmt.Sprintf(format, a...))
+	}
+	if name == "" || strings.ContainsAny(name, `/\ `) {
+		return Example{}, fmt.Errorf("examples: invalid example name %q", name)
+	}
+	lesson = bytes.ReplaceAll(lesson, []byte("\r\n"), []byte("\n"))
+	if !bytes.HasPrefix(lesson, []byte("---\n")) {
+		return fail("must start with a '---' line (YAML front matter)")
+	}
+	rest := lesson[len("---\n"):]
+	end := bytes.Index(rest, []byte("\n---\n"))
+	if end < 0 {
+		return fail("front matter has no closing '---' line")
+	}
+	head, body := rest[:end+1], rest[end+len("\n---\n"):]
+
+	var fm frontMatter
+	dec := yaml.NewDecoder(bytes.NewReader(head))
+	dec.KnownFields(true) // a misspelt key is an error, not a silently missing field
+	if err := dec.Decode(&fm); err != nil {
+		return fail("front matter: %v", err)
+	}
+	switch {
+	case strings.TrimSpace(fm.Title) == "":
+		return fail("missing title")
+	case strings.TrimSpace(fm.Summary) == "":
+		return fail("missing summary")
+	case strings.Contains(fm.Summary, "\n"):
+		return fail("summary must be one line")
+	case fm.Profile == "":
+		return fail("missing profile")
+	case len(bytes.TrimSpace(body)) == 0:
+		return fail("empty lesson body")
+	case len(bytes.TrimSpace(source)) == 0:
+		return fail("empty source %s.c", name)
+	}
+
+	x := fm.Expect
+	ex := Expect{Kind: x.Kind, Signal: x.Signal, Limit: x.Limit,
+		Blocked: x.Blocked, Output: x.Output}
+	switch x.Kind {
+	case KindExited:
+		if x.Code == nil {
+			return fail("expect.kind exited needs expect.code")
+		}
+		if *x.Code < 0 || *x.Code > 255 {
+			return fail("expect.code %d is not an exit status (0-255)", *x.Code)
+		}
+		ex.Code = *x.Code
+	case KindSignaled:
+		if !strings.HasPrefix(x.Signal, "SIG") {
+			return fail("expect.kind signaled needs expect.signal such as SIGSEGV, got %q", x.Signal)
+		}
+	case KindLimit:
+		if !validLimits[x.Limit] {
+			return fail("expect.kind limit needs expect.limit (cpu|mem|fsize|nproc|nofile|wall), got %q", x.Limit)
+		}
+	case KindSandboxKilled:
+		if len(x.Blocked) == 0 {
+			return fail("expect.kind sandbox-killed needs the killing syscall in expect.blocked")
+		}
+	case "":
+		return fail("missing expect.kind")
+	default:
+		return fail("expect.kind %q is not one of exited, signaled, sandbox-killed, limit", x.Kind)
+	}
+	if x.Code != nil && x.Kind != KindExited {
+		return fail("expect.code is only for kind exited")
+	}
+	for _, s := range x.Blocked {
+		if s == "" || strings.ContainsAny(s, " \t") {
+			return fail("expect.blocked has an invalid syscall name %q", s)
+		}
+	}
+
+	return Example{
+		Name:       name,
+		Title:      strings.TrimSpace(fm.Title),
+		Summary:    strings.TrimSpace(fm.Summary),
+		Profile:    fm.Profile,
+		Limits:     fm.Limits,
+		Args:       fm.Args,
+		Stdin:      fm.Stdin,
+		Expect:     ex,
+		Lesson:     strings.TrimLeft(string(body), "\n"),
+		Source:     string(source),
+		SourceFile: name + ".c",
+	}, nil
+}
