@@ -1,0 +1,532 @@
+package gdbmi
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Options configure Start.
+type Options struct {
+	GDB  string   // gdb binary; default "gdb" from $PATH
+	Args []string // extra arguments after the interpreter flags (e.g. the program path)
+	Dir  string   // working directory of gdb
+	Env  []string // extra KEY=VALUE entries; LC_ALL=C.UTF-8 and SHELL=/bin/sh always win
+	// Log receives the raw traffic, one line per MI line with a UTC timestamp and a direction:
+	// "->" (to gdb), "<-" (from gdb), "!!" (gdb's stderr). Writes are serialised.
+	Log io.Writer
+	// Interpreter is "mi4", "mi3" or "mi2". Empty means mi4, falling back to mi3 when this gdb
+	// does not know mi4.
+	Interpreter string
+	// CloseTimeout is how long Close waits for -gdb-exit before SIGKILL; default 2s.
+	CloseTimeout time.Duration
+	// EventBuffer is the capacity of the Events channel; default 4096. When it is full the
+	// reader stops reading gdb's output until the consumer catches up (nothing is dropped).
+	EventBuffer int
+}
+
+// ErrExited matches (with errors.Is) the *ExitedError every call returns once gdb is gone.
+var ErrExited = errors.New("gdb exited")
+
+// ErrClosed is returned by Exec after Close.
+var ErrClosed = errors.New("gdbmi: connection closed")
+
+// ExitedError says that gdb exited or was killed, and how.
+type ExitedError struct {
+	Code   int    // exit status, or -1 when killed by a signal or unknown
+	Signal string // signal that killed gdb ("killed"), if any
+	Stderr string // the last bytes gdb wrote to stderr
+}
+
+func (e *ExitedError) Error() string {
+	var s string
+	switch {
+	case e.Signal != "":
+		s = "gdb was killed by signal: " + e.Signal
+	case e.Code >= 0:
+		s = fmt.Sprintf("gdb exited with status %d", e.Code)
+	default:
+		s = "gdb closed its output"
+	}
+	if st := strings.TrimSpace(e.Stderr); st != "" {
+		s += ": " + st
+	}
+	return s
+}
+
+// Is makes errors.Is(err, ErrExited) true.
+func (e *ExitedError) Is(target error) bool { return target == ErrExited }
+
+// Conn is a running gdb driven over MI. Exec may be called from several goroutines at once.
+type Conn struct {
+	cmd    *exec.Cmd
+	stdin  *os.File
+	stdout *os.File
+	stderr *os.File
+	interp string
+	opts   Options
+
+	nextTok atomic.Int64
+	mu      sync.Mutex
+	waiters map[int64]chan *Record // nil value: the caller gave up, drop the result
+	closed  bool
+
+	writeMu sync.Mutex
+	logMu   sync.Mutex
+
+	events      chan *Record
+	firstPrompt chan struct{}
+	closing     chan struct{} // Close began: stop delivering events that do not fit
+	procDone    chan struct{} // gdb's process was reaped; exitErr is set
+	dead        chan struct{} // the reader ended: no result can arrive any more
+	exitErr     *ExitedError
+	stderrTail  tail
+
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+}
+
+var interpCache sync.Map // gdb path -> interpreter that worked
+
+// Start launches gdb with `-nx -q --interpreter=mi4` (or mi3), LC_ALL=C.UTF-8 and SHELL=/bin/sh,
+// and waits for its first prompt. Cancelling ctx during start-up kills gdb; afterwards ctx has no
+// effect on the connection.
+func Start(ctx context.Context, o Options) (*Conn, error) {
+	if o.GDB == "" {
+		o.GDB = "gdb"
+	}
+	path, err := exec.LookPath(o.GDB)
+	if err != nil {
+		return nil, fmt.Errorf("gdbmi: gdb not found: %w", err)
+	}
+	o.GDB = path
+	interp := o.Interpreter
+	auto := interp == ""
+	if auto {
+		interp = "mi4"
+		if v, ok := interpCache.Load(path); ok {
+			interp = v.(string)
+		}
+	}
+	c, err := start(ctx, o, interp)
+	if err != nil && auto && interp == "mi4" && strings.Contains(err.Error(), "unrecognized") {
+		interp = "mi3"
+		c, err = start(ctx, o, interp)
+	}
+	if err == nil && auto {
+		interpCache.Store(path, interp)
+	}
+	return c, err
+}
+
+func start(ctx context.Context, o Options, interp string) (*Conn, error) {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("gdbmi: pipe: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		return nil, fmt.Errorf("gdbmi: pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("gdbmi: pipe: %w", err)
+	}
+	args := append([]string{"-nx", "-q", "--interpreter=" + interp}, o.Args...)
+	cmd := exec.Command(o.GDB, args...)
+	cmd.Dir = o.Dir
+	cmd.Env = append(append(os.Environ(), o.Env...), "LC_ALL=C.UTF-8", "SHELL=/bin/sh")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
+	// Its own process group: a terminal's Ctrl-C is the TUI's business, not gdb's.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err = cmd.Start()
+	inR.Close()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		inW.Close()
+		outR.Close()
+		errR.Close()
+		return nil, fmt.Errorf("gdbmi: start %s: %w", o.GDB, err)
+	}
+	if o.CloseTimeout <= 0 {
+		o.CloseTimeout = 2 * time.Second
+	}
+	if o.EventBuffer <= 0 {
+		o.EventBuffer = 4096
+	}
+	c := &Conn{
+		cmd: cmd, stdin: inW, stdout: outR, stderr: errR, interp: interp, opts: o,
+		waiters:     map[int64]chan *Record{},
+		events:      make(chan *Record, o.EventBuffer),
+		firstPrompt: make(chan struct{}),
+		closing:     make(chan struct{}),
+		procDone:    make(chan struct{}),
+		dead:        make(chan struct{}),
+	}
+	c.wg.Add(3)
+	go c.readLoop()
+	go c.stderrLoop()
+	go c.waitLoop()
+
+	select {
+	case <-c.firstPrompt:
+		return c, nil
+	case <-c.dead:
+		c.Close()
+		return nil, fmt.Errorf("gdbmi: gdb (%s) failed to start: %w", interp, c.deadErr())
+	case <-ctx.Done():
+		c.kill()
+		c.Close()
+		return nil, fmt.Errorf("gdbmi: start: %w", ctx.Err())
+	}
+}
+
+// Interpreter returns the MI version in use ("mi4" or "mi3").
+func (c *Conn) Interpreter() string { return c.interp }
+
+// Pid returns gdb's process id.
+func (c *Conn) Pid() int { return c.cmd.Process.Pid }
+
+// Events returns the one ordered channel of async and stream records (and result records no
+// call waits for, e.g. the late answer to a cancelled call is dropped but an untokened result
+// is not). It is never dropped from: when it is full, gdb's output is not read until the
+// consumer catches up. It closes after gdb's output ends. Prompts are not delivered.
+func (c *Conn) Events() <-chan *Record { return c.events }
+
+// Exec sends `<token><cmd> <args...>` with a fresh token, each argument passed through Quote,
+// and waits for the result record with that token. ^done, ^running, ^connected and ^exit
+// return the record; ^error returns the record and a *MIError. If ctx ends first Exec returns
+// ctx.Err() at once (the late answer is discarded); if gdb exits first it returns an
+// *ExitedError (errors.Is ErrExited).
+func (c *Conn) Exec(ctx context.Context, cmd string, args ...string) (*Record, error) {
+	if strings.ContainsAny(cmd, "\r\n") {
+		return nil, fmt.Errorf("gdbmi: command %q contains a newline", cmd)
+	}
+	tok := c.nextTok.Add(1)
+	ch := make(chan *Record, 1)
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, ErrClosed
+	}
+	c.waiters[tok] = ch
+	c.mu.Unlock()
+	select {
+	case <-c.dead:
+		c.forget(tok)
+		return nil, c.deadErr()
+	default:
+	}
+
+	n := len(cmd) + 24
+	for _, a := range args {
+		n += len(a) + 3
+	}
+	line := make([]byte, 0, n)
+	line = strconv.AppendInt(line, tok, 10)
+	line = append(line, cmd...)
+	for _, a := range args {
+		line = append(line, ' ')
+		line = append(line, Quote(a)...)
+	}
+	line = append(line, '\n')
+	if err := c.write(line); err != nil {
+		c.forget(tok)
+		select {
+		case <-c.procDone:
+			return nil, c.deadErr()
+		default:
+		}
+		return nil, fmt.Errorf("gdbmi: write %s: %w", cmd, err)
+	}
+
+	select {
+	case r := <-ch:
+		return resultOf(r)
+	case <-ctx.Done():
+		c.cancel(tok, ch)
+		return nil, ctx.Err()
+	case <-c.dead:
+	case <-c.procDone:
+		// gdb is gone; its last output may still be on its way through the reader.
+		t := time.NewTimer(100 * time.Millisecond)
+		defer t.Stop()
+		select {
+		case r := <-ch:
+			return resultOf(r)
+		case <-c.dead:
+		case <-t.C:
+		}
+	}
+	select {
+	case r := <-ch:
+		return resultOf(r)
+	default:
+	}
+	c.forget(tok)
+	return nil, c.deadErr()
+}
+
+func resultOf(r *Record) (*Record, error) {
+	if r.Class == "error" {
+		return r, ErrorFromRecord(r)
+	}
+	return r, nil
+}
+
+func (c *Conn) forget(tok int64) {
+	c.mu.Lock()
+	delete(c.waiters, tok)
+	c.mu.Unlock()
+}
+
+// cancel leaves a marker so the late result is dropped instead of reaching Events.
+func (c *Conn) cancel(tok int64, ch chan *Record) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-ch:
+		delete(c.waiters, tok)
+	default:
+		c.waiters[tok] = nil
+	}
+}
+
+func (c *Conn) write(line []byte) error {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	c.logLine("->", line[:len(line)-1])
+	_, err := c.stdin.Write(line)
+	return err
+}
+
+func (c *Conn) deadErr() error {
+	select {
+	case <-c.procDone:
+		return c.exitErr
+	case <-time.After(time.Second):
+		return &ExitedError{Code: -1, Stderr: c.stderrTail.String()}
+	}
+}
+
+func (c *Conn) logLine(dir string, line []byte) {
+	if c.opts.Log == nil {
+		return
+	}
+	buf := make([]byte, 0, len(line)+32)
+	buf = time.Now().UTC().AppendFormat(buf, "15:04:05.000000")
+	buf = append(buf, ' ')
+	buf = append(buf, dir...)
+	buf = append(buf, ' ')
+	buf = append(buf, line...)
+	buf = append(buf, '\n')
+	c.logMu.Lock()
+	c.opts.Log.Write(buf)
+	c.logMu.Unlock()
+}
+
+// readLoop reads gdb's stdout line by line (lines of any length), routes result records to
+// their callers and everything else to Events, in order.
+func (c *Conn) readLoop() {
+	defer c.wg.Done()
+	defer close(c.events)
+	defer func() {
+		// Let the exit status settle so callers get it, but never wait long.
+		select {
+		case <-c.procDone:
+		case <-time.After(time.Second):
+		}
+		close(c.dead)
+	}()
+	br := bufio.NewReaderSize(c.stdout, 64<<10)
+	var long []byte
+	prompted := false
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			long = append(long, line...)
+			continue
+		}
+		if len(long) > 0 {
+			long = append(long, line...)
+			line = long
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) > 0 {
+			c.logLine("<-", line)
+			r, perr := Parse(line)
+			if perr != nil {
+				r = &Record{Kind: RawLine, Token: NoToken, Stream: bytes.Clone(line)}
+			}
+			if r.Kind == Prompt {
+				if !prompted {
+					prompted = true
+					close(c.firstPrompt)
+				}
+			} else {
+				c.route(r)
+			}
+		}
+		if cap(long) > 1<<20 {
+			long = nil
+		} else {
+			long = long[:0]
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (c *Conn) route(r *Record) {
+	if r.Kind == ResultRecord && r.Token != NoToken {
+		c.mu.Lock()
+		ch, ok := c.waiters[r.Token]
+		if ok {
+			delete(c.waiters, r.Token)
+		}
+		c.mu.Unlock()
+		if ok {
+			if ch != nil {
+				ch <- r // buffered, never blocks
+			}
+			return
+		}
+	}
+	select {
+	case c.events <- r:
+	case <-c.closing:
+		// After Close nobody listens; deliver only if there is room.
+		select {
+		case c.events <- r:
+		default:
+		}
+	}
+}
+
+func (c *Conn) stderrLoop() {
+	defer c.wg.Done()
+	br := bufio.NewReader(c.stderr)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			c.stderrTail.Write(line)
+			c.logLine("!!", bytes.TrimRight(line, "\n"))
+		}
+		if err != nil {
+			c.stderr.Close()
+			return
+		}
+	}
+}
+
+func (c *Conn) waitLoop() {
+	defer c.wg.Done()
+	err := c.cmd.Wait()
+	e := &ExitedError{Code: -1}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			e.Signal = ws.Signal().String()
+		} else {
+			e.Code = ee.ExitCode()
+		}
+	} else if err == nil {
+		e.Code = 0
+	}
+	// stderr ends with the process unless a child holds it; give it a moment.
+	time.Sleep(10 * time.Millisecond)
+	e.Stderr = c.stderrTail.String()
+	c.exitErr = e
+	// Whatever gdb left in its process group (a `shell` command, say) goes with it. The group id
+	// cannot be reused while any member lives, so this reaches nothing else.
+	syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+	close(c.procDone)
+	c.stdin.Close()
+	// A detached child of the program could keep the output pipe open: do not wait on it.
+	select {
+	case <-c.dead:
+	case <-time.After(time.Second):
+		c.stdout.Close()
+		c.stderr.Close()
+	}
+}
+
+// kill sends SIGKILL to gdb's process group.
+func (c *Conn) kill() {
+	syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+	c.cmd.Process.Kill()
+}
+
+// Close ends gdb: -gdb-exit, then SIGKILL when it has not exited after Options.CloseTimeout. It
+// waits for the process and every goroutine of the connection, and then returns nil (gdb's own
+// exit status is in Exec's errors, not here). Calls waiting in Exec return; Events closes.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		close(c.closing)
+		select {
+		case <-c.procDone:
+		default:
+			ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
+			c.Exec(ctx, "-gdb-exit")
+			cancel()
+			c.mu.Lock()
+			c.closed = true
+			c.mu.Unlock()
+			c.stdin.Close() // gdb also exits at end of input
+			t := time.NewTimer(c.opts.CloseTimeout)
+			select {
+			case <-c.procDone:
+			case <-t.C:
+				c.kill()
+			}
+			t.Stop()
+		}
+		c.mu.Lock()
+		c.closed = true
+		c.mu.Unlock()
+		c.wg.Wait()
+		c.stdout.Close()
+		c.stderr.Close()
+	})
+	return nil
+}
+
+// tail keeps the last 4 KiB written to it.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) {
+	t.mu.Lock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 4096 {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-4096:]...)
+	}
+	t.mu.Unlock()
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}

@@ -1,0 +1,16 @@
+// Package gdbmi speaks GDB/MI: a pure parser of MI output lines (Parse, Record, Value and typed
+// views such as StopEvent and Breakpoint) and a connection that drives a real gdb (Start, Conn).
+//
+// The parser is a hand-written recursive descent over []byte. It accepts the whole MI output
+// grammar plus the invalid forms gdb really emits (MI2/MI3 `script={"a","b"}`, the extra
+// `{...}` locations after `bkpt={...}`), keeps tuples ordered with duplicate keys, decodes C
+// strings to bytes (octal escapes are bytes, `\e` and `\a` included; invalid UTF-8 is kept), takes
+// lines of any length and never panics: malformed input is a *SyntaxError naming the column.
+//
+// Conn starts gdb with `-nx -q --interpreter=mi4` (mi3 on a gdb without mi4), LC_ALL=C.UTF-8 and
+// SHELL=/bin/sh. Exec sends a command with a fresh token and waits for the result record with
+// that token; async and stream records arrive in order on Events, which applies back-pressure
+// instead of dropping. When gdb dies every waiting Exec returns an *ExitedError at once and
+// Events closes; Close ends gdb with -gdb-exit, kills it after a timeout and waits for every
+// goroutine. gdbmi imports nothing else of sandbug.
+package gdbmi

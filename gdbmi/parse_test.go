@@ -1,0 +1,285 @@
+package gdbmi
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func mustParse(t *testing.T, line string) *Record {
+	t.Helper()
+	r, err := Parse([]byte(line))
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", line, err)
+	}
+	return r
+}
+
+func TestParseKinds(t *testing.T) {
+	tests := []struct {
+		line  string
+		kind  RecordKind
+		token int64
+		class string
+	}{
+		{"^done", ResultRecord, NoToken, "done"},
+		{"12^running", ResultRecord, 12, "running"},
+		{"3^error,msg=\"x\"", ResultRecord, 3, "error"},
+		{"^connected", ResultRecord, NoToken, "connected"},
+		{"^exit", ResultRecord, NoToken, "exit"},
+		{"*stopped,reason=\"exited-normally\"", ExecAsync, NoToken, "stopped"},
+		{"7*running,thread-id=\"all\"", ExecAsync, 7, "running"},
+		{"+download,{section=\".text\"}", StatusAsync, NoToken, "download"},
+		{"=thread-group-added,id=\"i1\"", NotifyAsync, NoToken, "thread-group-added"},
+		{"~\"hello\\n\"", ConsoleStream, NoToken, ""},
+		{"@\"target\"", TargetStream, NoToken, ""},
+		{"&\"log\"", LogStream, NoToken, ""},
+		{"(gdb)", Prompt, NoToken, ""},
+		{"(gdb) ", Prompt, NoToken, ""},
+		{"^done\r", ResultRecord, NoToken, "done"},
+	}
+	for _, tt := range tests {
+		r := mustParse(t, tt.line)
+		if r.Kind != tt.kind || r.Token != tt.token || r.Class != tt.class {
+			t.Errorf("Parse(%q) = kind %v token %d class %q; want %v %d %q", tt.line, r.Kind, r.Token, r.Class, tt.kind, tt.token, tt.class)
+		}
+	}
+}
+
+func TestParseCString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`""`, ""},
+		{`"plain"`, "plain"},
+		{`"a\nb\tc\rd"`, "a\nb\tc\rd"},
+		{`"\\ \" \'"`, `\ " '`},
+		{`"\e[31m\a\b\f\v"`, "\x1b[31m\a\b\f\v"},
+		{`"\303\251t\303\251"`, "été"},
+		{`"\376\377"`, "\xfe\xff"}, // invalid UTF-8 survives as bytes
+		{`"\0"`, "\x00"},
+		{`"\12x"`, "\nx"},
+		{`"\1234"`, "S4"}, // at most three octal digits
+		{`"\x41\x4a"`, "AJ"},
+		{`"-2 '\\376'"`, `-2 '\376'`}, // the value's own C literal is kept, decoded once
+		{"\"raw \xff bytes\"", "raw \xff bytes"},
+	}
+	for _, tt := range tests {
+		r := mustParse(t, "~"+tt.in)
+		if string(r.Stream) != tt.want {
+			t.Errorf("decode %s = %q, want %q", tt.in, r.Stream, tt.want)
+		}
+	}
+}
+
+func TestParseValues(t *testing.T) {
+	r := mustParse(t, `^done,thread-ids={thread-id="1",thread-id="2"},stack=[frame={level="0"},frame={level="1"}],l=["a","b"],e=[],t={}`)
+	ids := r.Get("thread-ids").GetAll("thread-id")
+	if len(ids) != 2 || ids[0].String() != "1" || ids[1].String() != "2" {
+		t.Errorf("duplicate keys: %v", ids)
+	}
+	st := r.Get("stack")
+	if st.Kind != List || len(st.Items) != 2 || st.Items[1].Name != "frame" || st.Items[1].Value.Get("level").String() != "1" {
+		t.Errorf("list of results: %+v", st)
+	}
+	l := r.Get("l")
+	if l.Kind != List || len(l.Items) != 2 || l.Items[0].Name != "" || l.Items[1].Value.String() != "b" {
+		t.Errorf("list of values: %+v", l)
+	}
+	if e := r.Get("e"); e.Kind != List || len(e.Items) != 0 {
+		t.Errorf("empty list: %+v", e)
+	}
+	if e := r.Get("t"); e.Kind != Tuple || len(e.Items) != 0 {
+		t.Errorf("empty tuple: %+v", e)
+	}
+	if m := r.Get("nope"); !m.IsMissing() {
+		t.Errorf("missing: %+v", m)
+	}
+}
+
+func TestParseMI3Script(t *testing.T) {
+	// MI2/MI3 emit an invalid tuple of bare values; MI4 a list.
+	for _, line := range []string{
+		`^done,bkpt={number="1",type="breakpoint",script={"silent","bt"}}`,
+		`^done,bkpt={number="1",type="breakpoint",script=["silent","bt"]}`,
+	} {
+		r := mustParse(t, line)
+		b := ParseBreakpoints(r)
+		if len(b) != 1 || strings.Join(b[0].Script, "|") != "silent|bt" {
+			t.Errorf("%s: %+v", line, b)
+		}
+	}
+}
+
+func TestParseRoundTrip(t *testing.T) {
+	lines := []string{
+		`5^done,a="x\ny\"z\\",b={c=["1","2"],d=[e={}],f="\033\001\377"},{g="h"}`,
+		`~"text \303\251"`,
+		`*stopped,reason="breakpoint-hit",frame={addr="0x1",args=[{name="a",value="1"}]}`,
+	}
+	for _, line := range lines {
+		r := mustParse(t, line)
+		r2 := mustParse(t, r.String())
+		if r.String() != r2.String() {
+			t.Errorf("round trip of %s:\n%s\n%s", line, r.String(), r2.String())
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		line string
+		col  int
+	}{
+		{"", 1},
+		{"123", 4},
+		{"^", 2},
+		{"^done,", 7},
+		{"^done,a", 8},
+		{"^done,a=", 9},
+		{"^done,a=\"x", 11},
+		{"^done,a={b=\"1\"", 15},
+		{"^done,a=[\"1\" ", 13},
+		{"^done x", 6},
+		{"~\"x\" y", 5},
+		{"5~\"x\"", 2},
+		{"!oops", 1},
+		{"^done,a=\"\\x\"", 12},
+		{"^done,=\"1\"", 7},
+		{"99999999999999999999^done", 19},
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.line))
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("Parse(%q) = %v, want *SyntaxError", tt.line, err)
+			continue
+		}
+		if se.Col != tt.col {
+			t.Errorf("Parse(%q): column %d, want %d (%v)", tt.line, se.Col, tt.col, err)
+		}
+		if !strings.Contains(err.Error(), "column") {
+			t.Errorf("error %q does not name the column", err)
+		}
+	}
+}
+
+func TestParseDeepNesting(t *testing.T) {
+	line := "^done,a=" + strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
+	if _, err := Parse([]byte(line)); err == nil {
+		t.Fatal("100000 levels of nesting parsed without error")
+	}
+	ok := "^done,a=" + strings.Repeat("[", 100) + strings.Repeat("]", 100)
+	mustParse(t, ok)
+}
+
+func TestParseHugeLine(t *testing.T) {
+	// 8 MB: a list of 100k tuples plus one 2 MB string.
+	var b bytes.Buffer
+	b.WriteString(`^done,symbols={debug=[`)
+	for i := 0; b.Len() < 6<<20; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{filename="/tmp/a b/\303\251.c",fullname="/tmp/x.c",symbols=[{line="12",name="fn_0001",type="int (int)",description="int fn_0001(int);"}]}`)
+	}
+	b.WriteString(`]},big="`)
+	b.WriteString(strings.Repeat("x\\n", (8<<20-b.Len())/3))
+	b.WriteString(`"`)
+	if b.Len() < 8<<20-16 {
+		t.Fatalf("line only %d bytes", b.Len())
+	}
+	r, err := Parse(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbg := r.Get("symbols").Get("debug")
+	if len(dbg.Items) < 10000 {
+		t.Errorf("%d files", len(dbg.Items))
+	}
+	if fn := dbg.Items[0].Value.Get("filename").String(); fn != "/tmp/a b/é.c" {
+		t.Errorf("filename %q", fn)
+	}
+	if n := len(r.Get("big").Bytes); n < 1<<20 {
+		t.Errorf("big string %d bytes", n)
+	}
+}
+
+func TestParseDoesNotAliasInput(t *testing.T) {
+	line := []byte(`^done,a="abc",b="x\ny"`)
+	orig := string(line)
+	r, err := Parse(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(line) != orig {
+		t.Fatalf("Parse modified its input: %q", line)
+	}
+	for i := range line {
+		line[i] = 'Z'
+	}
+	if r.Get("a").String() != "abc" || r.Get("b").String() != "x\ny" || r.Results[0].Name != "a" {
+		t.Fatalf("record aliases the input: %+v", r)
+	}
+}
+
+func TestQuote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"main", "main"},
+		{"--thread", "--thread"},
+		{"", `""`},
+		{"a b", `"a b"`},
+		{`say "hi"`, `"say \"hi\""`},
+		{`C:\x`, `"C:\\x"`},
+		{"l1\nl2", `"l1\nl2"`},
+		{"é", "\"é\""},
+		{"\x01", `"\001"`},
+	}
+	for _, tt := range tests {
+		if got := Quote(tt.in); got != tt.want {
+			t.Errorf("Quote(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+		// What we quote, our parser decodes back.
+		r := mustParse(t, "^done,a="+cQuote(tt.in))
+		if r.Get("a").String() != tt.in {
+			t.Errorf("cQuote(%q) does not round-trip: %q", tt.in, r.Get("a").String())
+		}
+	}
+}
+
+func TestExitCodeOctal(t *testing.T) {
+	for in, want := range map[string]int{"0": 0, "03": 3, "012": 10, "0377": 255, "01": 1} {
+		if got, ok := ParseExitCode(in); !ok || got != want {
+			t.Errorf("ParseExitCode(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "09", "x"} {
+		if _, ok := ParseExitCode(bad); ok {
+			t.Errorf("ParseExitCode(%q) accepted", bad)
+		}
+	}
+	s, _ := ParseStop(mustParse(t, `*stopped,reason="exited",exit-code="012"`))
+	if s.ExitCode != 10 || !s.Exited() {
+		t.Errorf("exited 012: %+v", s)
+	}
+	s, _ = ParseStop(mustParse(t, `*stopped,reason="exited-normally"`))
+	if s.ExitCode != 0 {
+		t.Errorf("exited-normally: %+v", s)
+	}
+}
+
+func TestTextAssembler(t *testing.T) {
+	var a TextAssembler
+	var got []string
+	for _, l := range []string{`~"\nProgram"`, `~" received signal SIGSEGV"`, `&"log\n"`, `~", Segmentation fault.\nnext"`} {
+		for _, line := range a.Add(mustParse(t, l)) {
+			got = append(got, string(line))
+		}
+	}
+	want := []string{"", "log", "Program received signal SIGSEGV, Segmentation fault."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+	if f := a.Flush(ConsoleStream); string(f) != "next" {
+		t.Errorf("flush %q", f)
+	}
+}
