@@ -1,0 +1,303 @@
+package policy
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/bpf"
+)
+
+// Seccomp return values from <linux/seccomp.h>.
+const (
+	RetKillProcess = 0x80000000
+	RetKillThread  = 0x00000000
+	RetTrap        = 0x00030000
+	RetErrno       = 0x00050000
+	RetUserNotif   = 0x7fc00000
+	RetTrace       = 0x7ff00000
+	RetLog         = 0x7ffc0000
+	RetAllow       = 0x7fff0000
+)
+
+// Offsets in struct seccomp_data (<linux/seccomp.h>): int nr; __u32 arch; __u64
+// instruction_pointer; __u64 args[6]. Words are loaded in native (little-endian) order, so the
+// low half of args[i] sits at 16+8*i and the high half at 20+8*i.
+const (
+	offNr   = 0
+	offArch = 4
+	offArgs = 16
+)
+
+// MaxInstructions is BPF_MAXINSNS, the kernel's limit on the length of one filter.
+const MaxInstructions = 4096
+
+// CompileOptions tune Compile.
+type CompileOptions struct {
+	Notify bool // reported actions become SECCOMP_RET_USER_NOTIF (the supervisor applies the action)
+}
+
+// RetValue returns the seccomp return value of action a under options o when the call is
+// (report=true) or is not reported.
+func RetValue(a Action, report bool, o CompileOptions) uint32 {
+	if o.Notify && report {
+		return RetUserNotif
+	}
+	switch a.Kind {
+	case Allow:
+		return RetAllow
+	case Errno:
+		return RetErrno | uint32(a.ErrnoValue())&0xffff
+	case Kill:
+		return RetKillProcess
+	case Trap:
+		return RetTrap
+	case Log:
+		return RetLog
+	}
+	return RetKillProcess // unreachable for a validated policy: fail closed
+}
+
+// Compile validates the policy and turns it into a seccomp BPF program.
+//
+// The program is generated here with golang.org/x/net/bpf rather than by go-seccomp-bpf's
+// Policy.Assemble, for three reasons (FIELD-NOTES.md): go-seccomp-bpf compares arguments in 64
+// bits (bypassed by the upper-32-bit truncation trick), takes the default action on an arch
+// mismatch (a blocklist is bypassed by i386 "int $0x80"), and answers x32 numbers with ENOSYS
+// instead of killing; its linear chain also costs one comparison per listed syscall, where this
+// binary search costs ~log2(n). go-seccomp-bpf still supplies the syscall table.
+//
+// Layout:
+//
+//	ld arch; jeq AUDIT_ARCH_X86_64 ? next : kill   (before anything else)
+//	ld nr;   jge X32_SYSCALL_BIT   ? kill : next
+//	binary search on nr over ranges of numbers that share one outcome; leaves are a single
+//	ret (unconditional: hot syscalls always land here, with no argument load on their path,
+//	so the kernel's action cache skips the filter) or a block that tests the argument
+//	conditions of the rules naming that syscall, in rule order, then returns the default.
+func (p *Policy) Compile(o CompileOptions) ([]bpf.RawInstruction, error) {
+	prog, err := p.program(o)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := bpf.Assemble(prog)
+	if err != nil {
+		return nil, fmt.Errorf("policy %q: assemble: %w", p.Name, err)
+	}
+	return raw, nil
+}
+
+// program builds the symbolic instructions of Compile.
+func (p *Policy) program(o CompileOptions) ([]bpf.Instruction, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("policy %q: %w", p.Name, err)
+	}
+	leaves := p.leaves(o)
+	tree, err := buildTree(leaves)
+	if err != nil {
+		return nil, fmt.Errorf("policy %q: %w", p.Name, err)
+	}
+	prog := []bpf.Instruction{
+		bpf.LoadAbsolute{Off: offArch, Size: 4},
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: AuditArchX86_64, SkipTrue: 1},
+		bpf.RetConstant{Val: RetKillProcess},
+		bpf.LoadAbsolute{Off: offNr, Size: 4},
+		bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: X32SyscallBit, SkipFalse: 1},
+		bpf.RetConstant{Val: RetKillProcess},
+	}
+	prog = append(prog, tree...)
+	if len(prog) > MaxInstructions {
+		return nil, fmt.Errorf("policy %q: filter has %d instructions, over the kernel's limit of %d; merge rules or use groups", p.Name, len(prog), MaxInstructions)
+	}
+	return prog, nil
+}
+
+// leaf is the code for one range of syscall numbers [lo, hi]. The code never falls off its end
+// (it always returns), and it never refers to the range it sits in.
+type leaf struct {
+	lo, hi uint32
+	code   []bpf.Instruction
+	key    string
+}
+
+// cand is one rule that may decide a syscall: its conditions and return value.
+type cand struct {
+	args []ArgCond
+	ret  uint32
+}
+
+// leaves computes, for every number from 0 to just past the table's largest, the code
+// deciding it, merged into ranges with identical code. Numbers past the last range get the
+// default.
+func (p *Policy) leaves(o CompileOptions) []leaf {
+	maxNr := 0
+	for nr := range x86.SyscallNumbers {
+		maxNr = max(maxNr, nr)
+	}
+	for i := range p.Rules {
+		for _, nr := range p.Rules[i].numbers() {
+			maxNr = max(maxNr, nr)
+		}
+	}
+	// Each number's candidate rules, in rule order.
+	cands := make([][]cand, maxNr+1)
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		ret := RetValue(r.Action, r.Reports(), o)
+		for _, nr := range r.numbers() {
+			cands[nr] = append(cands[nr], cand{args: r.Args, ret: ret})
+		}
+	}
+	defRet := RetValue(p.Default, defaultReport(p.Default), o)
+	var out []leaf
+	add := func(lo, hi uint32, code []bpf.Instruction) {
+		key := fmt.Sprint(code)
+		if n := len(out); n > 0 && out[n-1].key == key && out[n-1].hi+1 == lo {
+			out[n-1].hi = hi
+			return
+		}
+		out = append(out, leaf{lo: lo, hi: hi, code: code, key: key})
+	}
+	for nr := 0; nr <= maxNr; nr++ {
+		if IsHot(nr) {
+			add(uint32(nr), uint32(nr), []bpf.Instruction{bpf.RetConstant{Val: RetAllow}})
+			continue
+		}
+		add(uint32(nr), uint32(nr), blockCode(cands[nr], defRet))
+	}
+	add(uint32(maxNr+1), X32SyscallBit-1, []bpf.Instruction{bpf.RetConstant{Val: defRet}})
+	return out
+}
+
+// blockCode tests the candidates in order; the first whose conditions all hold returns its
+// value; when none does, the default. Conditions compare the low 32-bit word only unless
+// Width64. Candidates after an unconditional one are unreachable and left out.
+func blockCode(cs []cand, defRet uint32) []bpf.Instruction {
+	var tail []bpf.Instruction = []bpf.Instruction{bpf.RetConstant{Val: defRet}}
+	for i, c := range cs {
+		if len(c.args) == 0 {
+			cs = cs[:i+1]
+			tail = nil
+			break
+		}
+	}
+	// Build backwards so each failed condition knows how far it is to the next candidate.
+	code := tail
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		body := []bpf.Instruction{bpf.RetConstant{Val: c.ret}}
+		for j := len(c.args) - 1; j >= 0; j-- {
+			// A failing condition skips the rest of this candidate: body after it.
+			body = append(condCode(c.args[j], len(body)), body...)
+		}
+		code = append(body, code...)
+	}
+	return code
+}
+
+// condCode tests one condition; on success it falls through, on failure it skips the rest of
+// the candidate, which is `after` instructions long. Jump lengths are checked by buildTree.
+func condCode(c ArgCond, after int) []bpf.Instruction {
+	lo := uint32(offArgs + 8*c.Index)
+	hi := lo + 4
+	vlo, vhi := uint32(c.Value), uint32(c.Value>>32)
+	mlo, mhi := uint32(c.Mask), uint32(c.Mask>>32)
+	ld := func(off uint32) bpf.Instruction { return bpf.LoadAbsolute{Off: off, Size: 4} }
+	// fail(n): a jump placed with n instructions after it inside this condition.
+	var code []bpf.Instruction
+	switch {
+	case !c.Width64:
+		switch c.Op {
+		case OpEqual:
+			code = []bpf.Instruction{ld(lo), bpf.JumpIf{Cond: bpf.JumpEqual, Val: vlo, SkipFalse: u8(after)}}
+		case OpNotEqual:
+			code = []bpf.Instruction{ld(lo), bpf.JumpIf{Cond: bpf.JumpEqual, Val: vlo, SkipTrue: u8(after)}}
+		case OpAnySet:
+			code = []bpf.Instruction{ld(lo), bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: vlo, SkipFalse: u8(after)}}
+		case OpMaskEqual:
+			code = []bpf.Instruction{ld(lo), bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: mlo},
+				bpf.JumpIf{Cond: bpf.JumpEqual, Val: vlo, SkipFalse: u8(after)}}
+		}
+	default:
+		switch c.Op {
+		case OpEqual:
+			code = []bpf.Instruction{ld(hi), bpf.JumpIf{Cond: bpf.JumpEqual, Val: vhi, SkipFalse: u8(after + 2)},
+				ld(lo), bpf.JumpIf{Cond: bpf.JumpEqual, Val: vlo, SkipFalse: u8(after)}}
+		case OpNotEqual:
+			// hi differs: holds (skip the lo test); else holds iff lo differs.
+			code = []bpf.Instruction{ld(hi), bpf.JumpIf{Cond: bpf.JumpEqual, Val: vhi, SkipFalse: 2},
+				ld(lo), bpf.JumpIf{Cond: bpf.JumpEqual, Val: vlo, SkipTrue: u8(after)}}
+		case OpAnySet:
+			code = []bpf.Instruction{ld(hi), bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: vhi, SkipTrue: 2},
+				ld(lo), bpf.JumpIf{Cond: bpf.JumpBitsSet, Val: vlo, SkipFalse: u8(after)}}
+		case OpMaskEqual:
+			code = []bpf.Instruction{ld(hi), bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: mhi},
+				bpf.JumpIf{Cond: bpf.JumpEqual, Val: vhi, SkipFalse: u8(after + 3)},
+				ld(lo), bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: mlo},
+				bpf.JumpIf{Cond: bpf.JumpEqual, Val: vlo, SkipFalse: u8(after)}}
+		}
+	}
+	return code
+}
+
+// u8 clamps a jump length; buildTree rejects programs where a clamp happened.
+func u8(n int) uint8 {
+	if n > 255 {
+		return 255 // caught by checkJumps
+	}
+	return uint8(n)
+}
+
+// buildTree emits a binary search over the leaves (sorted, contiguous, covering 0..x32 bit-1)
+// with A holding the syscall number.
+func buildTree(leaves []leaf) ([]bpf.Instruction, error) {
+	for _, l := range leaves {
+		if err := checkJumps(l.code); err != nil {
+			return nil, err
+		}
+	}
+	return tree(leaves), nil
+}
+
+func tree(ls []leaf) []bpf.Instruction {
+	if len(ls) == 1 {
+		return ls[0].code
+	}
+	mid := len(ls) / 2
+	left, right := tree(ls[:mid]), tree(ls[mid:])
+	k := ls[mid].lo
+	var out []bpf.Instruction
+	if len(left) <= 255 {
+		out = append(out, bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: k, SkipTrue: uint8(len(left))})
+	} else {
+		// Conditional jumps reach 255 instructions; a long one goes through ja (32-bit).
+		out = append(out, bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: k, SkipFalse: 1},
+			bpf.Jump{Skip: uint32(len(left))})
+	}
+	out = append(out, left...)
+	return append(out, right...)
+}
+
+// checkJumps verifies that no conditional jump inside a leaf was clamped.
+func checkJumps(code []bpf.Instruction) error {
+	for i, ins := range code {
+		if j, ok := ins.(bpf.JumpIf); ok {
+			if i+1+int(j.SkipTrue) >= len(code) || i+1+int(j.SkipFalse) >= len(code) || j.SkipTrue == 255 || j.SkipFalse == 255 {
+				return fmt.Errorf("the argument conditions for one syscall are too long for BPF jumps; split the rules")
+			}
+		}
+	}
+	return nil
+}
+
+// Disassemble renders a program one instruction per line, for debugging and docs.
+func Disassemble(raw []bpf.RawInstruction) string {
+	var b strings.Builder
+	for i, r := range raw {
+		b.WriteString(strconv.Itoa(i))
+		b.WriteString(": ")
+		b.WriteString(fmt.Sprint(r.Disassemble()))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
