@@ -1,0 +1,378 @@
+package wrapper
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// ExecConfig says what Exec runs and how it is confined.
+type ExecConfig struct {
+	Program string   // name (looked up in the PATH of Env) or path of the program
+	Args    []string // arguments after the program name
+	Env     []string // the program's environment; nil means os.Environ()
+
+	// Filter returns the BPF program to install and the policy's name. notify says whether a
+	// supervisor is listening (reported actions must then compile to SECCOMP_RET_USER_NOTIF).
+	// It is called after the notify socket is connected, so its errors reach the supervisor.
+	Filter func(notify bool) (prog []bpf.RawInstruction, policyName string, err error)
+
+	NotifySocket string // unix socket of a Supervisor; "" runs without one
+	Limits       Limits
+	User         string    // user name or uid; "" means nobody when started as root, else unchanged
+	Stderr       io.Writer // where the one-line failure goes; nil means os.Stderr
+}
+
+// Exec confines the calling process and replaces it with the program (execve, exactly once,
+// never through a shell or a fork). It returns only on failure, after writing the one-line
+// reason to Stderr and, when a notify socket is connected, the structured error to it; the
+// caller exits with the returned code (ExitSetup, ExitNotExecutable or ExitNotFound).
+//
+// The caller must have called runtime.LockOSThread on this goroutine early (the command does it
+// in init): the filter, no_new_privs and the execve all apply to this one thread.
+func Exec(cfg ExecConfig) *ExitError {
+	runtime.LockOSThread() // no-op when already locked; never unlocked: this thread execs
+	if cfg.Stderr == nil {
+		cfg.Stderr = os.Stderr
+	}
+	r := runner{cfg: cfg, conn: -1, listener: -1}
+	err := r.run()
+	// run only returns on failure.
+	if err == nil {
+		err = exitErrorf(ExitSetup, "exec returned without an error")
+	}
+	r.fail(err)
+	return err
+}
+
+type runner struct {
+	cfg      ExecConfig
+	conn     int // notify socket, -1 when none
+	listener int // seccomp listener, -1 when none
+}
+
+// fail reports err on the socket (when connected) and on stderr, and closes what is open.
+func (r *runner) fail(err *ExitError) {
+	msg := strings.ReplaceAll(err.Msg, "\n", " ")
+	if r.conn >= 0 {
+		writeAll(r.conn, Message{Type: MsgError, Code: err.Code, Msg: msg}.encode())
+		unix.Close(r.conn)
+		r.conn = -1
+	}
+	if r.listener >= 0 {
+		unix.Close(r.listener)
+		r.listener = -1
+	}
+	fmt.Fprintf(r.cfg.Stderr, "sandbug-wrapper: %s\n", msg)
+}
+
+func (r *runner) run() *ExitError {
+	cfg := r.cfg
+	env := cfg.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	notify := cfg.NotifySocket != ""
+	if notify {
+		fd, err := dialUnix(cfg.NotifySocket)
+		if err != nil {
+			return exitErrorf(ExitSetup, "--notify %s: %v", cfg.NotifySocket, err)
+		}
+		r.conn = fd
+	}
+	if cfg.Filter == nil {
+		return exitErrorf(ExitSetup, "no seccomp policy")
+	}
+	prog, policyName, err := cfg.Filter(notify)
+	if err != nil {
+		return exitErrorf(ExitSetup, "%v", err)
+	}
+	filter := make([]unix.SockFilter, len(prog))
+	for i, in := range prog {
+		filter[i] = unix.SockFilter{Code: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
+	}
+
+	path, xerr := resolveProgram(cfg.Program, env)
+	if xerr != nil {
+		return xerr
+	}
+
+	cred, drop, err := targetUser(cfg.User)
+	if err != nil {
+		return exitErrorf(ExitSetup, "%v", err)
+	}
+	if drop {
+		if err := dropPrivileges(cred); err != nil {
+			return exitErrorf(ExitSetup, "%v", err)
+		}
+	}
+	// Check as the user the program will run as, now that the ids are final.
+	if err := unix.Access(path, unix.X_OK); err != nil {
+		return exitErrorf(ExitNotExecutable, "%s: not executable by uid %d: %v", path, unix.Geteuid(), err)
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return exitErrorf(ExitSetup, "prctl(PR_SET_NO_NEW_PRIVS): %v", err)
+	}
+	if drop {
+		// setuid cleared the dumpable flag; execve sets it again, but the supervisor and a
+		// debugger may look at /proc/<pid> before that.
+		if err := unix.Prctl(unix.PR_SET_DUMPABLE, 1, 0, 0, 0); err != nil {
+			return exitErrorf(ExitSetup, "prctl(PR_SET_DUMPABLE): %v", err)
+		}
+	}
+	if notify {
+		if _, err := checkNotifSizes(); err != nil {
+			return exitErrorf(ExitSetup, "%v", err)
+		}
+	}
+	hello := Message{Type: MsgHello, Pid: os.Getpid(), Program: path, Policy: policyName}.encode()
+	argv := append([]string{cfg.Program}, cfg.Args...)
+
+	// From here to execve only the calls the policies must allow happen on this thread:
+	// seccomp, prlimit64, sendmsg, read, close, execve, plus the Go runtime's own (futex,
+	// rt_sigreturn, rt_sigprocmask, mmap...). Stop the collector so it does not add work.
+	debug.SetGCPercent(-1)
+	r.listener, err = installFilter(filter, notify)
+	if err != nil {
+		return exitErrorf(ExitSetup, "%v", err)
+	}
+	if err := applyLimits(cfg.Limits); err != nil {
+		return exitErrorf(ExitSetup, "%v", err)
+	}
+	if notify {
+		if err := handOff(r.conn, hello, r.listener); err != nil {
+			return exitErrorf(ExitSetup, "--notify %s: %v", cfg.NotifySocket, err)
+		}
+		unix.Close(r.listener)
+		r.listener = -1
+		unix.Close(r.conn)
+		r.conn = -1
+	}
+	err = syscall.Exec(path, argv, env)
+	code := ExitNotExecutable
+	if errors.Is(err, syscall.ENOENT) {
+		code = ExitNotFound
+	}
+	return exitErrorf(code, "exec %s: %v", path, err)
+}
+
+// resolveProgram finds the program like execvp(3): a name with a slash is used as is, others
+// are looked up in PATH. Not found is ExitNotFound; found but not a runnable file is
+// ExitNotExecutable.
+func resolveProgram(name string, env []string) (string, *ExitError) {
+	if name == "" {
+		return "", exitErrorf(ExitNotFound, "empty program name")
+	}
+	if strings.Contains(name, "/") {
+		return name, checkCandidate(name)
+	}
+	pathEnv, found := "", false
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathEnv, found = v, true
+		}
+	}
+	if !found {
+		pathEnv = "/usr/local/bin:/usr/bin:/bin"
+	}
+	var firstBad *ExitError
+	for _, dir := range filepath.SplitList(pathEnv) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		if !strings.Contains(p, "/") {
+			p = "./" + p
+		}
+		err := checkCandidate(p)
+		if err == nil {
+			return p, nil
+		}
+		if err.Code == ExitNotExecutable && firstBad == nil {
+			firstBad = err
+		}
+	}
+	if firstBad != nil {
+		return "", firstBad
+	}
+	return "", exitErrorf(ExitNotFound, "%s: command not found in PATH", name)
+}
+
+func checkCandidate(p string) *ExitError {
+	st, err := os.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		return exitErrorf(ExitNotFound, "%s: no such file", p)
+	case err != nil:
+		return exitErrorf(ExitNotExecutable, "%s: %v", p, err)
+	case st.IsDir():
+		return exitErrorf(ExitNotExecutable, "%s: is a directory", p)
+	case st.Mode()&0o111 == 0:
+		return exitErrorf(ExitNotExecutable, "%s: permission denied (not executable)", p)
+	}
+	return nil
+}
+
+// targetUser decides who the program runs as, and whether ids must change.
+func targetUser(spec string) (Credential, bool, error) {
+	euid := unix.Geteuid()
+	if spec == "" {
+		if euid == 0 {
+			return Nobody, true, nil
+		}
+		return Credential{Uid: euid, Gid: unix.Getegid()}, false, nil
+	}
+	c, err := LookupUser(spec)
+	if err != nil {
+		return c, false, err
+	}
+	if c.Uid == euid && (euid == 0 || c.Uid == unix.Getuid()) {
+		return c, false, nil // already that user (--user root keeps root)
+	}
+	if euid != 0 {
+		return c, false, fmt.Errorf("--user %s: switching users needs root (running as uid %d)", spec, euid)
+	}
+	return c, true, nil
+}
+
+// dropPrivileges switches every thread to c (Go's syscall package applies set*id to all
+// threads) with no supplementary groups, and checks that it took.
+func dropPrivileges(c Credential) error {
+	if err := syscall.Setgroups([]int{}); err != nil {
+		return fmt.Errorf("setgroups([]): %w", err)
+	}
+	if err := syscall.Setresgid(c.Gid, c.Gid, c.Gid); err != nil {
+		return fmt.Errorf("setresgid(%d): %w", c.Gid, err)
+	}
+	if err := syscall.Setresuid(c.Uid, c.Uid, c.Uid); err != nil {
+		return fmt.Errorf("setresuid(%d): %w", c.Uid, err)
+	}
+	ru, eu, su := unix.Getresuid()
+	rg, eg, sg := unix.Getresgid()
+	if ru != c.Uid || eu != c.Uid || su != c.Uid || rg != c.Gid || eg != c.Gid || sg != c.Gid {
+		return fmt.Errorf("privilege drop to %d:%d did not take (uids %d/%d/%d gids %d/%d/%d)",
+			c.Uid, c.Gid, ru, eu, su, rg, eg, sg)
+	}
+	return nil
+}
+
+// applyLimits sets the rlimits. It goes through package syscall so that syscall.Exec does not
+// put back the RLIMIT_NOFILE soft limit the Go runtime raised at start-up.
+func applyLimits(l Limits) error {
+	set := func(name string, res int, soft, hard uint64) error {
+		var cur syscall.Rlimit
+		if err := syscall.Getrlimit(res, &cur); err != nil {
+			return fmt.Errorf("getrlimit(%s): %w", name, err)
+		}
+		// Never try to raise a hard limit: an unprivileged user cannot, and the lower one wins.
+		hard = min(hard, cur.Max)
+		soft = min(soft, hard)
+		if err := syscall.Setrlimit(res, &syscall.Rlimit{Cur: soft, Max: hard}); err != nil {
+			return fmt.Errorf("setrlimit(%s, %d): %w", name, soft, err)
+		}
+		return nil
+	}
+	if l.CPU > 0 {
+		secs := uint64((l.CPU + 999_999_999) / 1_000_000_000)
+		// The hard limit a second later, so the program gets SIGXCPU before SIGKILL.
+		if err := set("cpu", unix.RLIMIT_CPU, secs, secs+1); err != nil {
+			return err
+		}
+	}
+	if l.Mem > 0 {
+		if err := set("mem", unix.RLIMIT_AS, uint64(l.Mem), uint64(l.Mem)); err != nil {
+			return err
+		}
+	}
+	if l.FSize > 0 {
+		if err := set("fsize", unix.RLIMIT_FSIZE, uint64(l.FSize), uint64(l.FSize)); err != nil {
+			return err
+		}
+	}
+	if l.NoFile > 0 {
+		if err := set("nofile", unix.RLIMIT_NOFILE, uint64(l.NoFile), uint64(l.NoFile)); err != nil {
+			return err
+		}
+	}
+	if l.NProc > 0 {
+		if err := set("nproc", unix.RLIMIT_NPROC, uint64(l.NProc), uint64(l.NProc)); err != nil {
+			return err
+		}
+	}
+	if l.Core != nil {
+		if err := set("core", unix.RLIMIT_CORE, uint64(*l.Core), uint64(*l.Core)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func dialUnix(path string) (int, error) {
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("socket: %w", err)
+	}
+	if err := unix.Connect(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("connect: %w", err)
+	}
+	return fd, nil
+}
+
+func writeAll(fd int, b []byte) error {
+	for len(b) > 0 {
+		n, err := unix.Write(fd, b)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
+
+// handOff sends the hello line with the listener fd and waits for the supervisor's ack.
+func handOff(conn int, hello []byte, listener int) error {
+	for {
+		n, err := unix.SendmsgN(conn, hello, unix.UnixRights(listener), nil, unix.MSG_NOSIGNAL)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sending the listener: %w", err)
+		}
+		if err := writeAll(conn, hello[n:]); err != nil {
+			return fmt.Errorf("sending the hello: %w", err)
+		}
+		break
+	}
+	var ack [1]byte
+	for {
+		n, err := unix.Read(conn, ack[:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("waiting for the supervisor's ack: %w", err)
+		}
+		if n == 0 {
+			return errors.New("the supervisor closed the connection without an ack")
+		}
+		if ack[0] != AckByte {
+			return fmt.Errorf("the supervisor answered %q instead of an ack", ack[0])
+		}
+		return nil
+	}
+}
