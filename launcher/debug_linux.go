@@ -1,0 +1,4 @@
+package launcher
+
+// debugState holds what only debug sessions need.
+type debugState struct{}

@@ -1,0 +1,478 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+
+	"github.com/sandbug/sandbug/wrapper"
+	"github.com/sandbug/sandbug/wrapper/policy"
+	"golang.org/x/sys/unix"
+)
+
+// StartRun starts cfg.Program in the sandbox without the debugger: the wrapper directly, with
+// the supervisor collecting blocked calls. It returns once everything that can fail before the
+// program exists has been checked (policy, wrapper); compiling, a missing program or a wrapper
+// failure arrive as events and end with an ExitEvent, after which Events is closed.
+func StartRun(ctx context.Context, cfg Config) (*Session, error) {
+	s, err := prepare(ctx, cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	s.state = Starting
+	go s.runMain()
+	return s, nil
+}
+
+// wrapperArgs returns the wrapper's arguments before "--".
+func (s *Session) wrapperArgs() []string {
+	a := []string{"--policy", s.polFile, "--notify", s.sup.SocketPath()}
+	if !s.cfg.Limits.IsZero() {
+		a = append(a, "--limit", s.cfg.Limits.String())
+	}
+	if s.cfg.User != "" {
+		a = append(a, "--user", s.cfg.User)
+	}
+	return a
+}
+
+// compileIfSource compiles a C/C++ Program; it reports false (after the ExitEvent) when the
+// program cannot run.
+func (s *Session) compileIfSource() bool {
+	prog := s.cfg.Program
+	if IsSource(prog) {
+		ev, err := Compile(s.ctx, prog, s.cfg.CC, s.cfg.CFlags, s.tmp)
+		var ce *CompileError
+		switch {
+		case errors.As(err, &ce):
+			s.emit(ev)
+			s.finish(ExitStatus{Kind: KindCompileError, Message: ce.Output})
+			return false
+		case err != nil:
+			ev.Output += err.Error() + "\n"
+			s.emit(ev)
+			s.finish(ExitStatus{Kind: KindCompileError, Message: err.Error()})
+			return false
+		}
+		s.emit(ev)
+		prog = ev.Binary
+	}
+	s.mu.Lock()
+	s.program = prog
+	s.mu.Unlock()
+	return true
+}
+
+// finish records the exit status and emits the ExitEvent and the Exited state.
+func (s *Session) finish(st ExitStatus) {
+	s.mu.Lock()
+	s.exit = &st
+	s.state = Exited
+	s.mu.Unlock()
+	s.emit(ExitEvent{Status: st})
+	s.emit(StateEvent{State: Exited})
+}
+
+func (s *Session) newSupervisor(intercept func(wrapper.Event) (wrapper.Verdict, bool)) error {
+	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: s.pol, Intercept: intercept})
+	if err != nil {
+		return fmt.Errorf("start the sandbox supervisor: %w", err)
+	}
+	s.sup = sup
+	return nil
+}
+
+// supLoop turns supervisor events into session events until the supervisor closes; it closes
+// detached when every sandboxed process is gone (or the wrapper failed) so the exit can be
+// reported after every blocked call.
+func (s *Session) supLoop(detached chan<- struct{}, onEvent func(wrapper.Event) bool) {
+	closed := false
+	closeDetached := func() {
+		if !closed {
+			closed = true
+			close(detached)
+		}
+	}
+	defer closeDetached()
+	for e := range s.sup.Events() {
+		if onEvent != nil && onEvent(e) {
+			continue
+		}
+		switch e.Kind {
+		case wrapper.EventAttached:
+			s.mu.Lock()
+			first := !s.attached
+			if first {
+				s.attached = true
+			}
+			s.mu.Unlock()
+			s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy})
+			if first {
+				// The wrapper installed the filter before saying hello: the kernel shows it now.
+				s.recordVerified(VerifyPid(e.Pid))
+			}
+		case wrapper.EventWrapperError:
+			ev := e
+			s.mu.Lock()
+			s.wrapErr = &ev
+			s.mu.Unlock()
+			closeDetached()
+		case wrapper.EventBlocked, wrapper.EventLogged:
+			s.addBlocked(s.blockedFrom(e))
+		case wrapper.EventKilled:
+			s.mu.Lock()
+			if e.Pid == s.mainPid || s.mainPid == 0 {
+				ev := e
+				s.killed = &ev
+			}
+			s.mu.Unlock()
+			s.addBlocked(s.blockedFrom(e))
+		case wrapper.EventDetached:
+			closeDetached()
+		}
+	}
+}
+
+func (s *Session) recordVerified(v VerifiedEvent) {
+	s.mu.Lock()
+	if s.verified != nil && s.verified.OK {
+		s.mu.Unlock()
+		return
+	}
+	s.verified = &v
+	s.mu.Unlock()
+	s.emit(v)
+}
+
+// progIO is how the program's standard streams are connected for one start.
+type progIO struct {
+	stdin, stdout, stderr *os.File
+	readFrom              *os.File // where OutputEvents come from (pty master or pipe), or nil
+	closeAfterStart       []*os.File
+	setsid, foreground    bool
+}
+
+func (s *Session) setupIO() (*progIO, error) {
+	pio := &progIO{}
+	switch s.cfg.IO {
+	case IOPty:
+		m, sl, err := openPTY(s.cfg.Rows, s.cfg.Cols)
+		if err != nil {
+			return nil, fmt.Errorf("open a terminal for the program: %w", err)
+		}
+		s.mu.Lock()
+		s.master = m
+		s.mu.Unlock()
+		pio.stdin, pio.stdout, pio.stderr = sl, sl, sl
+		pio.readFrom = m
+		pio.closeAfterStart = []*os.File{sl}
+		pio.setsid = true
+	case IOPipe:
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		pio.stdout, pio.stderr, pio.readFrom = w, w, r
+		pio.closeAfterStart = append(pio.closeAfterStart, w)
+		if s.cfg.Stdin != nil {
+			pio.stdin = s.cfg.Stdin
+		} else {
+			ir, iw, err := os.Pipe()
+			if err != nil {
+				r.Close()
+				w.Close()
+				return nil, err
+			}
+			pio.stdin = ir
+			pio.closeAfterStart = append(pio.closeAfterStart, ir)
+			s.mu.Lock()
+			s.input = iw
+			s.mu.Unlock()
+		}
+	case IOFiles:
+		pio.stdin, pio.stdout, pio.stderr = s.cfg.Stdin, s.cfg.Stdout, s.cfg.Stderr
+		// A terminal on stdin: make the program the terminal's foreground job, as a shell does,
+		// so it can read it and Ctrl-C reaches it.
+		pio.foreground = s.cfg.Stdin != nil && IsTerminal(s.cfg.Stdin)
+	default:
+		return nil, fmt.Errorf("unknown IO mode %d", s.cfg.IO)
+	}
+	return pio, nil
+}
+
+// readOutput copies the program's output into OutputEvents until end of file (EIO on a pty
+// whose slaves are all closed), then closes done.
+func (s *Session) readOutput(f *os.File, done chan<- struct{}) {
+	defer close(done)
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			s.emit(OutputEvent{Data: buf[:n]})
+		}
+		if err != nil {
+			if !isEndOfPTY(err) && !errors.Is(err, syscall.EINTR) {
+				s.emit(ErrorEvent{Err: fmt.Errorf("reading the program's output: %w", err)})
+			}
+			return
+		}
+	}
+}
+
+func (s *Session) runMain() {
+	defer close(s.done)
+	defer s.q.close()
+	defer s.cleanup()
+	s.emit(StateEvent{State: Starting})
+	if !s.compileIfSource() {
+		return
+	}
+	if err := s.newSupervisor(nil); err != nil {
+		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
+		return
+	}
+	pio, err := s.setupIO()
+	if err != nil {
+		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
+		return
+	}
+	args := append(s.wrapperArgs(), "--", s.program)
+	args = append(args, s.cfg.Args...)
+	cmd := exec.Command(s.wrapperPath, args...)
+	cmd.Dir = s.cfg.Dir
+	cmd.Env = s.cfg.Env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(pio.stdin), fileOrNil(pio.stdout), fileOrNil(pio.stderr)
+	attr := &syscall.SysProcAttr{}
+	switch {
+	case pio.setsid:
+		attr.Setsid, attr.Setctty, attr.Ctty = true, true, 0
+	case pio.foreground:
+		attr.Setpgid, attr.Foreground, attr.Ctty = true, true, int(s.cfg.Stdin.Fd())
+	default:
+		attr.Setpgid = true
+	}
+	cmd.SysProcAttr = attr
+	becomeSubreaper()
+	detached := make(chan struct{})
+	go s.supLoop(detached, nil)
+	if pio.foreground {
+		signalIgnoreTTOU()
+	}
+	s.started = time.Now()
+	if err := cmd.Start(); err != nil {
+		for _, f := range pio.closeAfterStart {
+			f.Close()
+		}
+		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitNotExecutable,
+			Message: fmt.Sprintf("cannot start the wrapper %s: %v", s.wrapperPath, err)})
+		return
+	}
+	pid := cmd.Process.Pid
+	registerPid(pid, true)
+	defer registerPid(pid, false)
+	for _, f := range pio.closeAfterStart {
+		f.Close()
+	}
+	s.mu.Lock()
+	s.mainPid = pid
+	s.slave = nil
+	s.mu.Unlock()
+	s.setState(Running, nil)
+
+	outDone := make(chan struct{})
+	if pio.readFrom != nil {
+		go s.readOutput(pio.readFrom, outDone)
+	} else {
+		close(outDone)
+	}
+
+	// Wall-clock limit and Close/cancel: kill the whole tree.
+	timedOut := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		var timer <-chan time.Time
+		if s.cfg.Timeout > 0 {
+			t := time.NewTimer(s.cfg.Timeout)
+			defer t.Stop()
+			timer = t.C
+		}
+		select {
+		case <-exited:
+		case <-timer:
+			close(timedOut)
+			killTree(pid, pio.setsid)
+		case <-s.ctx.Done():
+			killTree(pid, pio.setsid)
+		}
+	}()
+
+	// Wait for the exit without reaping: the zombie keeps the pid (and its process group id)
+	// while the rest of the tree is killed and the sandbox state can still be read.
+	var si unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, pid, &si, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	close(exited)
+	killTree(pid, pio.setsid)
+	s.mu.Lock()
+	attached := s.attached
+	s.mu.Unlock()
+	wait := 2 * time.Second
+	if !attached {
+		wait = 300 * time.Millisecond
+	}
+	select {
+	case <-detached:
+	case <-time.After(wait):
+	}
+	s.mu.Lock()
+	if s.attached && s.verified == nil {
+		s.mu.Unlock()
+		s.recordVerified(VerifyPid(pid))
+	} else {
+		s.mu.Unlock()
+	}
+	cmd.Wait()
+	if pio.foreground {
+		restoreForeground(s.cfg.Stdin)
+	}
+	// Drain the output: the pty master reads EIO once the last slave is closed.
+	select {
+	case <-outDone:
+	case <-time.After(2 * time.Second):
+		pio.readFrom.Close()
+		<-outDone
+	}
+	if pio.readFrom != nil && pio.readFrom != s.master {
+		pio.readFrom.Close()
+	}
+	s.mu.Lock()
+	s.mainPid = 0
+	s.mu.Unlock()
+	_, timed := recvClosed(timedOut)
+	s.finish(s.classify(cmd.ProcessState, timed, s.ctx.Err() != nil))
+}
+
+func recvClosed(c <-chan struct{}) (struct{}, bool) {
+	select {
+	case <-c:
+		return struct{}{}, true
+	default:
+		return struct{}{}, false
+	}
+}
+
+func fileOrNil(f *os.File) io.ReadWriter {
+	if f == nil {
+		return nil
+	}
+	return f
+}
+
+// classify turns the wrapper's wait status and what the session saw into an ExitStatus.
+func (s *Session) classify(ps *os.ProcessState, timedOut, cancelled bool) ExitStatus {
+	s.mu.Lock()
+	attached, wrapErr, killed := s.attached, s.wrapErr, s.killed
+	s.mu.Unlock()
+	ws, _ := ps.Sys().(syscall.WaitStatus)
+	var cpu time.Duration
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return classifyWait(waitInfo{
+		exited: ws.Exited(), code: ws.ExitStatus(), signaled: ws.Signaled(), signal: int(ws.Signal()),
+		core: ws.CoreDump(), attached: attached, wrapErr: wrapErr, killed: killed,
+		timedOut: timedOut, cancelled: cancelled, cpu: cpu, limits: s.cfg.Limits, timeout: s.cfg.Timeout,
+	})
+}
+
+// waitInfo is everything classifyWait needs; plain data so it is tested with a table.
+type waitInfo struct {
+	exited    bool
+	code      int
+	signaled  bool
+	signal    int
+	core      bool
+	attached  bool           // the program was exec'd inside the sandbox
+	wrapErr   *wrapper.Event // the wrapper's own structured failure
+	killed    *wrapper.Event // the supervisor killed the program for this call
+	timedOut  bool
+	cancelled bool
+	cpu       time.Duration
+	limits    wrapper.Limits
+	timeout   time.Duration
+}
+
+func classifyWait(w waitInfo) ExitStatus {
+	if w.wrapErr != nil && !w.attached {
+		return ExitStatus{Kind: KindSandboxError, Code: w.wrapErr.Code, Message: w.wrapErr.Message}
+	}
+	if w.exited && !w.attached && w.code >= wrapper.ExitSetup && w.code <= wrapper.ExitNotFound {
+		return ExitStatus{Kind: KindSandboxError, Code: w.code,
+			Message: fmt.Sprintf("the wrapper failed with status %d and gave no reason", w.code)}
+	}
+	if w.timedOut {
+		st := ExitStatus{Kind: KindLimit, Limit: LimitWall, LimitValue: w.timeout.String(), Signal: "SIGKILL"}
+		st.SignalDesc = SignalMeaning(st.Signal)
+		return st
+	}
+	if w.exited {
+		return ExitStatus{Kind: KindExited, Code: w.code}
+	}
+	if !w.signaled {
+		return ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: "the program ended in an unknown way"}
+	}
+	sig := SignalName(w.signal)
+	st := ExitStatus{Signal: sig, SignalDesc: SignalMeaning(sig), Core: w.core}
+	switch {
+	case w.killed != nil && w.signal == int(unix.SIGKILL):
+		st.Kind = KindSandboxKilled
+		st.Syscall = w.killed.Syscall
+		if st.Syscall == "" {
+			st.Syscall = policy.SyscallName(w.killed.Nr)
+		}
+		st.Rule = w.killed.Rule
+	case w.signal == int(unix.SIGSYS):
+		// The kernel's own kill action (a call from another ABI, an unreported kill rule).
+		st.Kind = KindSandboxKilled
+	case w.signal == int(unix.SIGXCPU) || (w.signal == int(unix.SIGKILL) && w.limits.CPU > 0 && w.cpu >= w.limits.CPU):
+		st.Kind, st.Limit = KindLimit, LimitCPU
+		st.LimitValue = w.limits.CPU.String()
+	case w.signal == int(unix.SIGXFSZ):
+		st.Kind, st.Limit = KindLimit, LimitFSize
+		if w.limits.FSize > 0 {
+			st.LimitValue = limitsField(w.limits, "fsize")
+		}
+	default:
+		st.Kind = KindSignaled
+	}
+	return st
+}
+
+// limitsField returns the value of one key of l.String() ("16M" for fsize).
+func limitsField(l wrapper.Limits, key string) string {
+	for _, kv := range splitComma(l.String()) {
+		if k, v, ok := cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// signalIgnoreTTOU lets this process take the terminal back after a foreground program ends.
+func signalIgnoreTTOU() { ignoreTTOU() }
+
+// restoreForeground makes this process's group the terminal's foreground group again.
+func restoreForeground(tty *os.File) {
+	unix.IoctlSetPointerInt(int(tty.Fd()), unix.TIOCSPGRP, unix.Getpgrp())
+}
+
+var _ = context.Background

@@ -1,0 +1,294 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/sandbug/sandbug/wrapper"
+	"github.com/sandbug/sandbug/wrapper/policy"
+)
+
+// ErrNotDebugging is returned by debugger controls on a run session.
+var ErrNotDebugging = errors.New("this session runs without the debugger")
+
+// ErrClosed is returned by controls of a closed session.
+var ErrClosed = errors.New("session closed")
+
+// Session is one program started in the sandbox, with or without gdb. Its methods are safe for
+// concurrent use. Close it when done: that kills whatever still runs and removes temp files.
+type Session struct {
+	cfg   Config
+	debug bool
+	q     *queue
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	tmp         string // private temp dir: compiled binary, resolved policy
+	pol         *policy.Policy
+	polFile     string
+	wrapperPath string
+	sup         *wrapper.Supervisor
+	started     time.Time
+
+	mu       sync.Mutex
+	state    State
+	exit     *ExitStatus
+	program  string // resolved binary (after compiling)
+	mainPid  int    // the program's pid (the wrapper execs into it)
+	attached bool   // the wrapper said hello for mainPid
+	wrapErr  *wrapper.Event
+	killed   *wrapper.Event // the supervisor killed mainPid for this call
+	verified *VerifiedEvent
+	master   *os.File // program pty master (IOPty, debug)
+	slave    *os.File
+	input    *os.File // IOPipe: the write end of the program's stdin
+	blocked  BlockedList
+
+	closeOnce sync.Once
+	closeErr  error
+	done      chan struct{} // closed when the session's goroutines are finished
+
+	dbg *debugState // debug sessions only
+}
+
+// Events returns the session's ordered event stream. It is closed after the program's
+// ExitEvent in a run session, and by Close in a debug session.
+func (s *Session) Events() <-chan Event { return s.q.out }
+
+// Done is closed when the session has ended (program gone, resources released).
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Debug reports whether this is a debug session.
+func (s *Session) Debug() bool { return s.debug }
+
+// Config returns the session's configuration.
+func (s *Session) Config() Config { return s.cfg }
+
+// Policy returns the resolved sandbox policy in force.
+func (s *Session) Policy() *policy.Policy { return s.pol }
+
+// State returns the current state.
+func (s *Session) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}
+
+// Status returns the exit status once the program has ended.
+func (s *Session) Status() (ExitStatus, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.exit == nil {
+		return ExitStatus{}, false
+	}
+	return *s.exit, true
+}
+
+// Blocked returns the blocked calls so far, aggregated (the list a run report shows). Calls
+// the debugger merely stopped at are counted once they are answered.
+func (s *Session) Blocked() []BlockedSummary {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.blocked.List()
+}
+
+// Verified returns the sandbox verification, once it was made.
+func (s *Session) Verified() (VerifiedEvent, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.verified == nil {
+		return VerifiedEvent{}, false
+	}
+	return *s.verified, true
+}
+
+// Pid returns the program's pid, or 0 when it does not run.
+func (s *Session) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mainPid
+}
+
+// Input sends bytes to the program's terminal (or its stdin pipe in IOPipe mode).
+func (s *Session) Input(b []byte) error {
+	s.mu.Lock()
+	f := s.master
+	if f == nil {
+		f = s.input
+	}
+	s.mu.Unlock()
+	if f == nil {
+		return errors.New("the program's input is not connected to the session")
+	}
+	_, err := f.Write(b)
+	return err
+}
+
+// CloseInput closes the program's stdin in IOPipe mode (the program reads end of file).
+func (s *Session) CloseInput() error {
+	s.mu.Lock()
+	f := s.input
+	s.input = nil
+	s.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f.Close()
+}
+
+// Resize sets the size of the program's terminal (it gets SIGWINCH).
+func (s *Session) Resize(rows, cols int) error {
+	s.mu.Lock()
+	f := s.master
+	s.cfg.Rows, s.cfg.Cols = rows, cols
+	s.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return setSize(f, rows, cols)
+}
+
+func (s *Session) emit(e Event) { s.q.push(e) }
+
+func (s *Session) setState(st State, stop *Stop) {
+	s.mu.Lock()
+	s.state = st
+	s.mu.Unlock()
+	s.emit(StateEvent{State: st, Stop: stop})
+}
+
+func (s *Session) addBlocked(b Blocked) {
+	if !b.Stopped {
+		s.mu.Lock()
+		s.blocked.Add(b)
+		s.mu.Unlock()
+	}
+	s.emit(BlockedEvent{B: b})
+}
+
+// prepare resolves everything that can fail before a program exists: the policy, the wrapper,
+// the private temp dir and the supervisor.
+func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
+	if cfg.Program == "" {
+		return nil, errors.New("no program given")
+	}
+	pol, err := resolvePolicy(cfg)
+	if err != nil {
+		return nil, err
+	}
+	wp, err := FindWrapper(cfg.WrapperPath)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "sandbug-session-")
+	if err != nil {
+		return nil, fmt.Errorf("temp dir: %w", err)
+	}
+	// The program may run as nobody: it must reach its compiled binary here.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("temp dir: %w", err)
+	}
+	y, err := pol.Marshal()
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("policy %s: %w", pol.Name, err)
+	}
+	polFile := filepath.Join(tmp, "policy.yaml")
+	if err := os.WriteFile(polFile, y, 0o644); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("write policy: %w", err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	s := &Session{
+		cfg: cfg, debug: debug, q: newQueue(), ctx: sctx, cancel: cancel,
+		tmp: tmp, pol: pol, polFile: polFile, wrapperPath: wp,
+		done: make(chan struct{}), started: time.Now(),
+	}
+	return s, nil
+}
+
+// resolvePolicy loads the policy file or the named profile.
+func resolvePolicy(cfg Config) (*policy.Policy, error) {
+	if cfg.PolicyFile != "" {
+		p, err := policy.Load(cfg.PolicyFile)
+		if err != nil {
+			return nil, fmt.Errorf("policy: %w", err)
+		}
+		return p, nil
+	}
+	name := cfg.Profile
+	if name == "" {
+		name = DefaultProfile
+	}
+	p, err := policy.Profile(name)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	return p, nil
+}
+
+// blockedFrom turns a supervisor event into a Blocked.
+func (s *Session) blockedFrom(e wrapper.Event) Blocked {
+	b := Blocked{
+		Time: e.Time, Pid: e.Pid, Tid: e.Tid, Nr: e.Nr, Syscall: e.Syscall, Args: e.Args,
+		Rule: e.Rule, Action: string(e.Action), Errno: e.Errno, Count: e.Count, Via: "notify",
+		Stopped: e.Held,
+	}
+	if b.Syscall == "" {
+		b.Syscall = policy.SyscallName(e.Nr)
+	}
+	if e.Arch == policy.AuditArchX86_64 {
+		b.Call = policy.FormatCall(e.Nr, e.Args)
+	} else {
+		b.Call = fmt.Sprintf("%s (not an x86_64 call, arch %#x)", b.Syscall, e.Arch)
+	}
+	if e.Errno != 0 {
+		b.ErrnoName = policy.ErrnoName(e.Errno)
+	}
+	if e.RuleIndex >= 0 && e.RuleIndex < len(s.pol.Rules) {
+		b.Explain = s.pol.Rules[e.RuleIndex].Explain
+	}
+	s.mu.Lock()
+	b.Child = s.mainPid != 0 && e.Pid != s.mainPid
+	s.mu.Unlock()
+	if e.Kind == wrapper.EventKilled {
+		b.Action = string(policy.Kill)
+	}
+	return b
+}
+
+// Close stops the program (killing its whole process tree), ends gdb, closes the event stream
+// and removes the session's temp files. It is safe to call more than once.
+func (s *Session) Close() error {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		<-s.done
+		s.q.abandon()
+	})
+	return s.closeErr
+}
+
+// cleanup releases what prepare and the mode made; called once by the mode's main goroutine.
+func (s *Session) cleanup() {
+	if s.sup != nil {
+		s.sup.Close()
+	}
+	s.mu.Lock()
+	for _, f := range []*os.File{s.master, s.slave, s.input} {
+		if f != nil {
+			f.Close()
+		}
+	}
+	s.master, s.slave, s.input = nil, nil, nil
+	s.mu.Unlock()
+	if err := os.RemoveAll(s.tmp); err != nil && s.closeErr == nil {
+		s.closeErr = err
+	}
+}
