@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/sandbug/sandbug/examples"
 	"github.com/sandbug/sandbug/internal/testbin"
+	"github.com/sandbug/sandbug/launcher"
+	"github.com/sandbug/sandbug/wrapper"
 )
 
 // TestMain (testbin.Main) is in examples_test.go: one per test binary.
@@ -109,4 +113,147 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// outcome is what one session of an example produced.
+type outcome struct {
+	status  launcher.ExitStatus
+	blocked []launcher.Blocked
+	output  string
+}
+
+// collect drains a session's events until its ExitEvent (and, for run sessions, until the
+// stream closes), or fails the test after the deadline.
+func collect(t *testing.T, s *launcher.Session, deadline time.Duration, onEvent func(launcher.Event)) outcome {
+	t.Helper()
+	var o outcome
+	var out bytes.Buffer
+	timer := time.NewTimer(deadline)
+	defer timer.Stop()
+	exited := false
+	for !exited {
+		select {
+		case ev, ok := <-s.Events():
+			if !ok {
+				if !exited {
+					t.Fatalf("event stream closed without an ExitEvent; output:\n%s", out.String())
+				}
+				break
+			}
+			switch ev := ev.(type) {
+			case launcher.OutputEvent:
+				out.Write(ev.Data)
+			case launcher.BlockedEvent:
+				o.blocked = append(o.blocked, ev.B)
+			case launcher.ExitEvent:
+				o.status = ev.Status
+				exited = true
+			}
+			if onEvent != nil {
+				onEvent(ev)
+			}
+		case <-timer.C:
+			t.Fatalf("no exit after %v; output so far:\n%s", deadline, out.String())
+		}
+	}
+	o.output = out.String()
+	return o
+}
+
+// checkOutcome asserts the lesson's promise: exit kind and details, blocked calls, output.
+func checkOutcome(t *testing.T, e examples.Example, o outcome) {
+	t.Helper()
+	st, x := o.status, e.Expect
+	if st.Kind != x.Kind {
+		t.Errorf("exit kind %q (%s), want %q", st.Kind, st.Summary(), x.Kind)
+	}
+	switch x.Kind {
+	case examples.KindExited:
+		if st.Code != x.Code {
+			t.Errorf("exit code %d, want %d (%s)", st.Code, x.Code, st.Summary())
+		}
+	case examples.KindSignaled:
+		if st.Signal != x.Signal {
+			t.Errorf("signal %q, want %q (%s)", st.Signal, x.Signal, st.Summary())
+		}
+	case examples.KindLimit:
+		if st.Limit != x.Limit {
+			t.Errorf("limit %q, want %q (%s)", st.Limit, x.Limit, st.Summary())
+		}
+	case examples.KindSandboxKilled:
+		if len(x.Blocked) > 0 && st.Syscall != x.Blocked[0] {
+			t.Errorf("killed for %q, want %q (%s)", st.Syscall, x.Blocked[0], st.Summary())
+		}
+	}
+	got := map[string]bool{}
+	var names []string
+	for _, b := range o.blocked {
+		if b.Action == "errno" || b.Action == "kill" || b.Action == "trap" {
+			got[b.Syscall] = true
+		}
+		names = append(names, b.Syscall+"/"+b.Action)
+	}
+	t.Logf("%s; blocked: %v", st.Summary(), names)
+	for _, want := range x.Blocked {
+		if !got[want] {
+			t.Errorf("%s was not reported as blocked; blocked events: %v", want, names)
+		}
+	}
+	checkOutput(t, e, o.output)
+}
+
+// config is the launcher configuration of an example, as `sandbug demo NAME` would use it.
+func config(t *testing.T, e examples.Example, bin string) launcher.Config {
+	t.Helper()
+	lim, err := wrapper.ParseLimits(e.Limits)
+	if err != nil {
+		t.Fatalf("limits %q: %v", e.Limits, err)
+	}
+	return launcher.Config{
+		Program:     bin,
+		Args:        e.Args,
+		Profile:     e.Profile,
+		Limits:      lim,
+		Timeout:     60 * time.Second,
+		WrapperPath: testbin.Wrapper(t),
+		Dir:         filepath.Dir(bin),
+	}
+}
+
+// TestEveryExampleRunMode runs each demo the way `sandbug demo NAME --run` does (a run
+// session: the wrapper and the supervisor, no gdb) and checks the lesson's expected outcome.
+func TestEveryExampleRunMode(t *testing.T) {
+	testbin.NeedTool(t, "gcc")
+	for _, e := range examples.List() {
+		t.Run(e.Name, func(t *testing.T) {
+			cfg := config(t, e, compile(t, e))
+			cfg.IO = launcher.IOPipe
+			// stdin: a pipe already holding the lesson's input, then end of file (like
+			// `echo text | sandbug run`).
+			cfg.Stdin = stdinPipe(t, e.Stdin)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s, err := launcher.StartRun(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			checkOutcome(t, e, collect(t, s, 90*time.Second, nil))
+		})
+	}
+}
+
+// stdinPipe returns the read end of a pipe that holds text and then reports end of file.
+func stdinPipe(t *testing.T, text string) *os.File {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	if _, err := w.WriteString(text); err != nil { // a lesson's input fits in the pipe buffer
+		t.Fatal(err)
+	}
+	w.Close()
+	return r
 }
