@@ -1,0 +1,412 @@
+package wrapper_test
+
+// Helpers of the hostile-program suite (hostile_test.go): compile the C programs of
+// testdata/hostile, run them plainly (the controls) or through the real sandbug-wrapper binary
+// with a real supervisor, and read back their RESULT line, wait status and sandbox events.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/sandbug/sandbug/internal/testbin"
+	"github.com/sandbug/sandbug/wrapper"
+	"github.com/sandbug/sandbug/wrapper/policy"
+)
+
+// hostileDir holds the C sources; go test runs in the package directory.
+const hostileDir = "testdata/hostile"
+
+// runTimeout bounds every single run: the slowest program (the CPU loop) dies after ~2 s.
+const runTimeout = 20 * time.Second
+
+// nobodyUID is the uid the wrapper gives the program when it is started as root.
+const nobodyUID = 65534
+
+// cprog compiles testdata/hostile/<rel> (a .c file, maybe under benign/) once per test binary
+// and returns the binary's path.
+func cprog(t *testing.T, rel string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(hostileDir, rel))
+	if err != nil {
+		t.Fatalf("read C source: %v", err)
+	}
+	inc, err := filepath.Abs(hostileDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.ReplaceAll(strings.TrimSuffix(rel, ".c"), "/", "_")
+	return testbin.CompileC(t, name, string(src), "-I"+inc, "-pthread")
+}
+
+// needRoot skips a test (or part of one) that needs root; the message says what is lost.
+func needRoot(t *testing.T, why string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skipf("needs root (%s): skipping", why)
+	}
+}
+
+// sharedDir returns a fresh directory the program can write whatever uid it runs as (the
+// wrapper started as root runs it as nobody, who cannot enter t.TempDir()). It is removed at
+// the end of the test.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	d, err := os.MkdirTemp("", "sandbug-hostile-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	if err := os.Chmod(d, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// result is a program's RESULT line: "RESULT <name> success|errno=E|... pid=N key=value...".
+type result struct {
+	Line    string
+	Name    string
+	Outcome string // "success", "errno=EPERM", "broken", "refused"
+	Fields  map[string]string
+}
+
+// Errno returns the errno name of an "errno=E" outcome, or "".
+func (r result) Errno() string { return strings.TrimPrefix(r.Outcome, "errno=") }
+
+// Succeeded reports whether the program says its attack worked.
+func (r result) Succeeded() bool { return r.Outcome == "success" }
+
+// Int returns a numeric field, or -1.
+func (r result) Int(key string) int {
+	n, err := strconv.Atoi(r.Fields[key])
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func parseResult(out string) (result, bool) {
+	for _, line := range strings.Split(out, "\n") {
+		// On a terminal, echoed input (a TIOCSTI keystroke) can precede the line.
+		i := strings.Index(line, "RESULT ")
+		if i < 0 {
+			continue
+		}
+		line = strings.TrimRight(line[i:], "\r")
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			return result{Line: line}, false
+		}
+		r := result{Line: line, Name: f[1], Outcome: f[2], Fields: map[string]string{}}
+		for _, kv := range f[3:] {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				r.Fields[k] = v
+			}
+		}
+		return r, true
+	}
+	return result{}, false
+}
+
+// spec describes one run of a program.
+type spec struct {
+	Argv    []string       // program and arguments
+	Prefix  []string       // run everything under this command (e.g. unshare ...)
+	Limits  string         // --limit value for the wrapper
+	Profile string         // --profile (default "default")
+	Dir     string         // working directory
+	PTY     bool           // stdin/stdout/stderr on a fresh pty (controlling terminal)
+	Stdin   io.Reader      // otherwise stdin (default: empty)
+	Env     []string       // extra environment
+	Timeout time.Duration  // default runTimeout
+	Policy  *policy.Policy // a custom policy, given to the wrapper as a file (default: the profile)
+}
+
+// outcome is what a run produced.
+type outcome struct {
+	Stdout, Stderr string
+	State          *os.ProcessState
+	Pid            int  // the pid we started (the program itself when Direct: the wrapper execs it)
+	Direct         bool // no Prefix: Pid is the wrapper's, then the program's pid
+	Elapsed        time.Duration
+	Result         result
+	HasResult      bool
+	Events         []wrapper.Event // everything the supervisor published, in order (sandboxed runs)
+}
+
+// Signal returns the signal that killed the process, or 0.
+func (o outcome) Signal() syscall.Signal {
+	ws, ok := o.State.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() {
+		return 0
+	}
+	return ws.Signal()
+}
+
+// Code returns the exit code, or -1 when killed by a signal.
+func (o outcome) Code() int { return o.State.ExitCode() }
+
+func (o outcome) String() string {
+	return fmt.Sprintf("status %v after %v\nstdout:\n%s\nstderr:\n%s\nevents:\n%s",
+		o.State, o.Elapsed.Round(time.Millisecond), o.Stdout, o.Stderr, formatEvents(o.Events))
+}
+
+func formatEvents(evs []wrapper.Event) string {
+	var b strings.Builder
+	for _, e := range evs {
+		fmt.Fprintf(&b, "  %s\n", formatEvent(e))
+	}
+	if b.Len() == 0 {
+		return "  (none)\n"
+	}
+	return b.String()
+}
+
+func formatEvent(e wrapper.Event) string {
+	return fmt.Sprintf("kind=%v pid=%d tid=%d syscall=%s(%d) rule=%q#%d action=%s errno=%d count=%d program=%q code=%d msg=%q",
+		e.Kind, e.Pid, e.Tid, e.Syscall, e.Nr, e.Rule, e.RuleIndex, e.Action, e.Errno, e.Count,
+		e.Program, e.Code, e.Message)
+}
+
+// Blocked returns the events reporting a denied call of the named syscall.
+func (o outcome) Blocked(name string) []wrapper.Event {
+	var out []wrapper.Event
+	for _, e := range o.Events {
+		if e.Kind == wrapper.EventBlocked && e.Syscall == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Denials returns every event that reports a call the program did not get to make.
+func (o outcome) Denials() []wrapper.Event {
+	var out []wrapper.Event
+	for _, e := range o.Events {
+		if e.Kind == wrapper.EventBlocked || e.Kind == wrapper.EventKilled {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// runPlain runs the program without any sandbox: the control.
+func runPlain(t *testing.T, s spec) outcome {
+	t.Helper()
+	argv := append(append([]string{}, s.Prefix...), s.Argv...)
+	return execute(t, s, argv)
+}
+
+// runSandboxed runs the program through the real sandbug-wrapper with a real supervisor and
+// collects every event the supervisor published for it.
+func runSandboxed(t *testing.T, s spec) outcome {
+	t.Helper()
+	prof := s.Profile
+	if prof == "" {
+		prof = "default"
+	}
+	pol := s.Policy
+	if pol == nil {
+		var err error
+		if pol, err = policy.Profile(prof); err != nil {
+			t.Fatalf("policy.Profile(%q): %v", prof, err)
+		}
+	}
+	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: pol})
+	if err != nil {
+		t.Fatalf("NewSupervisor: %v", err)
+	}
+	// Collect events until the supervisor closes its channel; note when it says every process
+	// of the program is gone (EventDetached): after that nothing more can come for this run.
+	events := make(chan []wrapper.Event, 1)
+	detached := make(chan struct{})
+	go func() {
+		var all []wrapper.Event
+		seen := false
+		for e := range sup.Events() {
+			all = append(all, e)
+			if e.Kind == wrapper.EventDetached && !seen {
+				seen = true
+				close(detached)
+			}
+		}
+		events <- all
+	}()
+	closed := false
+	closeSup := func() []wrapper.Event {
+		if closed {
+			return nil
+		}
+		closed = true
+		if err := sup.Close(); err != nil {
+			t.Errorf("supervisor Close: %v", err)
+		}
+		return <-events
+	}
+	t.Cleanup(func() { closeSup() })
+
+	argv := append([]string{}, s.Prefix...)
+	argv = append(argv, testbin.Wrapper(t), "--notify", sup.SocketPath())
+	if s.Policy != nil {
+		f := filepath.Join(t.TempDir(), "policy.yaml")
+		y, err := s.Policy.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, y, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		argv = append(argv, "--policy", f)
+	} else {
+		argv = append(argv, "--profile", prof)
+	}
+	if s.Limits != "" {
+		argv = append(argv, "--limit", s.Limits)
+	}
+	argv = append(argv, "--")
+	argv = append(argv, s.Argv...)
+	o := execute(t, s, argv)
+	// A wrapper that failed before the hand-off never attaches, so never detaches either.
+	select {
+	case <-detached:
+	case <-time.After(5 * time.Second):
+		t.Logf("no detached event within 5 s of the program's exit (wrapper failed early?)")
+	}
+	o.Events = closeSup()
+	return o
+}
+
+// execute starts argv, feeds it stdin (or a pty), waits for it and parses its RESULT line.
+func execute(t *testing.T, s spec, argv []string) outcome {
+	t.Helper()
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = runTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = s.Dir
+	cmd.Env = append(os.Environ(), s.Env...)
+	// Kill whatever is left of the group if the run times out.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: !s.PTY}
+	cmd.Cancel = func() error { return cmd.Process.Kill() }
+
+	var stdout, stderr bytes.Buffer
+	var ptmx *os.File
+	start := time.Now()
+	if s.PTY {
+		var err error
+		ptmx, err = pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
+		if err != nil {
+			t.Fatalf("start %v on a pty: %v", argv, err)
+		}
+	} else {
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.Stdin = s.Stdin
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start %v: %v", argv, err)
+		}
+	}
+	ptyDone := make(chan struct{})
+	if ptmx != nil {
+		go func() {
+			// Reading the master ends with EIO once the last slave fd is closed.
+			io.Copy(&stdout, ptmx)
+			close(ptyDone)
+		}()
+	} else {
+		close(ptyDone)
+	}
+	err := cmd.Wait()
+	elapsed := time.Since(start)
+	if ptmx != nil {
+		select {
+		case <-ptyDone:
+		case <-time.After(5 * time.Second):
+			t.Errorf("pty output did not end after the program exited")
+		}
+		ptmx.Close()
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("%v did not finish within %v; output so far:\n%s\n%s", argv, timeout, stdout.String(), stderr.String())
+	}
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("wait %v: %v", argv, err)
+	}
+	o := outcome{
+		Stdout: stdout.String(), Stderr: stderr.String(),
+		State: cmd.ProcessState, Pid: cmd.Process.Pid, Elapsed: elapsed,
+	}
+	o.Direct = len(s.Prefix) == 0
+	o.Result, o.HasResult = parseResult(o.Stdout)
+	return o
+}
+
+// hostPidNS returns the target of this process's /proc/self/ns/pid link, which the fork-bomb
+// and kill(-1) programs refuse to run in.
+func hostPidNS(t *testing.T) string {
+	t.Helper()
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		t.Fatalf("read own pid namespace: %v", err)
+	}
+	return ns
+}
+
+// pidNSPrefix runs a command as pid 1's child in a private pid namespace with its own /proc:
+// everything in it dies with it (--kill-child), and kill(-1) inside cannot reach outside.
+func pidNSPrefix(t *testing.T) []string {
+	t.Helper()
+	needRoot(t, "unshare --pid needs CAP_SYS_ADMIN")
+	u := testbin.NeedTool(t, "unshare")
+	return []string{u, "--pid", "--fork", "--mount-proc", "--kill-child"}
+}
+
+// processesNamed lists the pids of live processes whose command name is comm (a scan of /proc).
+func processesNamed(comm string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		if err == nil && strings.TrimSpace(string(b)) == comm {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// statusField reads one field of /proc/<pid>/status ("Uid", "Seccomp"...).
+func statusField(pid int, field string) string {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && k == field {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
