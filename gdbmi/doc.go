@@ -3,7 +3,7 @@
 //
 // The parser is a hand-written recursive descent over []byte. It accepts the whole MI output
 // grammar plus the invalid forms gdb really emits (MI2/MI3 `script={"a","b"}`, the extra
-// `{...}` locations after `bkpt={...}`), keeps tuples ordered with duplicate keys, decodes C
+// `{...}` locations after an MI2 `bkpt={...}`), keeps tuples ordered with duplicate keys, decodes C
 // strings to bytes (octal escapes are bytes, `\e` and `\a` included; invalid UTF-8 is kept), takes
 // lines of any length and never panics: malformed input is a *SyntaxError naming the column.
 //

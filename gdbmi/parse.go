@@ -46,7 +46,7 @@ type Record struct {
 }
 
 // Result is a name=value pair. In the invalid forms gdb emits (MI2/MI3 `script={"a","b"}`, the
-// extra `{...}` locations after `bkpt={...}`), a bare value becomes a Result with an empty Name.
+// extra `{...}` locations after an MI2 `bkpt={...}`), a bare value becomes a Result with an empty Name.
 type Result struct {
 	Name  string
 	Value Value

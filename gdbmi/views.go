@@ -105,7 +105,9 @@ func ParseFrames(r *Record) []Frame {
 
 // StopEvent is the typed view of a *stopped record.
 type StopEvent struct {
-	Reason   string // one of the Reason* constants, or "" when gdb gives none
+	// Reason is one of the Reason* constants, or "" when gdb gives none: gdb 13 stops without a
+	// reason after -exec-interrupt and at the end of a `record full` history in reverse.
+	Reason   string
 	Frame    *Frame // nil when absent (exits)
 	ThreadID int    // 0 when absent
 	// StoppedThreads lists the threads that stopped; AllStopped is set for stopped-threads="all".
@@ -114,6 +116,7 @@ type StopEvent struct {
 	Core           int // -1 when absent
 
 	BkptNo string // breakpoint-hit: breakpoint number ("1")
+	LocNo  string // breakpoint-hit of a multi-location breakpoint: location ("2" of "1.2")
 	Disp   string // breakpoint disposition ("keep", "del")
 
 	SignalName    string // signal-received, exited-signalled: "SIGSEGV"
@@ -173,6 +176,8 @@ func ParseStop(r *Record) (StopEvent, bool) {
 			s.BkptNo = v.String()
 		case "disp":
 			s.Disp = v.String()
+		case "locno":
+			s.LocNo = v.String()
 		case "signal-name":
 			s.SignalName = v.String()
 		case "signal-meaning":
@@ -334,7 +339,7 @@ func parseLocation(v Value) BreakpointLocation {
 	return l
 }
 
-// ParseBreakpoints returns the breakpoints of a record: `bkpt={...}` (with the MI2/MI3 trailing
+// ParseBreakpoints returns the breakpoints of a record: `bkpt={...}` (with the MI2 trailing
 // location tuples `bkpt={...},{number="1.1",...}` folded into Locations) or the body of a
 // -break-list BreakpointTable.
 func ParseBreakpoints(r *Record) []Breakpoint {
