@@ -32,3 +32,13 @@ func TestSmokeExample(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSmokeCustom(t *testing.T) {
+	p, err := Load("testdata/custom.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Compile(CompileOptions{Notify: true}); err != nil {
+		t.Fatal(err)
+	}
+}
