@@ -25,7 +25,13 @@ func StartRun(ctx context.Context, cfg Config) (*Session, error) {
 		return nil, err
 	}
 	s.state = Starting
-	go s.runMain()
+	pio, err := s.setupIO()
+	if err != nil {
+		s.cancel()
+		s.cleanup()
+		return nil, err
+	}
+	go s.runMain(pio)
 	return s, nil
 }
 
@@ -224,20 +230,25 @@ func (s *Session) readOutput(f *os.File, done chan<- struct{}) {
 	}
 }
 
-func (s *Session) runMain() {
+func (s *Session) runMain(pio *progIO) {
 	defer close(s.done)
 	defer s.q.close()
 	defer s.cleanup()
 	s.emit(StateEvent{State: Starting})
+	closeIO := func() {
+		for _, f := range pio.closeAfterStart {
+			f.Close()
+		}
+		if pio.readFrom != nil {
+			pio.readFrom.Close()
+		}
+	}
 	if !s.compileIfSource() {
+		closeIO()
 		return
 	}
 	if err := s.newSupervisor(nil); err != nil {
-		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
-		return
-	}
-	pio, err := s.setupIO()
-	if err != nil {
+		closeIO()
 		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
 		return
 	}
@@ -265,9 +276,7 @@ func (s *Session) runMain() {
 	}
 	s.started = time.Now()
 	if err := cmd.Start(); err != nil {
-		for _, f := range pio.closeAfterStart {
-			f.Close()
-		}
+		closeIO()
 		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitNotExecutable,
 			Message: fmt.Sprintf("cannot start the wrapper %s: %v", s.wrapperPath, err)})
 		return
