@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sandbug/sandbug/launcher"
+)
+
+const debugUsage = `Usage: sandbug [debug] [flags] PROGRAM|FILE.c [-- ARGS...]
+
+Opens the terminal UI on a debug session: gdb runs the program inside the sandbox and stops
+before main, with its source shown. Blocked system calls stop the program (--no-stop-at-blocked
+lets them fail as in a run).
+
+Examples:
+  sandbug hello.c
+  sandbug debug --profile strict ./a.out -- arg1 arg2
+  sandbug --log-mi mi.log --timeout 30s prog.c
+
+Flags:
+`
+
+func cmdDebug(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlagSet("debug", &o, stderr, false, false)
+	if err := parseArgs(fs, args, &o, true); err != nil {
+		if errors.Is(err, flag.ErrHelp) || strings.Contains(err.Error(), flag.ErrHelp.Error()) {
+			fmt.Fprint(stdout, debugUsage)
+			printFlags(stdout, fs)
+			return 0
+		}
+		return reportUsage(stderr, err)
+	}
+	return openTUI(ctx, o.config(), "", stderr)
+}
+
+// openTUI runs the terminal UI on cfg; lesson is a demo's lesson text ("" for none).
+func openTUI(ctx context.Context, cfg launcher.Config, lesson string, stderr io.Writer) int {
+	if err := runTUI(ctx, cfg, lesson); err != nil {
+		fmt.Fprintf(stderr, "sandbug: %v\n", err)
+		return 125
+	}
+	return 0
+}

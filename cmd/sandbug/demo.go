@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/sandbug/sandbug/examples"
+	"github.com/sandbug/sandbug/wrapper"
+)
+
+const demoUsage = `Usage: sandbug demo [NAME [--run] [flags]]
+
+Without NAME, lists the teaching demos. With NAME, opens the demo's program and lesson in the
+terminal UI; with --run, runs it without the debugger and prints how it ended.
+
+Flags:
+`
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlagSet("demo", &o, stderr, false, true)
+	if err := parseArgs(fs, args, &o, false); err != nil {
+		if errors.Is(err, flag.ErrHelp) || strings.Contains(err.Error(), flag.ErrHelp.Error()) {
+			fmt.Fprint(stdout, demoUsage)
+			printFlags(stdout, fs)
+			return 0
+		}
+		return reportUsage(stderr, err)
+	}
+	if o.program == "" {
+		list := examples.List()
+		fmt.Fprintln(stdout, "Demos (sandbug demo NAME to open one, --run to run it):")
+		for _, e := range list {
+			fmt.Fprintf(stdout, "  %-12s %s\n", e.Name, e.Summary)
+		}
+		return 0
+	}
+	ex, err := examples.Get(o.program)
+	if err != nil {
+		return reportUsage(stderr, usagef("%v", err))
+	}
+	dir, err := os.MkdirTemp("", "sandbug-demo-")
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbug: %v\n", err)
+		return 125
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755)
+	src, err := ex.WriteTo(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbug: %v\n", err)
+		return 125
+	}
+	o.program = src
+	if len(o.args) == 0 {
+		o.args = ex.Args
+	}
+	if o.profile == "" && o.policy == "" {
+		o.profile = ex.Profile
+	}
+	if o.limit == "" && ex.Limits != "" {
+		l, err := wrapper.ParseLimits(ex.Limits)
+		if err != nil {
+			fmt.Fprintf(stderr, "sandbug: demo %s: %v\n", ex.Name, err)
+			return 125
+		}
+		o.limits = l
+	}
+	if o.runDemo {
+		return runProgram(ctx, o, stdout, stderr)
+	}
+	return openTUI(ctx, o.config(), ex.Lesson, stderr)
+}

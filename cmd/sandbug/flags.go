@@ -1,0 +1,133 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sandbug/sandbug/launcher"
+	"github.com/sandbug/sandbug/wrapper"
+)
+
+// options are the flags shared by run and debug, plus run's own.
+type options struct {
+	profile, policy, limit, user, cc, cflags, logMI, wrapperPath, dir string
+	timeout                                                           time.Duration
+	noStopAtBlocked                                                   bool
+	json                                                              bool
+	output                                                            string
+	runDemo                                                           bool // demo --run
+
+	limits  wrapper.Limits
+	program string
+	args    []string
+}
+
+func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.profile, "profile", "", "sandbox profile: default, strict or permissive (default \"default\")")
+	fs.StringVar(&o.policy, "policy", "", "sandbox policy YAML `FILE` (see sandbug-wrapper --print-profile NAME)")
+	fs.StringVar(&o.limit, "limit", "", "resource `LIMITS`: cpu=2s,mem=256M,fsize=16M,nofile=64,nproc=64,core=0")
+	fs.DurationVar(&o.timeout, "timeout", 0, "wall-clock time `LIMIT` (e.g. 10s; debug: paused while stopped)")
+	fs.StringVar(&o.user, "user", "", "run the program as `USER` (name or uid; as root the default is nobody)")
+	fs.StringVar(&o.cc, "cc", "", "C compiler for .c sources (default cc; c++ for C++)")
+	fs.StringVar(&o.cflags, "cflags", "", "extra compiler `FLAGS`, added after -g -O0 -Wall")
+	fs.StringVar(&o.logMI, "log-mi", "", "write the raw gdb/MI traffic to `FILE` (debug)")
+	fs.StringVar(&o.wrapperPath, "wrapper", "", "sandbug-wrapper `PATH` (default: next to sandbug, then $PATH)")
+	fs.StringVar(&o.dir, "dir", "", "working `DIR`ectory of the program")
+	fs.BoolVar(&o.noStopAtBlocked, "no-stop-at-blocked", false, "debug: let blocked calls fail as in run mode instead of stopping there")
+	if run {
+		fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout after the program (its output goes to stderr or --output)")
+		fs.StringVar(&o.output, "output", "", "write the program's output to `FILE`")
+	}
+	if demo {
+		fs.BoolVar(&o.runDemo, "run", false, "run the demo without the debugger")
+		fs.BoolVar(&o.json, "json", false, "with --run: print a JSON report")
+	}
+	return fs
+}
+
+// parseArgs parses `[flags] PROGRAM [flags] [-- ARGS...]`. Words after PROGRAM up to "--" are
+// flags while they look like flags; the first other word starts the program's arguments.
+func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) error {
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", flagErr(err))
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && rest[0] == "--" {
+		rest = rest[1:]
+	}
+	if len(rest) == 0 {
+		if needProgram {
+			return usagef("no program given")
+		}
+		return nil
+	}
+	o.program, rest = rest[0], rest[1:]
+	for len(rest) > 0 {
+		if rest[0] == "--" {
+			o.args = append(o.args, rest[1:]...)
+			break
+		}
+		if !strings.HasPrefix(rest[0], "-") || rest[0] == "-" {
+			o.args = append(o.args, rest...)
+			break
+		}
+		if err := fs.Parse(rest); err != nil {
+			return usagef("%v", flagErr(err))
+		}
+		rest = fs.Args()
+	}
+	if o.policy != "" && o.profile != "" {
+		return usagef("--policy and --profile exclude each other")
+	}
+	if o.timeout < 0 {
+		return usagef("--timeout must not be negative")
+	}
+	l, err := wrapper.ParseLimits(o.limit)
+	if err != nil {
+		return usagef("--limit: %v", err)
+	}
+	o.limits = l
+	return nil
+}
+
+func flagErr(err error) error {
+	if err == flag.ErrHelp {
+		return err
+	}
+	return err
+}
+
+func (o *options) config() launcher.Config {
+	return launcher.Config{
+		Program:       o.program,
+		Args:          o.args,
+		CC:            o.cc,
+		CFlags:        o.cflags,
+		Profile:       o.profile,
+		PolicyFile:    o.policy,
+		Limits:        o.limits,
+		Timeout:       o.timeout,
+		User:          o.user,
+		StopAtBlocked: !o.noStopAtBlocked,
+		LogMI:         o.logMI,
+		WrapperPath:   o.wrapperPath,
+		Dir:           o.dir,
+	}
+}
+
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		if name != "" {
+			fmt.Fprintf(w, "  --%s %s\n", f.Name, name)
+		} else {
+			fmt.Fprintf(w, "  --%s\n", f.Name)
+		}
+		fmt.Fprintf(w, "        %s\n", usage)
+	})
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"time"
+
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// report is the --json document; docs/json-report.md describes it field by field.
+type report struct {
+	Schema     int                       `json:"schema"`
+	Program    string                    `json:"program"`
+	Args       []string                  `json:"args"`
+	Exit       exitReport                `json:"exit"`
+	Blocked    []launcher.BlockedSummary `json:"blocked"`
+	Sandbox    sandboxReport             `json:"sandbox"`
+	Limits     limitsReport              `json:"limits"`
+	Compile    *compileReport            `json:"compile,omitempty"`
+	DurationMS int64                     `json:"duration_ms"`
+}
+
+type exitReport struct {
+	Kind       string `json:"kind"`
+	Code       int    `json:"code"`
+	Signal     string `json:"signal"`
+	SignalDesc string `json:"signal_desc,omitempty"`
+	Core       bool   `json:"core"`
+	Syscall    string `json:"syscall,omitempty"`
+	Rule       string `json:"rule,omitempty"`
+	Where      string `json:"where,omitempty"`
+	Limit      string `json:"limit,omitempty"`
+	LimitValue string `json:"limit_value,omitempty"`
+	Message    string `json:"message,omitempty"`
+	Summary    string `json:"summary"`
+	ShellCode  int    `json:"shell_code"`
+}
+
+type sandboxReport struct {
+	Policy     string `json:"policy"`
+	Verified   bool   `json:"verified"`
+	Seccomp    int    `json:"seccomp"`
+	Filters    int    `json:"filters"`
+	NoNewPrivs bool   `json:"no_new_privs"`
+	Detail     string `json:"detail"`
+	User       string `json:"user,omitempty"`
+}
+
+type limitsReport struct {
+	Spec      string `json:"spec"`
+	CPUMS     int64  `json:"cpu_ms,omitempty"`
+	Mem       int64  `json:"mem,omitempty"`
+	FSize     int64  `json:"fsize,omitempty"`
+	NoFile    int    `json:"nofile,omitempty"`
+	NProc     int    `json:"nproc,omitempty"`
+	Core      *int64 `json:"core,omitempty"`
+	TimeoutMS int64  `json:"timeout_ms,omitempty"`
+}
+
+type compileReport struct {
+	OK      bool   `json:"ok"`
+	Command string `json:"command"`
+	Output  string `json:"output"`
+}
+
+func newReport(cfg launcher.Config, s *launcher.Session) *report {
+	l := cfg.Limits
+	r := &report{
+		Schema: 1, Program: cfg.Program, Args: cfg.Args, Blocked: []launcher.BlockedSummary{},
+		Limits: limitsReport{Spec: l.String(), CPUMS: l.CPU.Milliseconds(), Mem: l.Mem, FSize: l.FSize,
+			NoFile: l.NoFile, NProc: l.NProc, Core: l.Core, TimeoutMS: cfg.Timeout.Milliseconds()},
+	}
+	if r.Args == nil {
+		r.Args = []string{}
+	}
+	if p := s.Policy(); p != nil {
+		r.Sandbox.Policy = p.Name
+	}
+	r.Sandbox.User = cfg.User
+	return r
+}
+
+func (r *report) finish(st launcher.ExitStatus, blocked []launcher.BlockedSummary, d time.Duration) {
+	r.Exit = exitReport{Kind: st.Kind, Code: st.Code, Signal: st.Signal, SignalDesc: st.SignalDesc, Core: st.Core,
+		Syscall: st.Syscall, Rule: st.Rule, Where: st.Where, Limit: st.Limit, LimitValue: st.LimitValue,
+		Message: st.Message, Summary: st.Summary(), ShellCode: st.ShellCode()}
+	if blocked != nil {
+		r.Blocked = blocked
+	}
+	r.DurationMS = d.Milliseconds()
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sandbug/sandbug/launcher"
+)
+
+const runUsage = `Usage: sandbug run [flags] PROGRAM|FILE.c [-- ARGS...]
+
+Runs PROGRAM (or compiles FILE.c / FILE.cpp first with cc -g -O0 -Wall) inside the seccomp
+sandbox, without the debugger. The program's output streams through unchanged; then an exit card
+and the blocked system calls go to stderr. A terminal on stdin and stdout gives the program a
+terminal of the same size; otherwise it gets sandbug's own stdin, stdout and stderr.
+
+Exit status: the program's (its code, or 128+signal number); 125 when sandbug or the sandbox
+failed (bad flags, compile error, sandbox setup), 126 program not executable, 127 not found.
+
+Examples:
+  sandbug run hello.c
+  sandbug run ./a.out -- input.txt
+  sandbug run --limit cpu=2s,mem=256M --timeout 10s prog.c
+  sandbug run --json prog.c > report.json      (program output on stderr)
+  sandbug run --json --output out.txt prog.c
+
+Flags:
+`
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlagSet("run", &o, stderr, true, false)
+	if err := parseArgs(fs, args, &o, true); err != nil {
+		if errors.Is(err, flag.ErrHelp) || strings.Contains(err.Error(), flag.ErrHelp.Error()) {
+			fmt.Fprint(stdout, runUsage)
+			printFlags(stdout, fs)
+			return 0
+		}
+		return reportUsage(stderr, err)
+	}
+	return runProgram(ctx, o, stdout, stderr)
+}
+
+// runProgram runs one program to its end and reports: shared by `run` and `demo --run`.
+func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
+	cfg := o.config()
+	progOut := os.Stdout
+	if o.json {
+		progOut = os.Stderr
+	}
+	if o.output != "" {
+		f, err := os.OpenFile(o.output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			fmt.Fprintf(stderr, "sandbug: --output: %v\n", err)
+			return 125
+		}
+		defer f.Close()
+		progOut = f
+	}
+	var restore func() error
+	if launcher.IsTerminal(os.Stdin) && launcher.IsTerminal(progOut) {
+		cfg.IO = launcher.IOPty
+		if r, c, ok := launcher.TermSize(progOut); ok {
+			cfg.Rows, cfg.Cols = r, c
+		}
+	} else {
+		cfg.IO = launcher.IOFiles
+		cfg.Stdin, cfg.Stdout, cfg.Stderr = os.Stdin, progOut, os.Stderr
+		if o.output != "" {
+			cfg.Stderr = progOut
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	s, err := launcher.StartRun(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbug: %v\n", err)
+		return 125
+	}
+	defer s.Close()
+	if cfg.IO == launcher.IOPty {
+		if r, err := launcher.MakeRaw(os.Stdin); err == nil {
+			restore = r
+			defer restore()
+		}
+		go func() {
+			buf := make([]byte, 4096)
+			for {
+				n, err := os.Stdin.Read(buf)
+				if n > 0 {
+					s.Input(buf[:n])
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		winch := make(chan os.Signal, 1)
+		signal.Notify(winch, syscall.SIGWINCH)
+		defer signal.Stop(winch)
+		go func() {
+			for range winch {
+				if r, c, ok := launcher.TermSize(progOut); ok {
+					s.Resize(r, c)
+				}
+			}
+		}()
+	}
+	rep := newReport(cfg, s)
+	var compileOut string
+	for ev := range s.Events() {
+		switch e := ev.(type) {
+		case launcher.OutputEvent:
+			progOut.Write(e.Data)
+		case launcher.CompileEvent:
+			rep.Compile = &compileReport{OK: e.OK, Command: e.Command, Output: e.Output}
+			compileOut = e.Output
+			if e.Output != "" && !o.json {
+				// The compiler's messages, verbatim, before anything the program prints.
+				if restore != nil {
+					compileOut = strings.ReplaceAll(compileOut, "\n", "\r\n")
+				}
+				io.WriteString(stderr, compileOut)
+			}
+		case launcher.VerifiedEvent:
+			rep.Sandbox.Verified = e.OK
+			rep.Sandbox.Detail = e.Detail
+			rep.Sandbox.Seccomp, rep.Sandbox.Filters, rep.Sandbox.NoNewPrivs = e.Seccomp, e.Filters, e.NoNewPrivs
+		case launcher.ErrorEvent:
+			fmt.Fprintf(stderr, "sandbug: %v\n", e.Err)
+		}
+	}
+	if restore != nil {
+		restore()
+	}
+	st, ok := s.Status()
+	if !ok {
+		st = launcher.ExitStatus{Kind: launcher.KindSandboxError, Code: 125, Message: "the session ended without an exit status"}
+	}
+	rep.finish(st, s.Blocked(), time.Since(start))
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		writeCard(stderr, rep, st)
+	}
+	return st.ShellCode()
+}
+
+// writeCard prints the exit card and the blocked-call summary.
+func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
+	fmt.Fprintf(w, "\nsandbug: %s: %s\n", rep.Program, st.Summary())
+	if st.Kind == launcher.KindSandboxError && strings.Contains(st.Message, "\n") {
+		fmt.Fprintf(w, "%s\n", strings.TrimSpace(st.Message))
+	}
+	if !rep.Sandbox.Verified && rep.Sandbox.Detail != "" {
+		fmt.Fprintf(w, "sandbug: WARNING: %s\n", rep.Sandbox.Detail)
+	}
+	if len(rep.Blocked) == 0 {
+		if st.Kind != launcher.KindCompileError && st.Kind != launcher.KindSandboxError {
+			fmt.Fprintf(w, "sandbug: the sandbox (%s) blocked no system call\n", rep.Sandbox.Policy)
+		}
+		return
+	}
+	total := 0
+	for _, b := range rep.Blocked {
+		total += b.Count
+	}
+	fmt.Fprintf(w, "sandbug: the sandbox (%s) blocked %d call%s:\n", rep.Sandbox.Policy, total, plural(total))
+	for _, b := range rep.Blocked {
+		what := b.Action
+		switch b.Action {
+		case "errno":
+			what = "failed with " + b.Errno
+		case "kill":
+			what = "killed the program"
+		case "log":
+			what = "allowed and logged"
+		case "trap":
+			what = "trapped"
+		}
+		pids := make([]string, len(b.Pids))
+		for i, p := range b.Pids {
+			pids[i] = fmt.Sprint(p)
+		}
+		fmt.Fprintf(w, "  %5d x %s -> %s  [rule %q, pid %s]\n", b.Count, b.Call, what, b.Rule, strings.Join(pids, ","))
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
