@@ -58,9 +58,12 @@ func SyscallNames() []string {
 // errnoAliases are the second names of errno values that unix.ErrnoName reports under
 // another name.
 var errnoAliases = map[string]int{
+	"EAGAIN":      int(unix.EAGAIN),
 	"EWOULDBLOCK": int(unix.EWOULDBLOCK),
+	"EDEADLK":     int(unix.EDEADLK),
 	"EDEADLOCK":   int(unix.EDEADLOCK),
 	"ENOTSUP":     int(unix.ENOTSUP),
+	"EOPNOTSUPP":  int(unix.EOPNOTSUPP),
 }
 
 // maxErrno is MAX_ERRNO from <linux/err.h>: the largest value a syscall can return as an error.

@@ -219,7 +219,7 @@ func TestVMDefaultProfile(t *testing.T) {
 		allow("ioctl", 0x5412, 0x5401), // TIOCSTI's value in the wrong argument
 		allow("personality", 0xffffffff).by("personality query"),
 		allow("personality", 0xffffffffffffffff).by("personality query"), // low 32 bits: still the query
-		allow("kill", 0x1ffffffff-0xffffffff+5, 9), // pid 5 with junk upper bits... low word 5
+		allow("kill", hi(5), 9),                                          // pid 5 with junk in the upper half
 		// clone3 answers ENOSYS, unreported, so pthread_create falls back to clone.
 		{name: "clone3", kind: Errno, errno: "ENOSYS", rule: "clone3 falls back to clone"},
 		// Namespaces through clone, each flag, upper-half trick, mixed with thread flags.

@@ -75,7 +75,11 @@ func Parse(data []byte) (*Policy, error) {
 		msg := strings.SplitN(err.Error(), "\n", 2)[0]
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
-			return nil, &ParseError{Line: line, Msg: "invalid YAML: " + m[2]}
+			msg := "invalid YAML: " + m[2]
+			if lines := strings.Split(string(data), "\n"); line >= 1 && line <= len(lines) && strings.Contains(lines[line-1], "@") && !strings.Contains(lines[line-1], `"@`) {
+				msg += ` (quote group names: "@debug")`
+			}
+			return nil, &ParseError{Line: line, Msg: msg}
 		}
 		return nil, &ParseError{Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 	}
