@@ -1,0 +1,177 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// cardKind says which modal card is open, if any.
+type cardKind int
+
+const (
+	cardNone cardKind = iota
+	cardBlocked
+	cardExit
+	cardHelp
+	cardQuit
+	cardFiles
+	cardPrompt
+)
+
+// errnoChoices are the errnos offered on the blocked-call card, after the rule's own.
+var errnoChoices = []struct {
+	Name string
+	Nr   int
+	Says string
+}{
+	{"EPERM", 1, "Operation not permitted"},
+	{"EACCES", 13, "Permission denied"},
+	{"ENOSYS", 38, "Function not implemented"},
+	{"EINVAL", 22, "Invalid argument"},
+	{"EAGAIN", 11, "Resource temporarily unavailable"},
+}
+
+// blockedCard draws the card for a program stopped at a call the sandbox denies: what it tried,
+// where, why that kind of call is forbidden, and the choices.
+func blockedCard(st *Styles, b launcher.Blocked, choice int, w int) string {
+	inner := w - 4
+	var body []string
+	call := clean(b.Call)
+	if call == "" {
+		call = clean(b.Syscall) + "(…)"
+	}
+	body = append(body, st.CardLabel.Render("What  ")+call)
+	where := clean(b.Where.Where())
+	if where == "" {
+		where = "unknown (no source for this call)"
+	}
+	body = append(body, st.CardLabel.Render("Where ")+where)
+	if b.Pid > 0 {
+		who := fmt.Sprintf("pid %d", b.Pid)
+		if b.Child {
+			who += " (a child process)"
+		}
+		body = append(body, st.CardLabel.Render("Who   ")+who)
+	}
+	why := clean(b.Explain)
+	if why == "" {
+		why = "The sandbox's policy does not allow this system call."
+	}
+	rule := clean(b.Rule)
+	if rule == "" {
+		rule = "the policy default"
+	}
+	body = append(body, st.CardLabel.Render("Why   ")+st.Dim.Render("rule "+rule))
+	for _, l := range wrap(why, inner-2) {
+		body = append(body, "  "+l)
+	}
+	body = append(body, "")
+	e := errnoChoices[choice%len(errnoChoices)]
+	body = append(body, st.Key.Render("Enter")+fmt.Sprintf("  continue: the call fails with %s (%s)", e.Name, e.Says))
+	body = append(body, st.Key.Render("←/→")+"    choose another errno")
+	body = append(body, st.Key.Render("k")+"      let the sandbox kill the program")
+	body = append(body, st.Key.Render("Esc")+"    look around first (the card comes back with F5)")
+	return card(st, "Blocked: the program tried "+clean(b.Syscall), body, w)
+}
+
+// exitCard draws how the program ended, in plain words.
+func exitCard(st *Styles, s launcher.ExitStatus, debug bool, w int) string {
+	inner := w - 4
+	var body []string
+	for _, l := range wrap(s.Summary(), inner) {
+		st2 := st.OK
+		if !s.Success() {
+			st2 = st.Error
+		}
+		body = append(body, st2.Render(l))
+	}
+	if s.SignalDesc != "" && s.Kind == launcher.KindSignaled && !strings.Contains(s.Summary(), s.SignalDesc) {
+		body = append(body, st.Dim.Render(clean(s.SignalDesc)))
+	}
+	if s.Kind == launcher.KindCompileError || (s.Kind == launcher.KindSandboxError && strings.Contains(s.Message, "\n")) {
+		body = append(body, "")
+		msg := strings.Split(strings.TrimSpace(s.Message), "\n")
+		if len(msg) > 12 {
+			msg = append(msg[:12], fmt.Sprintf("… (%d more lines in the console)", len(msg)-12))
+		}
+		for _, l := range msg {
+			body = append(body, st.Dim.Render(fit(clean(l), inner)))
+		}
+	}
+	body = append(body, st.Dim.Render(fmt.Sprintf("A shell would see exit status %d.", s.ShellCode())))
+	body = append(body, "")
+	body = append(body, st.Key.Render("F5")+" debug again   "+st.Key.Render("Ctrl+R")+" run again   "+st.Key.Render("Enter")+" close   "+st.Key.Render("q")+" quit")
+	title := "The program ended"
+	if !debug {
+		title += " (run without debugging)"
+	}
+	return card(st, title, body, w)
+}
+
+// quitCard asks before killing a live program.
+func quitCard(st *Styles, w int) string {
+	return card(st, "Quit?", []string{
+		"The program is still running. Quitting kills it.",
+		"",
+		st.Key.Render("y") + " quit and kill it    " + st.Key.Render("n") + "/" + st.Key.Render("Esc") + " stay",
+	}, w)
+}
+
+// helpCard lists the whole key map; keys that do nothing right now are dimmed.
+func helpCard(st *Styles, km KeyMap, w, h int) string {
+	inner := w - 4
+	var body []string
+	body = append(body, st.Dim.Render("In the Program pane keys go to the program; F-keys, Ctrl+Q and Ctrl+O/F6 (leave) stay here."))
+	colW := inner / 2
+	var items []string
+	for _, col := range km.FullHelp() {
+		for _, b := range col {
+			items = append(items, helpItem(st, b, colW))
+		}
+	}
+	half := (len(items) + 1) / 2
+	for i := 0; i < half; i++ {
+		l := fit(items[i], colW)
+		if i+half < len(items) {
+			l += items[i+half]
+		}
+		body = append(body, l)
+	}
+	body = append(body, "")
+	body = append(body, st.Dim.Render("Mouse: click the gutter to toggle a breakpoint, click to select, wheel to scroll. Esc closes."))
+	if len(body) > h-4 {
+		body = body[:max(h-4, 1)]
+	}
+	return card(st, "Keys", body, w)
+}
+
+func helpItem(st *Styles, b key.Binding, w int) string {
+	h := b.Help()
+	k := fmt.Sprintf("%-17s", h.Key)
+	if !b.Enabled() {
+		return st.Dim.Render(fit(k+" "+h.Desc, w))
+	}
+	return fit(st.Key.Render(k)+" "+st.Desc.Render(h.Desc), w)
+}
+
+// filesCard lets the user pick another source file.
+func filesCard(st *Styles, files []string, sel int, w, h int) string {
+	var body []string
+	if len(files) == 0 {
+		body = append(body, st.Note.Render("No other source files are known yet."))
+	}
+	rows := max(h-6, 1)
+	top := scrollTo(0, sel, rows, len(files))
+	for i := top; i < len(files) && len(body) < rows; i++ {
+		if i == sel {
+			body = append(body, st.Selected.Render(fit(clean(files[i]), w-4)))
+		} else {
+			body = append(body, clean(files[i]))
+		}
+	}
+	body = append(body, st.Dim.Render("Enter opens, Esc closes"))
+	return card(st, "Open a source file", body, w)
+}

@@ -1,0 +1,217 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// Messages. Each one that comes from a session carries the session's id (sid) so that a late
+// answer from a session the UI has since replaced is ignored.
+type (
+	// eventsMsg carries one or more launcher events, in order.
+	eventsMsg struct {
+		sid    int
+		evs    []launcher.Event
+		closed bool // the stream ended after evs
+	}
+	sessionMsg struct {
+		sid   int
+		debug bool
+		sess  Session
+		err   error
+	}
+	// doneMsg reports the result of a control command (continue, next, break ...).
+	doneMsg struct {
+		sid  int
+		what string
+		err  error
+	}
+	stackMsg struct {
+		sid    int
+		frames []launcher.Frame
+		err    error
+	}
+	localsMsg struct {
+		sid   int
+		frame int
+		fn    string
+		vars  []launcher.Variable
+		err   error
+	}
+	childrenMsg struct {
+		sid  int
+		path string
+		vars []launcher.Variable
+		err  error
+	}
+	watchMsg struct {
+		sid   int
+		i     int
+		expr  string
+		value string
+		err   error
+	}
+	consoleMsg struct {
+		sid int
+		cmd string
+		out string
+		err error
+	}
+	fileMsg struct {
+		path string
+		line int
+		file *sourceFile
+		err  error
+	}
+	mainMsg struct {
+		sid   int
+		frame launcher.Frame
+		err   error
+	}
+	filesMsg struct {
+		sid   int
+		files []string
+		err   error
+	}
+	frameMsg  struct{} // time to feed program output and draw a frame
+	clockMsg  struct{} // one second passed while the program runs
+	closedMsg struct{} // sessions are closed: quit now
+)
+
+// frameInterval caps how often program output is drawn (about 60 frames a second).
+const frameInterval = 16 * time.Millisecond
+
+// maxBatch bounds how many queued events one message carries.
+const maxBatch = 256
+
+// waitEvents waits for one event of the session and then takes whatever else is already
+// queued (up to maxBatch), so a flood of output costs one message per batch, not per chunk.
+// The model issues it again after each eventsMsg: events are never dropped.
+func waitEvents(sid int, ch <-chan launcher.Event) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return eventsMsg{sid: sid, closed: true}
+		}
+		evs := []launcher.Event{ev}
+		for len(evs) < maxBatch {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return eventsMsg{sid: sid, evs: evs, closed: true}
+				}
+				evs = append(evs, ev)
+			default:
+				return eventsMsg{sid: sid, evs: evs}
+			}
+		}
+		return eventsMsg{sid: sid, evs: evs}
+	}
+}
+
+func startSession(ctx context.Context, start Starter, cfg launcher.Config, sid int, debug bool) tea.Cmd {
+	return func() tea.Msg {
+		s, err := start(ctx, cfg, debug)
+		return sessionMsg{sid: sid, debug: debug, sess: s, err: err}
+	}
+}
+
+// do runs one control call on the session and reports its error.
+func do(sid int, what string, f func() error) tea.Cmd {
+	return func() tea.Msg {
+		return doneMsg{sid: sid, what: what, err: f()}
+	}
+}
+
+func fetchStack(ctx context.Context, s Session, sid int) tea.Cmd {
+	return func() tea.Msg {
+		fr, err := s.Stack(ctx)
+		return stackMsg{sid: sid, frames: fr, err: err}
+	}
+}
+
+func fetchLocals(ctx context.Context, s Session, sid, frame int, fn string) tea.Cmd {
+	return func() tea.Msg {
+		vs, err := s.Locals(ctx, frame)
+		return localsMsg{sid: sid, frame: frame, fn: fn, vars: vs, err: err}
+	}
+}
+
+func fetchChildren(ctx context.Context, s Session, sid int, path, varobj string) tea.Cmd {
+	return func() tea.Msg {
+		vs, err := s.Children(ctx, varobj)
+		return childrenMsg{sid: sid, path: path, vars: vs, err: err}
+	}
+}
+
+func evalWatch(ctx context.Context, s Session, sid, frame, i int, expr string) tea.Cmd {
+	return func() tea.Msg {
+		v, err := s.Evaluate(ctx, frame, expr)
+		return watchMsg{sid: sid, i: i, expr: expr, value: v, err: err}
+	}
+}
+
+func runConsole(ctx context.Context, s Session, sid int, cmd string) tea.Cmd {
+	return func() tea.Msg {
+		out, err := s.Console(ctx, cmd)
+		return consoleMsg{sid: sid, cmd: cmd, out: out, err: err}
+	}
+}
+
+func loadFile(path string, line int) tea.Cmd {
+	return func() tea.Msg {
+		f, err := loadSource(path)
+		return fileMsg{path: path, line: line, file: f, err: err}
+	}
+}
+
+func fetchMain(ctx context.Context, s Session, sid int) tea.Cmd {
+	return func() tea.Msg {
+		f, err := s.MainLocation(ctx)
+		return mainMsg{sid: sid, frame: f, err: err}
+	}
+}
+
+func fetchFiles(ctx context.Context, s Session, sid int) tea.Cmd {
+	return func() tea.Msg {
+		fs, err := s.SourceFiles(ctx)
+		return filesMsg{sid: sid, files: fs, err: err}
+	}
+}
+
+func resizeCmd(s Session, rows, cols int) tea.Cmd {
+	return func() tea.Msg {
+		_ = s.Resize(rows, cols) // the program may be gone; a later resize tries again
+		return nil
+	}
+}
+
+func inputCmd(s Session, b []byte) tea.Cmd {
+	return func() tea.Msg {
+		_ = s.Input(b)
+		return nil
+	}
+}
+
+// closeAll ends the sessions, then the UI quits.
+func closeAll(ss ...Session) tea.Cmd {
+	return func() tea.Msg {
+		for _, s := range ss {
+			if s != nil {
+				_ = s.Close()
+			}
+		}
+		return closedMsg{}
+	}
+}
+
+func frameTick() tea.Cmd {
+	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{} })
+}
+
+func clockTick() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+}

@@ -1,0 +1,183 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// maxConsoleLines bounds the console's memory; older lines scroll away.
+const maxConsoleLines = 5000
+
+// consoleLine is one line of the console: gdb output, a user command, or an MI command from the
+// transcript of what each UI action issued.
+type consoleLine struct {
+	Kind launcher.ConsoleKind
+	User bool // a command the user typed
+	Text string
+}
+
+// consolePane shows gdb's console: what the user typed after ':' with its output, and the
+// transcript of MI commands the UI sent (F10 shows up as -exec-next: a teaching aid).
+type consolePane struct {
+	lines   []consoleLine
+	partial string // console text without its newline yet
+	offset  int    // lines scrolled back from the bottom
+	input   lineInput
+	editing bool
+	history []string
+	hpos    int
+}
+
+// add appends console text, splitting lines; fragments wait for their newline.
+func (p *consolePane) add(kind launcher.ConsoleKind, text string) {
+	if kind == launcher.ConsoleCommand {
+		p.push(consoleLine{Kind: kind, Text: strings.TrimRight(text, "\n")})
+		return
+	}
+	text = p.partial + text
+	p.partial = ""
+	parts := strings.Split(text, "\n")
+	if !strings.HasSuffix(text, "\n") {
+		p.partial = parts[len(parts)-1]
+	}
+	for _, l := range parts[:len(parts)-1] {
+		p.push(consoleLine{Kind: kind, Text: l})
+	}
+}
+
+func (p *consolePane) push(l consoleLine) {
+	p.lines = append(p.lines, l)
+	if len(p.lines) > maxConsoleLines {
+		p.lines = append(p.lines[:0:0], p.lines[len(p.lines)-maxConsoleLines:]...)
+	}
+	if p.offset > 0 {
+		p.offset++
+	}
+}
+
+// user records a command the user typed.
+func (p *consolePane) user(cmd string) {
+	p.push(consoleLine{User: true, Text: "(gdb) " + cmd})
+	if cmd != "" && (len(p.history) == 0 || p.history[len(p.history)-1] != cmd) {
+		p.history = append(p.history, cmd)
+	}
+	p.hpos = len(p.history)
+}
+
+func (p *consolePane) recall(d int) {
+	if len(p.history) == 0 {
+		return
+	}
+	p.hpos = min(max(p.hpos+d, 0), len(p.history))
+	if p.hpos == len(p.history) {
+		p.input.set("")
+	} else {
+		p.input.set(p.history[p.hpos])
+	}
+}
+
+func (p *consolePane) scroll(d int) {
+	p.offset = min(max(p.offset+d, 0), max(len(p.lines)-1, 0))
+}
+
+func (p *consolePane) view(st *Styles, w, h int, focused bool) []string {
+	rows := h
+	if p.editing || focused {
+		rows--
+	}
+	if rows < 0 {
+		rows = 0
+	}
+	end := len(p.lines) - p.offset
+	start := max(end-rows, 0)
+	var out []string
+	if len(p.lines) == 0 {
+		out = append(out, st.Note.Render(fit(" Press : and type a gdb command (e.g. print x, info registers).", w)))
+	}
+	for _, l := range p.lines[start:max(end, 0)] {
+		t := clean(l.Text)
+		switch {
+		case l.User:
+			out = append(out, st.ConsoleCmd.Render(fit(t, w)))
+		case l.Kind == launcher.ConsoleCommand:
+			out = append(out, st.ConsoleMI.Render(fit("→ "+t, w)))
+		case l.Kind == launcher.ConsoleLog:
+			out = append(out, st.ConsoleLog.Render(fit(t, w)))
+		default:
+			out = append(out, fit(t, w))
+		}
+	}
+	for len(out) < rows {
+		out = append(out, "")
+	}
+	if p.editing || focused {
+		prompt := "(gdb) "
+		if !p.editing {
+			out = append(out, st.Dim.Render(fit(prompt+"press : or Enter to type a command", w)))
+		} else {
+			out = append(out, p.input.view(st, prompt, w))
+		}
+	}
+	return out
+}
+
+// lineInput is a one-line editor without blinking (no timers: an idle UI costs nothing).
+type lineInput struct {
+	text []rune
+	pos  int
+}
+
+func (l *lineInput) set(s string)  { l.text = []rune(s); l.pos = len(l.text) }
+func (l *lineInput) value() string { return string(l.text) }
+
+// key edits the line; it reports whether the key was an editing key.
+func (l *lineInput) key(k string, text string) bool {
+	switch k {
+	case "left", "ctrl+b":
+		l.pos = max(l.pos-1, 0)
+	case "right", "ctrl+f":
+		l.pos = min(l.pos+1, len(l.text))
+	case "home", "ctrl+a":
+		l.pos = 0
+	case "end", "ctrl+e":
+		l.pos = len(l.text)
+	case "backspace", "ctrl+h":
+		if l.pos > 0 {
+			l.text = append(l.text[:l.pos-1], l.text[l.pos:]...)
+			l.pos--
+		}
+	case "delete", "ctrl+d":
+		if l.pos < len(l.text) {
+			l.text = append(l.text[:l.pos], l.text[l.pos+1:]...)
+		}
+	case "ctrl+u":
+		l.text = l.text[l.pos:]
+		l.pos = 0
+	case "ctrl+k":
+		l.text = l.text[:l.pos]
+	default:
+		if text == "" {
+			return false
+		}
+		rs := []rune(clean(text))
+		nt := make([]rune, 0, len(l.text)+len(rs))
+		nt = append(nt, l.text[:l.pos]...)
+		nt = append(nt, rs...)
+		nt = append(nt, l.text[l.pos:]...)
+		l.text = nt
+		l.pos += len(rs)
+	}
+	return true
+}
+
+func (l *lineInput) view(st *Styles, prompt string, w int) string {
+	before := string(l.text[:l.pos])
+	at := " "
+	after := ""
+	if l.pos < len(l.text) {
+		at = string(l.text[l.pos])
+		after = string(l.text[l.pos+1:])
+	}
+	return fit(st.ConsoleCmd.Render(prompt)+before+st.Selected.Reverse(true).Render(at)+after, w)
+}

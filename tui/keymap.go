@@ -1,0 +1,145 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap holds every key binding of the TUI. Global bindings work in every pane except the
+// Program pane, which passes keys to the program: there only the F-keys, Ctrl+Q and the leave
+// keys (Ctrl+O, F6) stay with the UI. The gdb letters (r c n s f b u d t) work while the Source
+// pane has focus. Every F-key with a modifier has a Ctrl key too, for terminals that cannot send
+// it.
+type KeyMap struct {
+	// Program control.
+	DebugContinue key.Binding // F5: start under the debugger, or continue
+	RunNoDebug    key.Binding // Ctrl+F5 / Ctrl+R: run without the debugger
+	Stop          key.Binding // Shift+F5 / Ctrl+X: kill the program
+	Interrupt     key.Binding // Ctrl+C: pause a running program (outside the Program pane)
+	Next          key.Binding // F10
+	Step          key.Binding // F11
+	Finish        key.Binding // Shift+F11 / Ctrl+E
+	RunToCursor   key.Binding // F4
+	ToggleBreak   key.Binding // F9
+
+	// gdb letters in the Source pane.
+	LetterRun, LetterContinue, LetterNext, LetterStep, LetterFinish key.Binding
+	LetterBreak, LetterUntil, FrameUp, FrameDown                    key.Binding
+
+	// Source navigation.
+	Search, SearchNext, GotoLine, SwitchFile key.Binding
+
+	// Lists.
+	Up, Down, PageUp, PageDown, Home, End, Select key.Binding
+	Expand, Collapse                              key.Binding
+	Add, Delete, Condition                        key.Binding
+
+	// Focus and screens.
+	FocusNext, FocusPrev key.Binding
+	LeaveProgram         key.Binding // Ctrl+O / F6: leave the Program pane
+	Console              key.Binding // ':'
+	Help                 key.Binding // '?'
+	Quit                 key.Binding // 'q', Ctrl+Q
+}
+
+// DefaultKeyMap returns the contract key map (issue 5: F5, Ctrl+F5, Shift+F5, F9, F10, F11,
+// Shift+F11, F4; r c n s f b u d in the Source pane; Tab, ':', '?', 'q').
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return KeyMap{
+		DebugContinue: b([]string{"f5"}, "F5", "debug/continue"),
+		RunNoDebug:    b([]string{"ctrl+f5", "ctrl+r"}, "Ctrl+F5/Ctrl+R", "run without debugging"),
+		Stop:          b([]string{"shift+f5", "ctrl+x"}, "Shift+F5/Ctrl+X", "stop (kill the program)"),
+		Interrupt:     b([]string{"ctrl+c"}, "Ctrl+C", "pause a running program"),
+		Next:          b([]string{"f10"}, "F10", "next line"),
+		Step:          b([]string{"f11"}, "F11", "step into"),
+		Finish:        b([]string{"shift+f11", "ctrl+e"}, "Shift+F11/Ctrl+E", "finish (step out)"),
+		RunToCursor:   b([]string{"f4"}, "F4", "run to cursor"),
+		ToggleBreak:   b([]string{"f9"}, "F9", "toggle breakpoint"),
+
+		LetterRun:      b([]string{"r"}, "r", "run (source)"),
+		LetterContinue: b([]string{"c"}, "c", "continue (source)"),
+		LetterNext:     b([]string{"n"}, "n", "next (source)"),
+		LetterStep:     b([]string{"s"}, "s", "step (source)"),
+		LetterFinish:   b([]string{"f"}, "f", "finish (source)"),
+		LetterBreak:    b([]string{"b"}, "b", "breakpoint (source)"),
+		LetterUntil:    b([]string{"t"}, "t", "run to cursor (source)"),
+		FrameUp:        b([]string{"u"}, "u", "frame up (caller)"),
+		FrameDown:      b([]string{"d"}, "d", "frame down"),
+
+		Search:     b([]string{"/"}, "/", "search"),
+		SearchNext: b([]string{"ctrl+n"}, "Ctrl+N", "next match"),
+		GotoLine:   b([]string{"g", "ctrl+g"}, "g", "go to line"),
+		SwitchFile: b([]string{"o", "ctrl+p"}, "o", "open another file"),
+
+		Up:        b([]string{"up", "k"}, "↑/k", "up"),
+		Down:      b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:    b([]string{"pgup"}, "PgUp", "page up"),
+		PageDown:  b([]string{"pgdown"}, "PgDn", "page down"),
+		Home:      b([]string{"home"}, "Home", "top"),
+		End:       b([]string{"end"}, "End", "bottom"),
+		Select:    b([]string{"enter"}, "Enter", "select / show"),
+		Expand:    b([]string{"right", "l", "space"}, "→/Space", "expand"),
+		Collapse:  b([]string{"left", "h"}, "←", "collapse"),
+		Add:       b([]string{"a", "+"}, "a", "add (watch)"),
+		Delete:    b([]string{"x", "delete"}, "x", "delete"),
+		Condition: b([]string{"e"}, "e", "edit condition (breakpoints)"),
+
+		FocusNext:    b([]string{"tab"}, "Tab", "next pane"),
+		FocusPrev:    b([]string{"shift+tab"}, "Shift+Tab", "previous pane"),
+		LeaveProgram: b([]string{"ctrl+o", "f6"}, "Ctrl+O/F6", "leave the Program pane"),
+		Console:      b([]string{":"}, ":", "gdb console"),
+		Help:         b([]string{"?", "f1"}, "?", "help"),
+		Quit:         b([]string{"q", "ctrl+q"}, "q", "quit"),
+	}
+}
+
+// keyState is what decides which bindings are enabled.
+type keyState struct {
+	debug      bool // a debug session (not run-without-debugging)
+	running    bool // the program runs
+	stopped    bool // the program is stopped under the debugger
+	live       bool // the program exists (running or stopped)
+	sourcePane bool // the Source pane has focus
+}
+
+// SetState enables the bindings that make sense in st, so help only shows keys that work.
+func (k *KeyMap) SetState(st keyState) {
+	k.Next.SetEnabled(st.stopped)
+	k.Step.SetEnabled(st.stopped)
+	k.Finish.SetEnabled(st.stopped)
+	k.RunToCursor.SetEnabled(st.debug && !st.running)
+	k.Stop.SetEnabled(st.live)
+	k.Interrupt.SetEnabled(st.debug && st.running)
+	k.FrameUp.SetEnabled(st.stopped && st.sourcePane)
+	k.FrameDown.SetEnabled(st.stopped && st.sourcePane)
+	for _, b := range []*key.Binding{&k.LetterContinue, &k.LetterNext, &k.LetterStep, &k.LetterFinish} {
+		b.SetEnabled(st.stopped && st.sourcePane)
+	}
+	k.LetterRun.SetEnabled(st.sourcePane && !st.running)
+	k.LetterBreak.SetEnabled(st.sourcePane)
+	k.LetterUntil.SetEnabled(st.sourcePane && st.debug && !st.running)
+	if st.stopped {
+		k.DebugContinue.SetHelp("F5", "continue")
+	} else {
+		k.DebugContinue.SetHelp("F5", "debug")
+	}
+}
+
+// ShortHelp returns the one-line hint: the keys most useful right now.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.DebugContinue, k.Next, k.Step, k.ToggleBreak, k.RunNoDebug, k.Stop,
+		k.FocusNext, k.Console, k.Help, k.Quit}
+}
+
+// FullHelp returns every binding in columns for the '?' screen. Disabled bindings are kept (the
+// help screen lists the whole map); the renderer marks those that do not apply now.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
+		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown},
+		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Select},
+		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.LeaveProgram, k.Console, k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,179 @@
+package tui
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// clean makes untrusted text (source files, gdb values, program names, compiler output) safe to
+// draw: invalid UTF-8 becomes U+FFFD, tabs become spaces, and every other control character
+// (ESC included) becomes a visible U+FFFD, so nothing in it can reach the real terminal as an
+// escape sequence.
+func clean(s string) string {
+	ok := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f || c >= 0x80 {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
+		switch {
+		case r == '\t':
+			sp := 4 - col%4
+			b.WriteString(strings.Repeat(" ", sp))
+			col += sp
+			continue
+		case r == utf8.RuneError && n <= 1:
+			r = utf8.RuneError
+		case unicode.IsControl(r) || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+		col++
+	}
+	return b.String()
+}
+
+// fit truncates a (possibly styled) line to w cells and pads it with spaces to exactly w.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// fitStyled fits plain text to w cells and then styles the whole cell run.
+func fitStyled(st lipgloss.Style, s string, w int) string {
+	return st.Render(fit(s, w))
+}
+
+// block fits lines into exactly w x h cells.
+func block(lines []string, w, h int) []string {
+	out := make([]string, h)
+	for i := 0; i < h; i++ {
+		if i < len(lines) {
+			out[i] = fit(lines[i], w)
+		} else {
+			out[i] = strings.Repeat(" ", max(w, 0))
+		}
+	}
+	return out
+}
+
+// wrap breaks plain text into lines of at most w cells at spaces (hard-breaking long words).
+func wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		if para == "" {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, strings.Split(ansi.Wrap(para, w, ""), "\n")...)
+	}
+	return out
+}
+
+// frame draws a border around body with tab titles in the top edge; active is the visible tab.
+func frame(st *Styles, titles []string, active int, focused bool, body []string, w, h int) string {
+	if w < 2 || h < 2 {
+		return strings.Repeat(" ", max(w, 0))
+	}
+	bs := st.Border
+	if focused {
+		bs = st.BorderFocused
+	}
+	var top strings.Builder
+	top.WriteString(bs.Render("╭"))
+	used := 1
+	for i, t := range titles {
+		label := " " + t + " "
+		lw := ansi.StringWidth(label)
+		if used+lw+2 > w {
+			break
+		}
+		top.WriteString(bs.Render("─"))
+		used++
+		ts := st.Tab
+		if i == active {
+			ts = st.Title
+			if focused {
+				ts = st.TitleFocused
+			}
+			if len(titles) > 1 {
+				label = "[" + t + "]"
+			}
+		}
+		top.WriteString(ts.Render(label))
+		used += lw
+	}
+	if w-1-used > 0 {
+		top.WriteString(bs.Render(strings.Repeat("─", w-1-used)))
+	}
+	top.WriteString(bs.Render("╮"))
+
+	lines := make([]string, 0, h)
+	lines = append(lines, top.String())
+	side := bs.Render("│")
+	for _, l := range block(body, w-2, h-2) {
+		lines = append(lines, side+l+side)
+	}
+	lines = append(lines, bs.Render("╰"+strings.Repeat("─", w-2)+"╯"))
+	return strings.Join(lines, "\n")
+}
+
+// card draws a modal box of width w with a title bar and body lines.
+func card(st *Styles, title string, body []string, w int) string {
+	inner := w - 4
+	var lines []string
+	lines = append(lines, st.Border.Render("╭"+strings.Repeat("─", w-2)+"╮"))
+	lines = append(lines, st.Border.Render("│ ")+st.CardTitle.Render(fit(" "+title, inner))+st.Border.Render(" │"))
+	for _, b := range body {
+		lines = append(lines, st.Border.Render("│ ")+fit(b, inner)+st.Border.Render(" │"))
+	}
+	lines = append(lines, st.Border.Render("╰"+strings.Repeat("─", w-2)+"╯"))
+	return strings.Join(lines, "\n")
+}
+
+// scrollTo returns the first visible row so that row sel is within a window of h rows.
+func scrollTo(top, sel, h, n int) int {
+	if h <= 0 {
+		return 0
+	}
+	if sel < top {
+		top = sel
+	}
+	if sel >= top+h {
+		top = sel - h + 1
+	}
+	if top > n-h {
+		top = n - h
+	}
+	if top < 0 {
+		top = 0
+	}
+	return top
+}

@@ -1,0 +1,200 @@
+package tui
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// maxSandboxRows bounds the event list; counts (per rule and in total) stay exact beyond it.
+const maxSandboxRows = 5000
+
+// ruleHit is one rule and how many calls it stopped.
+type ruleHit struct {
+	Rule, Syscall, Action string
+	Count                 int
+}
+
+// sandboxPane shows the profile in force, whether the kernel confirmed the sandbox, the rules hit
+// with counts and every blocked or logged call.
+type sandboxPane struct {
+	profile  string
+	limits   string
+	verified *launcher.VerifiedEvent
+	attached *launcher.AttachedEvent
+	events   []launcher.Blocked
+	dropped  int // rows beyond maxSandboxRows (their counts are still in hits and total)
+	hits     map[string]*ruleHit
+	total    int
+	sel, top int
+	follow   bool // keep the newest event selected
+}
+
+func newSandboxPane(profile, limits string) sandboxPane {
+	return sandboxPane{profile: profile, limits: limits, hits: map[string]*ruleHit{}, follow: true}
+}
+
+// reset forgets the previous run's events (a new run starts).
+func (p *sandboxPane) reset() {
+	p.verified, p.attached = nil, nil
+	p.events, p.dropped, p.total = nil, 0, 0
+	p.hits = map[string]*ruleHit{}
+	p.sel, p.top, p.follow = 0, 0, true
+}
+
+// add records one event. Consecutive identical calls from the same place merge into one row.
+func (p *sandboxPane) add(b launcher.Blocked) {
+	if b.Count < 1 {
+		b.Count = 1
+	}
+	p.total += b.Count
+	key := b.Rule + "\x00" + b.Syscall + "\x00" + b.Action
+	h := p.hits[key]
+	if h == nil {
+		h = &ruleHit{Rule: b.Rule, Syscall: b.Syscall, Action: b.Action}
+		p.hits[key] = h
+	}
+	h.Count += b.Count
+	if n := len(p.events); n > 0 {
+		last := &p.events[n-1]
+		if !b.Stopped && !last.Stopped && last.Pid == b.Pid && last.Syscall == b.Syscall && last.Rule == b.Rule &&
+			last.Action == b.Action && last.Errno == b.Errno && last.Where == b.Where && last.Call == b.Call {
+			last.Count += b.Count
+			last.Time = b.Time
+			return
+		}
+	}
+	if len(p.events) >= maxSandboxRows {
+		p.events = p.events[1:]
+		p.dropped++
+		if p.sel > 0 {
+			p.sel--
+		}
+	}
+	p.events = append(p.events, b)
+	if p.follow {
+		p.sel = len(p.events) - 1
+	}
+}
+
+func (p *sandboxPane) move(d int) {
+	p.sel = min(max(p.sel+d, 0), max(len(p.events)-1, 0))
+	p.follow = p.sel == len(p.events)-1
+}
+
+func (p *sandboxPane) selected() (launcher.Blocked, bool) {
+	if p.sel < 0 || p.sel >= len(p.events) {
+		return launcher.Blocked{}, false
+	}
+	return p.events[p.sel], true
+}
+
+// header returns the fixed lines above the event list.
+func (p *sandboxPane) header(st *Styles, w int) []string {
+	var out []string
+	prof := p.profile
+	if prof == "" {
+		prof = launcher.DefaultProfile
+	}
+	v := st.Dim.Render("not verified yet")
+	if p.verified != nil {
+		if p.verified.OK {
+			v = st.OK.Render("✓ verified") + st.Dim.Render(fmt.Sprintf(" (seccomp filter, %d filter(s), no_new_privs)", p.verified.Filters))
+		} else {
+			v = st.Error.Render("✗ NOT verified: " + clean(p.verified.Detail))
+		}
+	}
+	out = append(out, fit("Profile "+st.Name.Render(clean(prof))+"  "+v, w))
+	if p.limits != "" {
+		out = append(out, fit(st.Dim.Render("Limits "+clean(p.limits)), w))
+	}
+	if len(p.hits) > 0 {
+		hs := make([]*ruleHit, 0, len(p.hits))
+		for _, h := range p.hits {
+			hs = append(hs, h)
+		}
+		sort.Slice(hs, func(i, j int) bool {
+			if hs[i].Count != hs[j].Count {
+				return hs[i].Count > hs[j].Count
+			}
+			return hs[i].Syscall < hs[j].Syscall
+		})
+		var parts []string
+		for _, h := range hs {
+			r := h.Rule
+			if r == "" {
+				r = "default"
+			}
+			parts = append(parts, fmt.Sprintf("%s×%d (%s, %s)", clean(h.Syscall), h.Count, clean(r), h.Action))
+		}
+		out = append(out, fit("Rules hit: "+strings.Join(parts, "  "), w))
+	}
+	return out
+}
+
+func (p *sandboxPane) view(st *Styles, w, h int, focused bool) []string {
+	out := p.header(st, w)
+	if len(p.events) == 0 {
+		msg := " No blocked calls so far."
+		if p.attached == nil && p.verified == nil {
+			msg = " Blocked calls appear here when the program runs."
+		}
+		return append(out, st.Note.Render(fit(msg, w)))
+	}
+	rows := h - len(out)
+	if p.dropped > 0 {
+		out = append(out, st.Dim.Render(fit(fmt.Sprintf(" (%d older rows folded; counts above are exact)", p.dropped), w)))
+		rows--
+	}
+	if rows <= 0 {
+		return out
+	}
+	p.top = scrollTo(p.top, p.sel, rows, len(p.events))
+	for i := p.top; i < len(p.events) && rows > 0; i++ {
+		b := p.events[i]
+		plain := eventLine(b)
+		if i == p.sel {
+			s := st.SelectedBlur
+			if focused {
+				s = st.Selected
+			}
+			out = append(out, s.Render(fit(plain, w)))
+		} else {
+			out = append(out, fit(plain, w))
+		}
+		rows--
+	}
+	return out
+}
+
+// eventLine is one event as a row: time, pid, call, action (errno), where.
+func eventLine(b launcher.Blocked) string {
+	call := clean(b.Call)
+	if call == "" {
+		call = clean(b.Syscall) + "(…)"
+	}
+	act := b.Action
+	if b.Action == "errno" && b.ErrnoName != "" {
+		act = "→ " + b.ErrnoName
+	} else if b.Action == "kill" {
+		act = "→ killed"
+	} else if b.Stopped {
+		act = "→ stopped here"
+	}
+	s := fmt.Sprintf("%s %d %s %s", b.Time.Format("15:04:05.000"), b.Pid, call, act)
+	if b.Count > 1 {
+		s += fmt.Sprintf(" ×%d", b.Count)
+	}
+	if where := b.Where.Where(); where != "" {
+		s += " @ " + clean(where)
+	}
+	if b.Child {
+		s += " (child)"
+	}
+	return s
+}
+
+func baseName(p string) string { return filepath.Base(p) }

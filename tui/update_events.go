@@ -1,0 +1,460 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// onEvents applies a batch of launcher events and re-issues the wait for the next ones.
+func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
+	var s Session
+	switch msg.sid {
+	case m.dbgID:
+		s = m.dbg
+	case m.runID:
+		s = m.run
+	}
+	if s == nil {
+		return nil, false // a session the UI already replaced
+	}
+	_, activeID := m.active()
+	isActive := msg.sid == activeID
+	var cmds []tea.Cmd
+	visible := false
+	for _, ev := range msg.evs {
+		c, v := m.onEvent(s, msg.sid, isActive, ev)
+		cmds = append(cmds, c)
+		visible = visible || v
+	}
+	if msg.closed {
+		if msg.sid == m.dbgID {
+			m.dbg = nil
+		}
+		if msg.sid == m.runID {
+			m.run = nil
+		}
+		if isActive && m.liveProgram() {
+			m.setState(launcher.Exited)
+		}
+		visible = true
+	} else {
+		cmds = append(cmds, waitEvents(msg.sid, s.Events()))
+	}
+	return tea.Batch(cmds...), visible
+}
+
+// onEvent applies one event. Events of a background session (the debug session kept while
+// running without debugging) only update breakpoints and the console.
+func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (tea.Cmd, bool) {
+	switch ev := ev.(type) {
+	case launcher.BreakpointsEvent:
+		m.setBreakpoints(ev.List)
+		return nil, true
+	case launcher.ConsoleEvent:
+		m.con.add(ev.Kind, ev.Text)
+		return nil, m.slotShows(paneConsole)
+	}
+	if !isActive {
+		return nil, false
+	}
+	switch ev := ev.(type) {
+	case launcher.OutputEvent:
+		m.prog.write(ev.Data)
+		return m.scheduleFrame(), false
+	case launcher.StateEvent:
+		return m.onState(s, sid, ev), true
+	case launcher.BlockedEvent:
+		m.addBlocked(ev.B)
+		if ev.B.Stopped {
+			b := ev.B
+			m.blocked = &b
+			m.errnoSel = errnoIndex(b.ErrnoName)
+			m.card = cardBlocked
+		}
+		return nil, true
+	case launcher.VerifiedEvent:
+		v := ev
+		m.sbx.verified = &v
+		if !v.OK {
+			m.fail("sandbox NOT verified: %s", v.Detail)
+		}
+		return nil, true
+	case launcher.AttachedEvent:
+		a := ev
+		m.sbx.attached = &a
+		if a.Policy != "" && m.cfg.PolicyFile == "" {
+			m.sbx.profile = a.Policy
+		}
+		return nil, true
+	case launcher.CompileEvent:
+		if ev.Command != "" {
+			m.con.add(launcher.ConsoleCommand, ev.Command)
+		}
+		if ev.Output != "" {
+			m.con.add(launcher.ConsoleLog, strings.TrimRight(ev.Output, "\n")+"\n")
+		}
+		if !ev.OK {
+			m.fail("compilation failed")
+		}
+		return nil, true
+	case launcher.ExitEvent:
+		st := ev.Status
+		m.exit = &st
+		m.stop = nil
+		m.blocked = nil
+		m.setState(launcher.Exited)
+		m.src.execAt = 0
+		m.stack.clear("The program is not running.")
+		m.locals.clear("The program is not running.")
+		if m.card != cardHelp && m.card != cardQuit {
+			m.card = cardExit
+		}
+		if st.Kind == launcher.KindCompileError {
+			m.con.add(launcher.ConsoleLog, st.Message+"\n")
+		}
+		m.feedAll()
+		return nil, true
+	case launcher.ErrorEvent:
+		if ev.Err != nil {
+			m.fail("%v", ev.Err)
+			m.con.add(launcher.ConsoleLog, ev.Err.Error()+"\n")
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// feedAll parses all pending program output (the program ended: show its last words).
+func (m *Model) feedAll() {
+	m.prog.feed(0)
+}
+
+func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
+	prev := m.state
+	m.setState(ev.State)
+	switch ev.State {
+	case launcher.Running:
+		m.stop = nil
+		m.src.execAt = 0
+		if prev == launcher.Starting || prev == launcher.NotStarted || prev == launcher.Exited {
+			m.exit = nil
+			m.sbx.reset()
+			m.ranFor = 0
+			if m.card == cardExit {
+				m.card = cardNone
+			}
+		}
+		if m.card == cardBlocked {
+			m.card = cardNone
+			m.blocked = nil
+		}
+		if !m.clockOn {
+			m.clockOn = true
+			return clockTick()
+		}
+	case launcher.Stopped:
+		if ev.Stop == nil {
+			return nil
+		}
+		st := *ev.Stop
+		m.stop = &st
+		m.frameSel = 0
+		m.feedAll()
+		var cmds []tea.Cmd
+		where := st.Source
+		if where.File == "" {
+			where = st.Frame
+		}
+		cmds = append(cmds, m.showFrame(where, true))
+		cmds = append(cmds, fetchStack(m.ctx, s, sid), fetchLocals(m.ctx, s, sid, where.Level, where.Func))
+		m.frameSel = where.Level
+		cmds = append(cmds, m.evalWatches(s, sid)...)
+		if st.Reason == "blocked-syscall" && st.Blocked != nil {
+			b := *st.Blocked
+			m.blocked = &b
+			m.errnoSel = errnoIndex(b.ErrnoName)
+			m.card = cardBlocked
+		}
+		return tea.Batch(cmds...)
+	case launcher.NotStarted:
+		m.starting = false
+	}
+	return nil
+}
+
+func errnoIndex(name string) int {
+	for i, e := range errnoChoices {
+		if e.Name == name {
+			return i
+		}
+	}
+	return 0
+}
+
+func (m *Model) addBlocked(b launcher.Blocked) {
+	m.sbx.add(b)
+	if b.Where.Line > 0 {
+		for _, k := range posKeys(b.Where.FullName, b.Where.File) {
+			if m.src.blocked[k] == nil {
+				m.src.blocked[k] = map[int]int{}
+			}
+			m.src.blocked[k][b.Where.Line] += max(b.Count, 1)
+		}
+	}
+}
+
+// posKeys are the keys a source position is filed under: the full path and the base name, so a
+// breakpoint or event that only knows "demo.c" still marks /tmp/x/demo.c.
+func posKeys(full, file string) []string {
+	var ks []string
+	if full != "" {
+		ks = append(ks, full)
+	}
+	name := file
+	if name == "" {
+		name = full
+	}
+	if name != "" {
+		ks = append(ks, "base:"+filepath.Base(name))
+	}
+	return ks
+}
+
+func (m *Model) setBreakpoints(list []launcher.Breakpoint) {
+	m.bps.set(list)
+	m.src.bps = map[string]map[int]bool{}
+	for _, b := range list {
+		if b.Line <= 0 {
+			continue
+		}
+		for _, k := range posKeys(b.FullName, b.File) {
+			if m.src.bps[k] == nil {
+				m.src.bps[k] = map[int]bool{}
+			}
+			m.src.bps[k][b.Line] = m.src.bps[k][b.Line] || b.Enabled
+		}
+		m.addKnown(b.FullName)
+	}
+}
+
+func (m *Model) addKnown(path string) {
+	if path == "" {
+		return
+	}
+	for _, k := range m.known {
+		if k == path {
+			return
+		}
+	}
+	m.known = append(m.known, path)
+}
+
+// showFrame shows a frame's source (loading the file when needed) and marks its line.
+func (m *Model) showFrame(f launcher.Frame, top bool) tea.Cmd {
+	path := f.FullName
+	if path == "" {
+		path = f.File
+	}
+	if path == "" || f.Line <= 0 {
+		where := f.Where()
+		if where == "" {
+			where = "this frame"
+		}
+		m.src.note = fmt.Sprintf("No source for %s: it was compiled without -g, or it is in a library. Select a frame with source in the Stack pane (u/d).", where)
+		m.src.execAt = 0
+		return nil
+	}
+	m.exec = execPos{path: path, line: f.Line, top: top}
+	m.addKnown(path)
+	if file, ok := m.files[path]; ok {
+		m.applyExec(file)
+		return nil
+	}
+	if m.loading[path] {
+		return nil
+	}
+	m.loading[path] = true
+	return loadFile(path, f.Line)
+}
+
+func (m *Model) applyExec(f *sourceFile) {
+	m.src.show(f, m.exec.line)
+	if m.stop != nil && f.Path == m.exec.path {
+		m.src.execAt = m.exec.line
+		m.src.execTop = m.exec.top
+	}
+}
+
+func (m *Model) evalWatches(s Session, sid int) []tea.Cmd {
+	var cmds []tea.Cmd
+	for i, it := range m.watch.items {
+		cmds = append(cmds, evalWatch(m.ctx, s, sid, m.frameSel, i, it.Expr))
+	}
+	return cmds
+}
+
+// slotShows reports whether p is currently drawn (its slot shows it).
+func (m *Model) slotShows(p paneID) bool {
+	i := m.lay.slotOf(p)
+	return i >= 0 && m.visible(m.lay.Slots[i]) == p
+}
+
+// onResult handles the answers of commands.
+func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case sessionMsg:
+		return m.onSession(msg), true
+	case doneMsg:
+		if msg.err != nil && !errors.Is(msg.err, errStale) {
+			m.fail("%s: %v", msg.what, msg.err)
+			m.con.add(launcher.ConsoleLog, fmt.Sprintf("%s: %v\n", msg.what, msg.err))
+		}
+		return nil, msg.err != nil
+	case stackMsg:
+		if msg.sid != m.dbgID || m.stop == nil {
+			return nil, false
+		}
+		if msg.err != nil {
+			m.stack.clear("Stack unavailable: " + msg.err.Error())
+			return nil, true
+		}
+		m.stack.set(msg.frames)
+		for i, f := range msg.frames {
+			if f.Level == m.frameSel {
+				m.stack.sel = i
+			}
+		}
+		return nil, true
+	case localsMsg:
+		if msg.sid != m.dbgID || msg.frame != m.frameSel {
+			return nil, false
+		}
+		if msg.err != nil {
+			m.locals.clear("Locals unavailable: " + msg.err.Error())
+			return nil, true
+		}
+		again := m.locals.set(msg.fn, msg.vars)
+		return m.expandAgain(again), true
+	case childrenMsg:
+		if msg.sid != m.dbgID {
+			return nil, false
+		}
+		if msg.err != nil {
+			if n := m.locals.find(msg.path); n != nil {
+				n.Loading = false
+			}
+			m.fail("expand %s: %v", msg.path, msg.err)
+			return nil, true
+		}
+		return m.expandAgain(m.locals.setChildren(msg.path, msg.vars)), true
+	case watchMsg:
+		if msg.sid != m.dbgID {
+			return nil, false
+		}
+		if msg.err != nil {
+			m.watch.setValue(msg.i, msg.expr, msg.err.Error(), true)
+		} else {
+			m.watch.setValue(msg.i, msg.expr, msg.value, false)
+		}
+		return nil, true
+	case consoleMsg:
+		if msg.err != nil {
+			m.con.add(launcher.ConsoleLog, msg.err.Error()+"\n")
+		} else if msg.out != "" {
+			out := msg.out
+			if !strings.HasSuffix(out, "\n") {
+				out += "\n"
+			}
+			m.con.add(launcher.ConsoleOutput, out)
+		}
+		return nil, true
+	case fileMsg:
+		delete(m.loading, msg.path)
+		if msg.err != nil {
+			if msg.path == m.exec.path {
+				m.src.note = fmt.Sprintf("Cannot show %s: %v", msg.path, msg.err)
+			}
+			return nil, true
+		}
+		m.files[msg.path] = msg.file
+		if msg.path == m.exec.path {
+			m.applyExec(msg.file)
+		} else if msg.line >= 0 {
+			m.src.show(msg.file, msg.line)
+			m.src.execAt = 0
+		}
+		return nil, true
+	case mainMsg:
+		if msg.err != nil || m.stop != nil || m.mainShown {
+			return nil, false
+		}
+		m.mainShown = true
+		return m.showFrame(msg.frame, false), true
+	case filesMsg:
+		for _, f := range msg.files {
+			m.addKnown(f)
+		}
+		return nil, m.card == cardFiles
+	}
+	return nil, false
+}
+
+// errStale marks a command dropped because its session went away.
+var errStale = errors.New("session replaced")
+
+func (m *Model) expandAgain(nodes []*varNode) tea.Cmd {
+	if len(nodes) == 0 || m.dbg == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for _, n := range nodes {
+		cmds = append(cmds, fetchChildren(m.ctx, m.dbg, m.dbgID, n.Path, n.V.VarObj))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) onSession(msg sessionMsg) tea.Cmd {
+	if (msg.debug && msg.sid != m.dbgID) || (!msg.debug && msg.sid != m.runID) {
+		if msg.sess != nil {
+			return closeAll(msg.sess) // superseded while starting
+		}
+		return nil
+	}
+	m.starting = false
+	if msg.err != nil {
+		m.setState(launcher.NotStarted)
+		m.fail("could not start: %v", msg.err)
+		m.con.add(launcher.ConsoleLog, msg.err.Error()+"\n")
+		return nil
+	}
+	s := msg.sess
+	var cmds []tea.Cmd
+	cmds = append(cmds, waitEvents(msg.sid, s.Events()))
+	if msg.debug {
+		m.dbg = s
+	} else {
+		m.run = s
+	}
+	if msg.debug == m.debugMode {
+		m.prog.setSink(func(b []byte) { _ = s.Input(b) })
+		cmds = append(cmds, resizeCmd(s, m.prog.h, m.prog.w))
+	}
+	if msg.debug {
+		if m.state == launcher.Starting {
+			m.setState(launcher.NotStarted)
+		}
+		cmds = append(cmds, fetchMain(m.ctx, s, msg.sid))
+		if m.runAfter {
+			m.runAfter = false
+			cmds = append(cmds, do(msg.sid, "run", func() error { return s.Run(m.ctx) }))
+		} else {
+			m.say("Ready. F5 debugs, Ctrl+R runs without debugging, F9 sets a breakpoint.")
+		}
+	}
+	return tea.Batch(cmds...)
+}

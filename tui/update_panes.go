@@ -1,0 +1,357 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// paneKey handles keys meant for the focused pane.
+func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
+	km := m.keys
+	switch m.focus {
+	case paneSource:
+		return m.sourceKey(k)
+	case paneLocals:
+		switch {
+		case key.Matches(k, km.Up):
+			m.locals.move(-1)
+		case key.Matches(k, km.Down):
+			m.locals.move(1)
+		case key.Matches(k, km.PageUp):
+			m.locals.move(-max(m.locals.h-1, 1))
+		case key.Matches(k, km.PageDown):
+			m.locals.move(max(m.locals.h-1, 1))
+		case key.Matches(k, km.Expand), key.Matches(k, km.Select), key.Matches(k, km.Collapse):
+			if key.Matches(k, km.Collapse) {
+				if n := m.locals.selected(); n == nil || !n.Expanded {
+					return nil
+				}
+			}
+			if n := m.locals.toggle(); n != nil && m.dbg != nil {
+				return fetchChildren(m.ctx, m.dbg, m.dbgID, n.Path, n.V.VarObj)
+			}
+		case key.Matches(k, km.Add):
+			if n := m.locals.selected(); n != nil {
+				m.watch.add(n.V.Name)
+				if m.dbg != nil && m.state == launcher.Stopped {
+					return evalWatch(m.ctx, m.dbg, m.dbgID, m.frameSel, len(m.watch.items)-1, n.V.Name)
+				}
+			}
+		}
+	case paneStack:
+		switch {
+		case key.Matches(k, km.Up), key.Matches(k, km.FrameDown):
+			if m.stack.move(-1) {
+				return m.selectFrame()
+			}
+		case key.Matches(k, km.Down), key.Matches(k, km.FrameUp):
+			if m.stack.move(1) {
+				return m.selectFrame()
+			}
+		case key.Matches(k, km.Select):
+			return m.selectFrame()
+		}
+	case paneBreakpoints:
+		switch {
+		case key.Matches(k, km.Up):
+			m.bps.move(-1)
+		case key.Matches(k, km.Down):
+			m.bps.move(1)
+		case ks == "space":
+			if b, ok := m.bps.selected(); ok && m.dbg != nil {
+				s, id, on := m.dbg, b.ID, !b.Enabled
+				return do(m.dbgID, "enable breakpoint", func() error { return s.Enable(m.ctx, id, on) })
+			}
+		case key.Matches(k, km.Delete):
+			if b, ok := m.bps.selected(); ok && m.dbg != nil {
+				s, id := m.dbg, b.ID
+				return do(m.dbgID, "delete breakpoint", func() error { return s.Delete(m.ctx, id) })
+			}
+		case key.Matches(k, km.Condition):
+			if b, ok := m.bps.selected(); ok {
+				m.openPrompt(promptCondition, "condition for breakpoint "+b.ID+" (empty clears)", b.Cond)
+				m.prompt.bpID = b.ID
+			}
+		case key.Matches(k, km.Select):
+			if b, ok := m.bps.selected(); ok && b.FullName != "" {
+				m.setFocus(paneSource)
+				return m.openFile(b.FullName, b.Line)
+			}
+		}
+	case paneWatch:
+		switch {
+		case key.Matches(k, km.Up):
+			m.watch.move(-1)
+		case key.Matches(k, km.Down):
+			m.watch.move(1)
+		case key.Matches(k, km.Add):
+			m.openPrompt(promptWatch, "watch expression", "")
+		case key.Matches(k, km.Delete):
+			m.watch.remove()
+		}
+	case paneSandbox:
+		switch {
+		case key.Matches(k, km.Up):
+			m.sbx.move(-1)
+		case key.Matches(k, km.Down):
+			m.sbx.move(1)
+		case key.Matches(k, km.PageUp):
+			m.sbx.move(-10)
+		case key.Matches(k, km.PageDown):
+			m.sbx.move(10)
+		case key.Matches(k, km.End):
+			m.sbx.move(len(m.sbx.events))
+		case key.Matches(k, km.Select):
+			return m.showEvent()
+		}
+	case paneConsole:
+		switch {
+		case key.Matches(k, km.Select):
+			m.con.editing = true
+		case key.Matches(k, km.PageUp), key.Matches(k, km.Up):
+			m.con.scroll(5)
+		case key.Matches(k, km.PageDown), key.Matches(k, km.Down):
+			m.con.scroll(-5)
+		case key.Matches(k, km.End):
+			m.con.offset = 0
+		}
+	case paneLesson:
+		switch {
+		case key.Matches(k, km.Up):
+			m.lesson.scroll(-1)
+		case key.Matches(k, km.Down):
+			m.lesson.scroll(1)
+		case key.Matches(k, km.PageUp):
+			m.lesson.scroll(-10)
+		case key.Matches(k, km.PageDown), ks == "space":
+			m.lesson.scroll(10)
+		}
+	}
+	return nil
+}
+
+func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
+	km := m.keys
+	switch {
+	case key.Matches(k, km.Up):
+		m.src.move(-1)
+	case key.Matches(k, km.Down):
+		m.src.move(1)
+	case key.Matches(k, km.PageUp):
+		m.src.move(-max(m.src.h-1, 1))
+	case key.Matches(k, km.PageDown):
+		m.src.move(max(m.src.h-1, 1))
+	case key.Matches(k, km.Home):
+		m.src.cursor = 1
+		m.src.clamp()
+	case key.Matches(k, km.End):
+		m.src.cursor = m.src.lines()
+		m.src.clamp()
+	case key.Matches(k, km.LetterRun):
+		if m.state == launcher.Stopped && m.debugMode {
+			m.say("Already running under the debugger: c continues, Shift+F5 stops.")
+			return nil
+		}
+		return m.debugContinue()
+	case key.Matches(k, km.LetterContinue):
+		return m.debugContinue()
+	case key.Matches(k, km.LetterNext):
+		return m.stepCmd("next", func(s Session) error { return s.Next(m.ctx) })
+	case key.Matches(k, km.LetterStep):
+		return m.stepCmd("step", func(s Session) error { return s.Step(m.ctx) })
+	case key.Matches(k, km.LetterFinish):
+		return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx) })
+	case key.Matches(k, km.LetterBreak):
+		return m.toggleBreak(m.src.cursor)
+	case key.Matches(k, km.LetterUntil):
+		return m.runToCursor()
+	case key.Matches(k, km.FrameUp):
+		if m.stack.move(1) {
+			return m.selectFrame()
+		}
+	case key.Matches(k, km.FrameDown):
+		if m.stack.move(-1) {
+			return m.selectFrame()
+		}
+	case key.Matches(k, km.Search):
+		m.openPrompt(promptSearch, "search", m.src.search)
+	case key.Matches(k, km.SearchNext):
+		if m.src.search != "" && !m.src.find(m.src.search, m.src.cursor) {
+			m.say("%q not found", m.src.search)
+		}
+	case key.Matches(k, km.GotoLine):
+		m.openPrompt(promptGoto, "go to line", "")
+	case key.Matches(k, km.SwitchFile):
+		m.card = cardFiles
+		m.filesSel = 0
+		if m.dbg != nil {
+			return fetchFiles(m.ctx, m.dbg, m.dbgID)
+		}
+	case k.String() == "esc":
+		m.src.search = ""
+	}
+	return nil
+}
+
+// selectFrame makes the stack pane's selection the frame Source and Locals show.
+func (m *Model) selectFrame() tea.Cmd {
+	f, ok := m.stack.selected()
+	if !ok || m.dbg == nil {
+		return nil
+	}
+	m.frameSel = f.Level
+	s, sid := m.dbg, m.dbgID
+	cmds := []tea.Cmd{
+		m.showFrame(f, f.Level == 0),
+		do(sid, "select frame", func() error { return s.SelectFrame(m.ctx, f.Level) }),
+		fetchLocals(m.ctx, s, sid, f.Level, f.Func),
+	}
+	cmds = append(cmds, m.evalWatches(s, sid)...)
+	return tea.Batch(cmds...)
+}
+
+// showEvent moves the source to where the selected sandbox event happened.
+func (m *Model) showEvent() tea.Cmd {
+	b, ok := m.sbx.selected()
+	if !ok {
+		return nil
+	}
+	path := b.Where.FullName
+	if path == "" {
+		path = b.Where.File
+	}
+	if path == "" || b.Where.Line <= 0 {
+		m.say("No source position is known for this event (run under the debugger to see where).")
+		return nil
+	}
+	m.touch(paneSource)
+	return m.openFile(path, b.Where.Line)
+}
+
+// onClick focuses what was clicked and acts on it: gutter clicks toggle breakpoints, rows
+// select frames, events, variables and breakpoints; tab titles switch tabs.
+func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
+	if m.card != cardNone || m.lay.TooSmall || ms.Button != tea.MouseLeft {
+		return nil
+	}
+	for _, sl := range m.lay.Slots {
+		if !sl.R.contains(ms.X, ms.Y) {
+			continue
+		}
+		if ms.Y == sl.R.Y && len(sl.Panes) > 1 {
+			if p, ok := m.tabAt(sl, ms.X-sl.R.X); ok {
+				m.setFocus(p)
+			}
+			return nil
+		}
+		p := m.visible(sl)
+		m.setFocus(p)
+		in := sl.R.inner()
+		row, col := ms.Y-in.Y, ms.X-in.X
+		if row < 0 || row >= in.H {
+			return nil
+		}
+		switch p {
+		case paneSource:
+			if m.src.note != "" && m.src.file != nil {
+				row--
+			}
+			ln := m.src.lineAt(row)
+			if ln == 0 {
+				return nil
+			}
+			if col < m.src.gutterWidth()-1 {
+				return m.toggleBreak(ln)
+			}
+			m.src.cursor = ln
+		case paneStack:
+			i := m.stack.top + row
+			if i < len(m.stack.frames) && i != m.stack.sel {
+				m.stack.sel = i
+				return m.selectFrame()
+			}
+		case paneLocals:
+			i := m.locals.top + row
+			if i < len(m.locals.visible()) {
+				if i == m.locals.sel {
+					if n := m.locals.toggle(); n != nil && m.dbg != nil {
+						return fetchChildren(m.ctx, m.dbg, m.dbgID, n.Path, n.V.VarObj)
+					}
+				}
+				m.locals.sel = i
+			}
+		case paneBreakpoints:
+			if i := m.bps.top + row; i < len(m.bps.list) {
+				m.bps.sel = i
+			}
+		case paneWatch:
+			if i := m.watch.top + row; i < len(m.watch.items) {
+				m.watch.sel = i
+			}
+		case paneSandbox:
+			hdr := len(m.sbx.header(&m.st, in.W))
+			if m.sbx.dropped > 0 {
+				hdr++
+			}
+			if i := m.sbx.top + row - hdr; row >= hdr && i < len(m.sbx.events) {
+				m.sbx.sel = i
+				m.sbx.follow = i == len(m.sbx.events)-1
+				return m.showEvent()
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// tabAt maps an x offset in a slot's top border to the tab drawn there (see frame).
+func (m *Model) tabAt(sl slot, x int) (paneID, bool) {
+	pos := 1
+	for _, p := range sl.Panes {
+		w := len([]rune(m.paneTitle(p))) + 2
+		if x >= pos+1 && x < pos+1+w {
+			return p, true
+		}
+		pos += 1 + w
+	}
+	return 0, false
+}
+
+func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
+	if m.lay.TooSmall {
+		return nil
+	}
+	d := 3
+	if ms.Button == tea.MouseWheelUp {
+		d = -3
+	} else if ms.Button != tea.MouseWheelDown {
+		return nil
+	}
+	for _, sl := range m.lay.Slots {
+		if !sl.R.contains(ms.X, ms.Y) {
+			continue
+		}
+		switch m.visible(sl) {
+		case paneSource:
+			m.src.scroll(d)
+		case paneProgram:
+			m.prog.scroll(-d)
+		case paneConsole:
+			m.con.scroll(-d)
+		case paneLesson:
+			m.lesson.scroll(d)
+		case paneLocals:
+			m.locals.move(d / 3)
+		case paneStack:
+			m.stack.move(d / 3)
+		case paneSandbox:
+			m.sbx.move(d / 3)
+		case paneBreakpoints:
+			m.bps.move(d / 3)
+		case paneWatch:
+			m.watch.move(d / 3)
+		}
+	}
+	return nil
+}
