@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
@@ -83,6 +84,7 @@ func (r *runner) run() *ExitError {
 		env = os.Environ()
 	}
 	notify := cfg.NotifySocket != ""
+	restoreNofile()
 	if notify {
 		fd, err := dialUnix(cfg.NotifySocket)
 		if err != nil {
@@ -136,7 +138,20 @@ func (r *runner) run() *ExitError {
 		}
 	}
 	hello := Message{Type: MsgHello, Pid: os.Getpid(), Program: path, Policy: policyName}.encode()
-	argv := append([]string{cfg.Program}, cfg.Args...)
+	// execve's arguments are built now: once RLIMIT_AS is set, a Go allocation that needs a new
+	// mapping dies with "out of memory" (a Go process reserves over 1 GB of address space).
+	pathp, err := syscall.BytePtrFromString(path)
+	if err != nil {
+		return exitErrorf(ExitNotExecutable, "%s: %v", path, err)
+	}
+	argvp, err := syscall.SlicePtrFromStrings(append([]string{cfg.Program}, cfg.Args...))
+	if err != nil {
+		return exitErrorf(ExitSetup, "arguments: %v", err)
+	}
+	envp, err := syscall.SlicePtrFromStrings(env)
+	if err != nil {
+		return exitErrorf(ExitSetup, "environment: %v", err)
+	}
 
 	// From here to execve only the calls the policies must allow happen on this thread:
 	// seccomp, prlimit64, sendmsg, read, close, execve, plus the Go runtime's own (futex,
@@ -158,12 +173,26 @@ func (r *runner) run() *ExitError {
 		unix.Close(r.conn)
 		r.conn = -1
 	}
-	err = syscall.Exec(path, argv, env)
+	// Not syscall.Exec: it allocates. The Go runtime is quiet here (the collector is off, no
+	// other goroutine runs), and a raw execve keeps this thread's P, so no thread starts.
+	_, _, e := unix.RawSyscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(pathp)),
+		uintptr(unsafe.Pointer(&argvp[0])), uintptr(unsafe.Pointer(&envp[0])))
+	runtime.KeepAlive(pathp)
+	runtime.KeepAlive(argvp)
+	runtime.KeepAlive(envp)
 	code := ExitNotExecutable
-	if errors.Is(err, syscall.ENOENT) {
+	if e == unix.ENOENT {
 		code = ExitNotFound
 	}
-	return exitErrorf(code, "exec %s: %v", path, err)
+	return exitErrorf(code, "exec %s: %v", path, e)
+}
+
+// restoreNofile puts back the RLIMIT_NOFILE soft limit the process started with. The Go
+// runtime raises it to the hard limit at start-up and only syscall.Exec (and os/exec) put the
+// original back; the value is not exported. A syscall.Exec of "" restores it, fails with
+// ENOENT before anything runs, and tells package syscall the limit is restored.
+func restoreNofile() {
+	syscall.Exec("", nil, nil)
 }
 
 // resolveProgram finds the program like execvp(3): a name with a slash is used as is, others

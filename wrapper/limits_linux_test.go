@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -45,6 +46,16 @@ func TestLimitsApply(t *testing.T) {
 		r = runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=fsize=3M"}, lim, "fsize", out, "ignore")
 		if r.err != nil || !strings.Contains(r.stdout, "written=3145728 errno=File too large") {
 			t.Fatalf("err %v, output %q, stderr %q", r.err, r.stdout, r.stderr)
+		}
+	})
+	t.Run("mem", func(t *testing.T) {
+		// Repeated: the wrapper itself must never trip over the address-space limit it sets.
+		for i := 0; i < 20; i++ {
+			r := runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=mem=64M"}, lim, "mem")
+			var n int
+			if _, err := fmt.Sscanf(r.stdout, "mib=%d", &n); r.err != nil || err != nil || n < 40 || n >= 64 {
+				t.Fatalf("run %d: err %v, output %q, stderr %q: want 40..63 MiB under mem=64M", i, r.err, r.stdout, r.stderr)
+			}
 		}
 	})
 	t.Run("nproc as nobody", func(t *testing.T) {

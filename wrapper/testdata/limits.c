@@ -2,7 +2,8 @@
  *   cpu    spin until the CPU limit (SIGXCPU) kills it
  *   fsize  write 1 MiB blocks into ./limits-fsize.out (SIGXFSZ ignored) and print the error
  *   nofile open /dev/null until it fails; print how many opened and errno
- *   nproc  fork children that wait on a pipe until fork fails; print how many */
+ *   nproc  fork children that wait on a pipe until fork fails; print how many
+ *   mem    malloc (and touch) 1 MiB blocks until malloc fails; print how many */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,6 +33,13 @@ int main(int argc, char **argv) {
 		}
 		printf("written=%ld errno=none\n", total);
 		unlink(path);
+		return 0;
+	}
+	if (!strcmp(mode, "mem")) {
+		int n = 0;
+		char *p;
+		while (n < 4096 && (p = malloc(1 << 20)) != NULL) { memset(p, 1, 1 << 20); n++; }
+		printf("mib=%d\n", n);
 		return 0;
 	}
 	if (!strcmp(mode, "nofile")) {

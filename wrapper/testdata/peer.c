@@ -32,7 +32,7 @@ int main(int argc, char **argv) {
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof fd);
 	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	if (sendmsg(s, &mh, 0) < 0) { printf("send failed\n"); return 0; }
+	if (sendmsg(s, &mh, MSG_NOSIGNAL) < 0) { printf("closed\n"); return 0; }
 	char b;
 	ssize_t r = read(s, &b, 1);
 	printf(r == 1 ? "ack\n" : "closed\n");
