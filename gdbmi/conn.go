@@ -216,9 +216,36 @@ func (c *Conn) Events() <-chan *Record { return c.events }
 // return the record; ^error returns the record and a *MIError. If ctx ends first Exec returns
 // ctx.Err() at once (the late answer is discarded); if gdb exits first it returns an
 // *ExitedError (errors.Is ErrExited).
+//
+// MI commands that gdb implements through the CLI (-gdb-set, -exec-arguments, ...) take the rest
+// of the line raw, quotes included: use ExecRaw for them.
 func (c *Conn) Exec(ctx context.Context, cmd string, args ...string) (*Record, error) {
-	if strings.ContainsAny(cmd, "\r\n") {
-		return nil, fmt.Errorf("gdbmi: command %q contains a newline", cmd)
+	n := len(cmd)
+	for _, a := range args {
+		n += len(a) + 3
+	}
+	line := make([]byte, 0, n)
+	line = append(line, cmd...)
+	for _, a := range args {
+		line = append(line, ' ')
+		line = append(line, Quote(a)...)
+	}
+	return c.exec(ctx, line)
+}
+
+// ExecRaw is Exec for a command line sent as it is (after the token): nothing is quoted. It is
+// for the MI commands gdb hands to its CLI with the rest of the line unparsed, such as
+// `-gdb-set args one "two three"` or `-exec-arguments ...`.
+func (c *Conn) ExecRaw(ctx context.Context, cmdline string) (*Record, error) {
+	return c.exec(ctx, []byte(cmdline))
+}
+
+func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
+	if bytes.ContainsAny(cmdline, "\r\n") {
+		return nil, fmt.Errorf("gdbmi: command %q contains a newline", cmdline)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	tok := c.nextTok.Add(1)
 	ch := make(chan *Record, 1)
@@ -236,17 +263,9 @@ func (c *Conn) Exec(ctx context.Context, cmd string, args ...string) (*Record, e
 	default:
 	}
 
-	n := len(cmd) + 24
-	for _, a := range args {
-		n += len(a) + 3
-	}
-	line := make([]byte, 0, n)
+	line := make([]byte, 0, len(cmdline)+21)
 	line = strconv.AppendInt(line, tok, 10)
-	line = append(line, cmd...)
-	for _, a := range args {
-		line = append(line, ' ')
-		line = append(line, Quote(a)...)
-	}
+	line = append(line, cmdline...)
 	line = append(line, '\n')
 	if err := c.write(line); err != nil {
 		c.forget(tok)
@@ -255,7 +274,7 @@ func (c *Conn) Exec(ctx context.Context, cmd string, args ...string) (*Record, e
 			return nil, c.deadErr()
 		default:
 		}
-		return nil, fmt.Errorf("gdbmi: write %s: %w", cmd, err)
+		return nil, fmt.Errorf("gdbmi: write %s: %w", cmdline, err)
 	}
 
 	select {

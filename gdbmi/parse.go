@@ -3,6 +3,7 @@ package gdbmi
 import (
 	"bytes"
 	"fmt"
+	"sync"
 	"unsafe"
 )
 
@@ -87,11 +88,12 @@ func (e *SyntaxError) Error() string {
 const maxDepth = 512
 
 type parser struct {
-	b     []byte // owned copy of the line; strings are decoded in place
-	pos   int
-	depth int
-	stack []Result // scratch of elements of the containers being parsed
-	slab  []Result // free capacity to hand out element slices from
+	b        []byte // owned copy of the line; strings are decoded in place
+	pos      int
+	depth    int
+	stack    []Result // scratch of elements of the containers being parsed
+	maxStack int      // high-water mark of stack, to clear it before reuse
+	slab     []Result // free capacity to hand out element slices from
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -114,12 +116,23 @@ func Parse(line []byte) (*Record, error) {
 		return &Record{Kind: Prompt, Token: NoToken}, nil
 	}
 	rec := &Record{Token: NoToken}
-	p := parser{b: bytes.Clone(line)}
-	if err := p.record(rec); err != nil {
+	sp := stackPool.Get().(*[]Result)
+	p := parser{b: bytes.Clone(line), stack: (*sp)[:0]}
+	err := p.record(rec)
+	// Return the scratch stack without keeping this record alive through it.
+	clear(p.stack[:max(p.maxStack, len(p.stack))])
+	if cap(p.stack) <= 4096 {
+		*sp = p.stack[:0]
+		stackPool.Put(sp)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return rec, nil
 }
+
+// stackPool recycles the scratch stacks elements are collected on before they move to the slab.
+var stackPool = sync.Pool{New: func() any { s := make([]Result, 0, 64); return &s }}
 
 func isPrompt(line []byte) bool {
 	if len(line) < 5 || string(line[:5]) != "(gdb)" {
@@ -243,6 +256,7 @@ func (p *parser) take(base int) []Result {
 	}
 	l := len(p.slab)
 	p.slab = append(p.slab, p.stack[base:]...)
+	p.maxStack = max(p.maxStack, len(p.stack))
 	p.stack = p.stack[:base]
 	return p.slab[l : l+n : l+n]
 }

@@ -1,0 +1,173 @@
+package gdbmi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sandbug/sandbug/internal/testbin"
+)
+
+// TestLiveQuoting sends awkward arguments through Quote to the real gdb and compares with what
+// gdb echoes back.
+func TestLiveQuoting(t *testing.T) {
+	testbin.NeedTool(t, "gcc")
+	// testbin puts the source in a directory named after it: "c-q é x/q é x.c".
+	bin := testbin.CompileC(t, `q é x`, helloC)
+	src := filepath.Join(filepath.Dir(bin), `q é x.c`)
+	s := startSession(t, Options{})
+	s.exec("-file-exec-and-symbols", bin)
+	b := ParseBreakpoints(s.exec("-break-insert", src+":7"))
+	if len(b) != 1 || b[0].FullName != src || b[0].Line != 7 {
+		t.Fatalf("breakpoint on %q: %+v", src, b)
+	}
+	// A C string expression: quotes, backslashes, a newline, a tab, non-ASCII and a control byte
+	// cross MI quoting once and come back as gdb's display of the same string.
+	expr := "\"say \\\"hi\\\"\\\\ \\n\\t é\""
+	if v := s.exec("-data-evaluate-expression", expr).Get("value").String(); v != expr {
+		t.Errorf("expression %s came back as %s", expr, v)
+	}
+	if v := s.exec("-data-evaluate-expression", `sizeof("é")`).Get("value").String(); v != "3" {
+		t.Errorf(`sizeof("é") = %s: the UTF-8 bytes did not arrive raw`, v)
+	}
+	// A working directory with spaces and é, through an MI-parsed command.
+	dir := filepath.Join(t.TempDir(), `dir "with" spaces é`)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.exec("-environment-cd", dir)
+	if got := s.exec("-environment-pwd").Get("cwd").String(); got != dir {
+		t.Errorf("cwd %q, want %q", got, dir)
+	}
+	// CLI-backed commands take the line raw: ExecRaw, and gdb echoes it unchanged.
+	args := `one "two three" four\ five 'six' é`
+	if _, err := s.c.ExecRaw(bgctx(), "-gdb-set args "+args); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.exec("-gdb-show", "args").Get("value").String(); got != args {
+		t.Errorf("args %q, want %q", got, args)
+	}
+	if _, err := s.c.Exec(bgctx(), "-gdb-version\n-gdb-exit"); err == nil {
+		t.Error("a command with a newline was sent")
+	}
+}
+
+// TestLiveBackPressureSlowConsumer floods Events while the consumer is slow, with a tiny
+// buffer: every record arrives, in order, and the call still completes.
+func TestLiveBackPressureSlowConsumer(t *testing.T) {
+	s := startSession(t, Options{EventBuffer: 2})
+	const n = 2000
+	errc := make(chan error, 1)
+	go func() {
+		// One CLI command printing n lines: n console records (or fragments of them).
+		_, err := s.c.Exec(bgctx(), "-interpreter-exec", "console", fmt.Sprintf("python [gdb.write('line %%d\\n' %% i) for i in range(%d)]", n))
+		errc <- err
+	}()
+	var a TextAssembler
+	var lines []string
+	timeout := time.After(30 * time.Second)
+	for len(lines) < n {
+		select {
+		case r, ok := <-s.c.Events():
+			if !ok {
+				t.Fatal("events closed")
+			}
+			for _, l := range a.Add(r) {
+				lines = append(lines, string(l))
+			}
+			if len(lines) < 50 {
+				time.Sleep(2 * time.Millisecond) // slow at first: the reader must wait, not drop
+			}
+		case <-timeout:
+			t.Fatalf("only %d of %d lines arrived", len(lines), n)
+		}
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range lines {
+		if l != fmt.Sprintf("line %d", i) {
+			t.Fatalf("line %d is %q: lost or reordered", i, l)
+		}
+	}
+}
+
+// TestLiveFallbackMI3 uses a gdb that refuses mi4 the way an old gdb does: Start falls back.
+func TestLiveFallbackMI3(t *testing.T) {
+	real := testbin.NeedTool(t, "gdb")
+	fake := filepath.Join(t.TempDir(), "oldgdb")
+	script := "#!/bin/sh\ncase \"$*\" in *--interpreter=mi4*) echo \"Interpreter \\`mi4' unrecognized\" >&2; exit 1;; esac\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := startSession(t, Options{GDB: fake})
+	if s.c.Interpreter() != "mi3" {
+		t.Fatalf("interpreter %s, want mi3", s.c.Interpreter())
+	}
+	s.exec("-gdb-version")
+	// A gdb that cannot start at all reports why.
+	_, err := Start(bgctx(), Options{GDB: fake, Interpreter: "mi9"})
+	if err == nil || !strings.Contains(err.Error(), "mi9") {
+		t.Fatalf("mi9: %v", err)
+	}
+}
+
+// TestLiveGDBExits: gdb leaving on its own (here -gdb-exit) ends every later call with
+// ErrExited and status 0, and closes Events.
+func TestLiveGDBExits(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s := startSession(t, Options{})
+	if r := s.exec("-gdb-exit"); r.Class != "exit" {
+		t.Fatalf("-gdb-exit: %v", r)
+	}
+	for range s.c.Events() {
+	}
+	_, err := s.c.Exec(bgctx(), "-gdb-version")
+	var ee *ExitedError
+	if !errors.As(err, &ee) || ee.Code != 0 || !errors.Is(err, ErrExited) {
+		t.Fatalf("after exit: %v", err)
+	}
+	s.close()
+	checkNoLeaks(t, before)
+}
+
+// TestLiveLogFormat: every line of the raw log has a timestamp and a direction.
+func TestLiveLogFormat(t *testing.T) {
+	s := startSession(t, Options{})
+	s.exec("-gdb-version")
+	s.close()
+	re := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{6} (->|<-|!!) `)
+	sent, got := 0, 0
+	for _, l := range strings.Split(strings.TrimSuffix(s.log.String(), "\n"), "\n") {
+		if !re.MatchString(l) {
+			t.Errorf("log line %q", l)
+		}
+		if strings.Contains(l, " -> ") {
+			sent++
+		}
+		if strings.Contains(l, " <- ") {
+			got++
+		}
+	}
+	if sent < 3 || got < 5 {
+		t.Errorf("log has %d sent and %d received lines:\n%s", sent, got, s.log.String())
+	}
+}
+
+func TestStartCancelled(t *testing.T) {
+	testbin.NeedTool(t, "gdb")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	before := runtime.NumGoroutine()
+	if _, err := Start(ctx, Options{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Start with a cancelled context: %v", err)
+	}
+	checkNoLeaks(t, before)
+}
