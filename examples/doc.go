@@ -11,6 +11,7 @@
 //	limits: cpu=5s              # wrapper.ParseLimits syntax
 //	args: []                    # program arguments
 //	stdin: ""                   # what the tests type (the keyboard demo)
+//	needs: [ia32]               # optional: machine features it depends on
 //	expect:
 //	  kind: exited              # exited | signaled | sandbox-killed | limit
 //	  code: 1                   # kind exited

@@ -26,7 +26,33 @@ import (
 // as nobody can read.
 func compile(t *testing.T, e examples.Example) string {
 	t.Helper()
+	skipUnlessSupported(t, e)
 	return testbin.CompileC(t, e.Name, e.Source, "-Wall")
+}
+
+const ia32Probe = `#include <unistd.h>
+int main(void)
+{
+	long r;
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory"); /* i386 getpid */
+	return r == getpid() ? 0 : 1;
+}
+`
+
+// skipUnlessSupported skips a demo whose machine features (Example.Needs) this kernel lacks.
+func skipUnlessSupported(t *testing.T, e examples.Example) {
+	t.Helper()
+	for _, n := range e.Needs {
+		switch n {
+		case "ia32":
+			probe := testbin.CompileC(t, "ia32probe", ia32Probe)
+			if err := exec.Command(probe).Run(); err != nil {
+				t.Skipf("this kernel has no 32-bit system calls (int $0x80 probe: %v): the %s demo needs them", err, e.Name)
+			}
+		default:
+			t.Fatalf("unknown need %q", n)
+		}
+	}
 }
 
 // checkOutput asserts that out holds every substring the lesson promises.

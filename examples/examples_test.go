@@ -163,7 +163,7 @@ func TestParseRejects(t *testing.T) {
 		"code out of range": strings.Replace(good, "code: 0", "code: 300", 1),
 		"signaled no sig":   strings.Replace(good, "kind: exited\n  code: 0", "kind: signaled", 1),
 		"limit unknown":     strings.Replace(good, "kind: exited\n  code: 0", "kind: limit\n  limit: disk", 1),
-		"killed no call":    strings.Replace(good, "kind: exited\n  code: 0", "kind: sandbox-killed", 1),
+		"unknown need":      strings.Replace(good, "profile: default", "profile: default\nneeds: [arm]", 1),
 		"code with signal":  strings.Replace(good, "kind: exited", "kind: signaled\n  signal: SIGSEGV", 1),
 		"empty body":        strings.Replace(good, "# Body\n", "\n", 1),
 		"bad yaml":          strings.Replace(good, "title: T", "title: [T", 1),
