@@ -146,6 +146,7 @@ type outcome struct {
 	Result         result
 	HasResult      bool
 	Events         []wrapper.Event // everything the supervisor published, in order (sandboxed runs)
+	Policy         *policy.Policy  // the policy of a sandboxed run
 }
 
 // Signal returns the signal that killed the process, or 0.
@@ -287,6 +288,7 @@ func runSandboxed(t *testing.T, s spec) outcome {
 		t.Logf("no detached event within 5 s of the program's exit (wrapper failed early?)")
 	}
 	o.Events = closeSup()
+	o.Policy = pol
 	return o
 }
 
