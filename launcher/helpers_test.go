@@ -189,6 +189,14 @@ func (c *collected) describe() string {
 		switch e := e.(type) {
 		case OutputEvent:
 			b.WriteString("output(" + strings.TrimSpace(string(e.Data)) + ") ")
+		case ConsoleEvent:
+			b.WriteString("console(" + e.Text + ") ")
+		case ExitEvent:
+			b.WriteString("exit(" + e.Status.Summary() + ") ")
+		case StateEvent:
+			b.WriteString("state(" + e.State.String() + ") ")
+		case ErrorEvent:
+			b.WriteString("error(" + e.Err.Error() + ") ")
 		default:
 			b.WriteString(strings.TrimPrefix(strings.TrimPrefix(typeName(e), "launcher."), "*") + " ")
 		}
