@@ -70,7 +70,7 @@ func TestSyscallTable(t *testing.T) {
 	if n, ok := SyscallNumber("syscall_500"); !ok || n != 500 {
 		t.Errorf("syscall_500: %d %v", n, ok)
 	}
-	for _, bad := range []string{"", "nope", "syscall_", "syscall_-1", "syscall_x", "syscall_1073741824"} {
+	for _, bad := range []string{"", "nope", "syscall_", "syscall_-1", "syscall_x", "syscall_1024", "syscall_1073741824"} {
 		if _, ok := SyscallNumber(bad); ok {
 			t.Errorf("SyscallNumber(%q) accepted", bad)
 		}

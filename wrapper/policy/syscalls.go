@@ -30,15 +30,19 @@ func SyscallName(nr int) string {
 	return x86.SyscallNumbers[nr]
 }
 
+// maxSyscallNr bounds the numbers "syscall_<n>" may name (x86_64 has about 470 today).
+const maxSyscallNr = 1024
+
 // SyscallNumber returns the x86_64 number of the named syscall. It also accepts
-// "syscall_<n>" for a number the table does not know (a syscall newer than the table).
+// "syscall_<n>" (n below 1024) for a number the table does not know (a syscall newer than the
+// table).
 func SyscallNumber(name string) (int, bool) {
 	if nr, ok := x86.SyscallNames[name]; ok {
 		return nr, true
 	}
 	if rest, ok := strings.CutPrefix(name, "syscall_"); ok {
 		n, err := strconv.Atoi(rest)
-		if err == nil && n >= 0 && n < X32SyscallBit {
+		if err == nil && n >= 0 && n < maxSyscallNr {
 			return n, true
 		}
 	}
