@@ -43,6 +43,8 @@ type ExecConfig struct {
 // in init): the filter, no_new_privs and the execve all apply to this one thread.
 func Exec(cfg ExecConfig) *ExitError {
 	runtime.LockOSThread() // no-op when already locked; never unlocked: this thread execs
+	// A short-lived process: the collector would only add pauses (policy compilation allocates).
+	debug.SetGCPercent(-1)
 	if cfg.Stderr == nil {
 		cfg.Stderr = os.Stderr
 	}
@@ -155,8 +157,7 @@ func (r *runner) run() *ExitError {
 
 	// From here to execve only the calls the policies must allow happen on this thread:
 	// seccomp, prlimit64, sendmsg, read, close, execve, plus the Go runtime's own (futex,
-	// rt_sigreturn, rt_sigprocmask, mmap...). Stop the collector so it does not add work.
-	debug.SetGCPercent(-1)
+	// rt_sigreturn, rt_sigprocmask, mmap...); the collector is off since Exec started.
 	r.listener, err = installFilter(filter, notify)
 	if err != nil {
 		return exitErrorf(ExitSetup, "%v", err)
@@ -274,23 +275,29 @@ func targetUser(spec string) (Credential, bool, error) {
 	return c, true, nil
 }
 
-// dropPrivileges switches every thread to c (Go's syscall package applies set*id to all
-// threads) with no supplementary groups, and checks that it took.
+// dropPrivileges switches the calling thread, the one that will execve, to c with no
+// supplementary groups, and checks that it took. It deliberately uses the raw per-thread system
+// calls rather than package syscall's, which stop the world and signal every thread of the Go
+// runtime (1-3 ms here): execve replaces the whole process with the calling thread, so the
+// other threads' credentials end with them, and they run no code but the runtime's until then.
 func dropPrivileges(c Credential) error {
-	if err := syscall.Setgroups([]int{}); err != nil {
-		return fmt.Errorf("setgroups([]): %w", err)
+	if _, _, e := unix.RawSyscall(unix.SYS_SETGROUPS, 0, 0, 0); e != 0 {
+		return fmt.Errorf("setgroups([]): %w", e)
 	}
-	if err := syscall.Setresgid(c.Gid, c.Gid, c.Gid); err != nil {
-		return fmt.Errorf("setresgid(%d): %w", c.Gid, err)
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESGID, uintptr(c.Gid), uintptr(c.Gid), uintptr(c.Gid)); e != 0 {
+		return fmt.Errorf("setresgid(%d): %w", c.Gid, e)
 	}
-	if err := syscall.Setresuid(c.Uid, c.Uid, c.Uid); err != nil {
-		return fmt.Errorf("setresuid(%d): %w", c.Uid, err)
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESUID, uintptr(c.Uid), uintptr(c.Uid), uintptr(c.Uid)); e != 0 {
+		return fmt.Errorf("setresuid(%d): %w", c.Uid, e)
 	}
 	ru, eu, su := unix.Getresuid()
 	rg, eg, sg := unix.Getresgid()
 	if ru != c.Uid || eu != c.Uid || su != c.Uid || rg != c.Gid || eg != c.Gid || sg != c.Gid {
 		return fmt.Errorf("privilege drop to %d:%d did not take (uids %d/%d/%d gids %d/%d/%d)",
 			c.Uid, c.Gid, ru, eu, su, rg, eg, sg)
+	}
+	if groups, err := unix.Getgroups(); err != nil || len(groups) != 0 {
+		return fmt.Errorf("privilege drop: supplementary groups %v remain (%v)", groups, err)
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/sandbug/sandbug/internal/testbin"
 )
 
-func fixture(t *testing.T, name string) string {
+func fixture(t testing.TB, name string) string {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join("testdata", name+".c"))
 	if err != nil {

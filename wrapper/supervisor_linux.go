@@ -381,6 +381,10 @@ func isNotifyFd(fd int) bool {
 // filter is gone) or Close starts.
 func (s *Supervisor) superviseListener(lfd, wrapperPid int) {
 	defer unix.Close(lfd)
+	// Linux 6.6+: wake this loop on the caller's CPU, a synchronous hand-off that roughly
+	// halves the round trip. Older kernels refuse it; it is only an optimisation.
+	unix.Syscall(unix.SYS_IOCTL, uintptr(lfd), unix.SECCOMP_IOCTL_NOTIF_SET_FLAGS, unix.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP)
+	threads := tgids{}
 	nbuf := make([]byte, max(int(s.sizes.Notif), int(unsafe.Sizeof(seccompNotif{}))))
 	rbuf := make([]byte, max(int(s.sizes.NotifResp), int(unsafe.Sizeof(seccompNotifResp{}))))
 	for {
@@ -389,7 +393,7 @@ func (s *Supervisor) superviseListener(lfd, wrapperPid int) {
 			return
 		}
 		if revents&unix.POLLIN != 0 {
-			if err := s.handleNotification(lfd, nbuf, rbuf); err != nil {
+			if err := s.handleNotification(lfd, nbuf, rbuf, threads); err != nil {
 				return
 			}
 			continue
@@ -430,7 +434,7 @@ func verdictOf(a policy.Action) Verdict {
 	return Verdict{Kind: policy.Allow}
 }
 
-func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte) error {
+func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte, threads tgids) error {
 	clear(nbuf) // NOTIF_RECV refuses a buffer that is not zeroed
 	err := ioctlPtr(lfd, unix.SECCOMP_IOCTL_NOTIF_RECV, unsafe.Pointer(&nbuf[0]))
 	if err == unix.ENOENT || err == unix.EINTR {
@@ -444,7 +448,7 @@ func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte) error {
 	nr := int(n.Data.Nr)
 	m := s.cfg.Policy.Match(n.Data.Arch, nr, n.Data.Args)
 	ev := Event{
-		Time: time.Now(), Pid: tgidOf(tid), Tid: tid, Arch: n.Data.Arch, Nr: nr, Args: n.Data.Args, IP: n.Data.IP,
+		Time: time.Now(), Pid: threads.of(tid), Tid: tid, Arch: n.Data.Arch, Nr: nr, Args: n.Data.Args, IP: n.Data.IP,
 		Rule: ruleName(m), RuleIndex: m.RuleIndex, Action: m.Action.Kind, Count: 1,
 	}
 	if n.Data.Arch == policy.AuditArchX86_64 {
@@ -559,14 +563,29 @@ func (s *Supervisor) trap(lfd int, id uint64, tid int, rbuf []byte, errno int) b
 	return true
 }
 
-// tgidOf returns the process of thread tid: tid itself when it leads its thread group (a
-// pidfd_open without PIDFD_THREAD succeeds only then), else the Tgid of /proc/<tid>/status.
-func tgidOf(tid int) int {
-	fd, err := unix.PidfdOpen(tid, 0)
-	if err == nil {
-		unix.Close(fd)
+// tgids maps thread ids to their process (thread group) id, for one listener loop.
+type tgids map[int]int
+
+// of returns the process of thread tid. tgkill(tgid, tid, 0) succeeds exactly when tid is a
+// thread of tgid, which makes both the leader case and a cached answer cheap to verify (a
+// pidfd_open or a /proc read costs ~5 us, a tgkill ~0.3 us); other threads are looked up
+// once in /proc/<tid>/status.
+func (m tgids) of(tid int) int {
+	if unix.Tgkill(tid, tid, 0) == nil {
 		return tid
 	}
+	if tg, ok := m[tid]; ok && unix.Tgkill(tg, tid, 0) == nil {
+		return tg
+	}
+	tg := tgidFromProc(tid)
+	if len(m) >= 4096 {
+		clear(m)
+	}
+	m[tid] = tg
+	return tg
+}
+
+func tgidFromProc(tid int) int {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
 	if err != nil {
 		return tid

@@ -365,3 +365,12 @@ func TestSupervisorPeerCheck(t *testing.T) {
 		t.Errorf("%d attached events, want only the root peer's:\n%s", attached, dumpEvents(c.all()))
 	}
 }
+
+func defaultProfile(t testing.TB) *policy.Policy {
+	t.Helper()
+	p, err := policy.Profile("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
