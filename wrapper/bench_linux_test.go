@@ -64,8 +64,8 @@ func BenchmarkWrapperStartup(b *testing.B) {
 		b.ReportMetric(float64(p.Microseconds())/1000, "true-ms")
 		b.ReportMetric(float64(wr.Microseconds())/1000, "wrapper-ms")
 		b.ReportMetric(float64(n.Microseconds())/1000, "wrapper-notify-ms")
-		b.ReportMetric(float64((wr - p).Microseconds())/1000, "added-ms")
-		b.ReportMetric(float64((n - p).Microseconds())/1000, "added-notify-ms")
+		b.ReportMetric(float64((wr-p).Microseconds())/1000, "added-ms")
+		b.ReportMetric(float64((n-p).Microseconds())/1000, "added-notify-ms")
 		b.ReportMetric(float64(wr)/float64(p), "ratio")
 	}
 }
