@@ -120,31 +120,39 @@ func quitCard(st *Styles, w int) string {
 	}, w)
 }
 
-// helpCard lists the whole key map; keys that do nothing right now are dimmed.
-func helpCard(st *Styles, km KeyMap, w, h int) string {
+// helpCard lists the whole key map in two columns; keys that do nothing right now are dimmed.
+// When the screen is too short it scrolls (top is the first row shown).
+func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 	inner := w - 4
-	var body []string
-	body = append(body, st.Dim.Render("In the Program pane keys go to the program; F-keys, Ctrl+Q and Ctrl+O/F6 (leave) stay here."))
 	colW := inner / 2
 	var items []string
 	for _, col := range km.FullHelp() {
 		for _, b := range col {
-			items = append(items, helpItem(st, b, colW))
+			items = append(items, fit(helpItem(st, b, colW-1), colW-1)+" ")
 		}
 	}
 	half := (len(items) + 1) / 2
+	var rows []string
 	for i := 0; i < half; i++ {
-		l := fit(items[i], colW)
+		l := items[i]
 		if i+half < len(items) {
 			l += items[i+half]
 		}
-		body = append(body, l)
+		rows = append(rows, l)
 	}
+	room := max(h-9, 3)
+	more := ""
+	if len(rows) > room {
+		top = min(max(top, 0), len(rows)-room)
+		rows = rows[top : top+room]
+		more = "  ↑/↓ scroll this list."
+	}
+	var body []string
+	body = append(body, st.Dim.Render("In the Program pane keys go to the program; F-keys, Ctrl+Q and Ctrl+O/F6 stay here."))
+	body = append(body, rows...)
 	body = append(body, "")
-	body = append(body, st.Dim.Render("Mouse: click the gutter to toggle a breakpoint, click to select, wheel to scroll. Esc closes."))
-	if len(body) > h-4 {
-		body = body[:max(h-4, 1)]
-	}
+	body = append(body, st.Dim.Render("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll."))
+	body = append(body, st.Dim.Render("Esc closes."+more))
 	return card(st, "Keys", body, w)
 }
 

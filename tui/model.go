@@ -91,6 +91,9 @@ type Model struct {
 	errnoSel int
 	prompt   promptState
 	filesSel int
+	helpTop  int
+
+	now func() time.Time // the clock (tests fix it)
 
 	frameDue bool
 	gen      uint64
@@ -113,7 +116,7 @@ type viewCache struct {
 
 // New builds the model. Run is the usual entry point; New serves tests.
 func New(ctx context.Context, cfg launcher.Config, opts Options) *Model {
-	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start}
+	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start, now: time.Now}
 	if m.start == nil {
 		m.start = launcherStarter
 	}
@@ -225,13 +228,16 @@ func (m *Model) resize(w, h int) tea.Cmd {
 }
 
 func (m *Model) setState(s launcher.State) {
-	now := time.Now()
+	now := m.now()
 	if m.state == launcher.Running && s != launcher.Running && !m.runSince.IsZero() {
 		m.ranFor += now.Sub(m.runSince)
 		m.runSince = time.Time{}
 	}
 	if s == launcher.Running && m.state != launcher.Running {
 		m.runSince = now
+	}
+	if s != m.state && !m.msgErr {
+		m.msg = "" // a hint about the previous state is stale now
 	}
 	m.state = s
 	m.keys.SetState(keyState{
@@ -246,7 +252,7 @@ func (m *Model) setState(s launcher.State) {
 func (m *Model) elapsed() time.Duration {
 	d := m.ranFor
 	if !m.runSince.IsZero() {
-		d += time.Since(m.runSince)
+		d += m.now().Sub(m.runSince)
 	}
 	return d
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/vt"
@@ -30,9 +31,10 @@ type termPane struct {
 	replies *replyPump
 	w, h    int
 	pending []byte
-	skipped int64 // bytes skipped in floods, shown in the title
-	total   int64 // bytes received
-	offset  int   // scrollback lines above the live screen (0 = live)
+	skipped int64  // bytes skipped in floods, shown in the title
+	total   int64  // bytes received
+	offset  int    // scrollback lines above the live screen (0 = live)
+	carry   []byte // an incomplete UTF-8 sequence at the end of the last write
 }
 
 // newTermPane makes an emulator of w x h cells; send receives the emulator's replies to
@@ -61,7 +63,7 @@ func (p *termPane) setSink(send func([]byte)) { p.replies.setSink(send) }
 // write queues program bytes; it never parses (cheap, called for every output event).
 func (p *termPane) write(b []byte) {
 	p.total += int64(len(b))
-	p.pending = append(p.pending, b...)
+	p.pending, p.carry = appendValidUTF8(p.pending, p.carry, b)
 	if len(p.pending) > floodLimit {
 		cut := len(p.pending) - floodKeep
 		// Resume at a line start so the kept tail does not begin mid escape sequence.
@@ -201,6 +203,38 @@ func renderCells(cells uv.Line, w int) string {
 	}
 	flush()
 	return b.String()
+}
+
+// appendValidUTF8 appends b to dst with every invalid UTF-8 byte replaced by U+FFFD (the
+// emulator would drop them silently). An incomplete sequence at the end of b is held in carry
+// until the next write completes or refutes it.
+func appendValidUTF8(dst, carry, b []byte) ([]byte, []byte) {
+	if len(carry) > 0 {
+		b = append(carry, b...)
+		carry = nil
+	}
+	if utf8.Valid(b) {
+		return append(dst, b...), nil
+	}
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			dst = append(dst, b[0])
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			if !utf8.FullRune(b) {
+				return dst, append([]byte(nil), b...)
+			}
+			dst = append(dst, "\uFFFD"...)
+			b = b[1:]
+			continue
+		}
+		dst = append(dst, b[:n]...)
+		b = b[n:]
+	}
+	return dst, carry
 }
 
 func humanBytes(n int64) string {

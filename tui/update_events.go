@@ -390,7 +390,7 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case mainMsg:
-		if msg.err != nil || m.stop != nil || m.mainShown {
+		if msg.err != nil || m.stop != nil || m.mainShown || msg.frame.Line <= 0 {
 			return nil, false
 		}
 		m.mainShown = true

@@ -297,8 +297,18 @@ func (m *Model) cycleFocus(d int) {
 func (m *Model) cardKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 	switch m.card {
 	case cardHelp:
-		if ks == "esc" || ks == "?" || ks == "q" || ks == "enter" || ks == "f1" {
+		switch ks {
+		case "esc", "?", "q", "enter", "f1":
 			m.card = cardNone
+			m.helpTop = 0
+		case "up", "k":
+			m.helpTop = max(m.helpTop-1, 0)
+		case "down", "j":
+			m.helpTop++
+		case "pgup":
+			m.helpTop = max(m.helpTop-10, 0)
+		case "pgdown", "space":
+			m.helpTop += 10
 		}
 	case cardQuit:
 		switch ks {

@@ -44,7 +44,7 @@ func (m *Model) render() string {
 	if m.lay.TooSmall {
 		return m.tooSmall()
 	}
-	c := lipgloss.NewCanvas(m.w, m.h)
+	var layers []*lipgloss.Layer
 	for _, sl := range m.lay.Slots {
 		p := m.visible(sl)
 		var titles []string
@@ -57,15 +57,17 @@ func (m *Model) render() string {
 		}
 		in := sl.R.inner()
 		body := m.paneBody(p, in.W, in.H)
-		c.Compose(lipgloss.NewLayer(frame(&m.st, titles, active, m.focus == p, body, sl.R.W, sl.R.H)).X(sl.R.X).Y(sl.R.Y))
+		layers = append(layers, lipgloss.NewLayer(frame(&m.st, titles, active, m.focus == p, body, sl.R.W, sl.R.H)).X(sl.R.X).Y(sl.R.Y))
 	}
-	c.Compose(lipgloss.NewLayer(m.statusLine()).X(0).Y(m.lay.Status.Y))
-	c.Compose(lipgloss.NewLayer(m.hintLine()).X(0).Y(m.lay.Hint.Y))
+	layers = append(layers, lipgloss.NewLayer(m.statusLine()).X(0).Y(m.lay.Status.Y))
+	layers = append(layers, lipgloss.NewLayer(m.hintLine()).X(0).Y(m.lay.Hint.Y))
 	if ov, w, h := m.overlay(); ov != "" {
 		x := max((m.w-w)/2, 0)
 		y := max((m.h-h)/2-1, 0)
-		c.Compose(lipgloss.NewLayer(ov).X(x).Y(y).Z(1))
+		layers = append(layers, lipgloss.NewLayer(ov).X(x).Y(y).Z(1))
 	}
+	c := lipgloss.NewCanvas(m.w, m.h)
+	c.Compose(lipgloss.NewCompositor(layers...))
 	return c.Render()
 }
 
@@ -240,7 +242,7 @@ func (m *Model) overlay() (string, int, int) {
 			s = exitCard(&m.st, *m.exit, m.debugMode, min(w, 76))
 		}
 	case cardHelp:
-		s = helpCard(&m.st, m.keys, min(m.w-2, 110), m.h)
+		s = helpCard(&m.st, m.keys, min(m.w-2, 110), m.h, m.helpTop)
 	case cardQuit:
 		s = quitCard(&m.st, min(w, 60))
 	case cardFiles:
