@@ -3,6 +3,7 @@ package examples_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -282,4 +283,59 @@ func stdinPipe(t *testing.T, text string) *os.File {
 	}
 	w.Close()
 	return r
+}
+
+// jsonReport is the part of `sandbug run --json`'s report these tests read.
+type jsonReport struct {
+	Exit struct {
+		Kind, Signal, Syscall, Limit, Summary string
+		Code                                  int
+	} `json:"exit"`
+	Blocked []struct {
+		Syscall, Action string
+	} `json:"blocked"`
+	Sandbox struct {
+		Verified bool `json:"verified"`
+	} `json:"sandbox"`
+}
+
+// TestEveryExampleDemoRunJSON runs each demo through the real binary, exactly as a teacher
+// types it (`sandbug demo NAME --run --json`), and checks the report against the lesson.
+func TestEveryExampleDemoRunJSON(t *testing.T) {
+	testbin.NeedTool(t, "gcc")
+	sb := testbin.Sandbug(t)
+	for _, e := range examples.List() {
+		t.Run(e.Name, func(t *testing.T) {
+			skipUnlessSupported(t, e)
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, sb, "demo", e.Name, "--run", "--json")
+			cmd.Dir = t.TempDir()
+			cmd.Stdin = strings.NewReader(e.Stdin)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			if ctx.Err() != nil {
+				t.Fatalf("did not finish in 90 s; stderr:\n%s", stderr.String())
+			}
+			var rep jsonReport
+			if jerr := json.Unmarshal(stdout.Bytes(), &rep); jerr != nil {
+				t.Fatalf("report is not JSON (%v, exit %v):\n%s\nstderr:\n%s", jerr, err, stdout.String(), stderr.String())
+			}
+			if !rep.Sandbox.Verified {
+				t.Errorf("sandbox not verified")
+			}
+			o := outcome{output: stderr.String(), status: launcher.ExitStatus{
+				Kind: rep.Exit.Kind, Code: rep.Exit.Code, Signal: rep.Exit.Signal,
+				Syscall: rep.Exit.Syscall, Limit: rep.Exit.Limit}}
+			for _, b := range rep.Blocked {
+				o.blocked = append(o.blocked, launcher.Blocked{Syscall: b.Syscall, Action: b.Action})
+			}
+			checkOutcome(t, e, o)
+			// sandbug's own exit status mirrors the program's.
+			if want := o.status.ShellCode(); cmd.ProcessState.ExitCode() != want {
+				t.Errorf("sandbug exited %d, want %d (%s)", cmd.ProcessState.ExitCode(), want, rep.Exit.Summary)
+			}
+		})
+	}
 }
