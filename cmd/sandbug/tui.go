@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/sandbug/sandbug/launcher"
+	"github.com/sandbug/sandbug/tui"
 )
 
-// runTUI opens the terminal UI. The tui package is not built yet.
+// runTUI opens the terminal UI on cfg's program; lesson is a demo's lesson ("" for none).
 func runTUI(ctx context.Context, cfg launcher.Config, lesson string) error {
-	return errors.New("the terminal UI is not built yet: use `sandbug run` meanwhile")
+	return tui.Run(ctx, cfg, tui.Options{Lesson: lesson})
 }
