@@ -231,7 +231,7 @@ func (s *Session) ResolveBlocked(v Verdict) error {
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
 	d.mu.Lock()
-	b, trap := d.pending, d.pendingTrap
+	b, trap, kernelTrap := d.pending, d.pendingTrap, d.kernelTrap
 	d.pending = nil
 	if b == nil {
 		d.mu.Unlock()
@@ -262,8 +262,12 @@ func (s *Session) ResolveBlocked(v Verdict) error {
 		return err
 	}
 	t, _ := d.tf()
-	if _, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", t, "--frame", "0", fmt.Sprintf("$rax = -%d", errno)); err != nil {
-		return err
+	// A kernel trap stops the thread before the call returns: $rax becomes its result. The
+	// supervisor's trap signals after it answered: the program already has that answer.
+	if kernelTrap {
+		if _, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", t, "--frame", "0", fmt.Sprintf("$rax = -%d", errno)); err != nil {
+			return err
+		}
 	}
 	_, err = s.mi(s.ctx, "-interpreter-exec", "--thread", t, "console", "signal 0")
 	return err

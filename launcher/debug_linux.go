@@ -31,6 +31,8 @@ type debugState struct {
 	frame       int      // selected frame
 	pending     *Blocked // a held notification gdb is asked to stop at, or the one stopped at
 	pendingTrap bool     // pending came from a SIGSYS stop, not a held notification
+	lastTrap    *Blocked // the supervisor's last trap answer (it signals SIGSYS after it)
+	kernelTrap  bool     // pending is a kernel SECCOMP_RET_TRAP: the call has not returned yet
 	interrupted bool     // -exec-interrupt was sent for pending
 	verdicts    map[int]oneShot
 	killedBy    *wrapper.Event // the supervisor killed infPid for this call
@@ -263,6 +265,13 @@ func (s *Session) onSupEvent(e wrapper.Event) bool {
 		}
 		d.mu.Unlock()
 	case wrapper.EventBlocked, wrapper.EventLogged:
+		if e.Action == policy.Trap && !e.Held {
+			// The supervisor answered and sent SIGSYS: gdb will stop there (decodeSIGSYS).
+			b := s.blockedFrom(e)
+			d.mu.Lock()
+			d.lastTrap = &b
+			d.mu.Unlock()
+		}
 		if e.Held {
 			// Shown when gdb has stopped the program (stopAtBlocked), with the source line.
 			return true
@@ -437,10 +446,11 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 		s.blockedStop(stop, pending)
 		return
 	case st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGSYS":
-		if b, ok := s.decodeSIGSYS(stop); ok {
+		if b, kernel, ok := s.decodeSIGSYS(stop); ok {
 			d.mu.Lock()
 			d.pending = b
 			d.pendingTrap = true
+			d.kernelTrap = kernel
 			d.mu.Unlock()
 			s.blockedStop(stop, b)
 			return
@@ -535,7 +545,7 @@ func fileExists(p string) bool {
 
 // decodeSIGSYS reads a SIGSYS stop: the seccomp fields of $_siginfo for a kernel trap
 // (si_code 1), else the supervisor's trap of that thread (it answered, then signalled).
-func (s *Session) decodeSIGSYS(stop *Stop) (*Blocked, bool) {
+func (s *Session) decodeSIGSYS(stop *Stop) (b *Blocked, kernel bool, ok bool) {
 	eval := func(expr string) (uint64, bool) {
 		r, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", strconv.Itoa(stop.Thread), "--frame", "0", expr)
 		if err != nil {
@@ -557,9 +567,9 @@ func (s *Session) decodeSIGSYS(stop *Stop) (*Blocked, bool) {
 	}
 	code, ok := eval("$_siginfo.si_code")
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
-	b := &Blocked{Time: time.Now(), Count: 1, Stopped: true, Via: "trap", Action: string(policy.Trap)}
+	b = &Blocked{Time: time.Now(), Count: 1, Stopped: true, Via: "trap", Action: string(policy.Trap)}
 	s.mu.Lock()
 	b.Pid = s.mainPid
 	s.mu.Unlock()
@@ -579,9 +589,26 @@ func (s *Session) decodeSIGSYS(stop *Stop) (*Blocked, bool) {
 		if m.Rule != nil {
 			b.Rule, b.Explain = m.Rule.Name, m.Rule.Explain
 		}
-		return b, true
+		return b, true, true
 	}
-	return nil, false
+	// A supervisor trap: it answered the call, then signalled the thread.
+	d := s.dbg
+	deadline := time.Now().Add(500 * time.Millisecond)
+	for {
+		d.mu.Lock()
+		lt := d.lastTrap
+		d.lastTrap = nil
+		d.mu.Unlock()
+		if lt != nil && (lt.Pid == b.Pid || lt.Tid == b.Pid) {
+			c := *lt
+			c.Stopped, c.Via, c.Count = true, "trap", 1
+			return &c, false, true
+		}
+		if time.Now().After(deadline) {
+			return nil, false, false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // onExit handles the program's end under gdb.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sandbug/sandbug/internal/testbin"
+	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
 // dbgSession starts a debug session and waits for the first stop (before main runs).
@@ -111,4 +112,123 @@ func TestDebugStopsAtMainThenExits(t *testing.T) {
 	}
 	r.s.Close()
 	checkNoLeftovers(t, r.s)
+}
+
+func lineOf(t *testing.T, src, needle string) int {
+	t.Helper()
+	for i, l := range strings.Split(src, "\n") {
+		if strings.Contains(l, needle) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no %q in source", needle)
+	return 0
+}
+
+func TestDebugBlockedPtraceErrno(t *testing.T) {
+	prog := program(t, "ptrace", srcPtrace)
+	cfg := baseConfig(t, prog)
+	cfg.StopAtBlocked = true
+	r := startDebug(t, cfg)
+	if st := r.stopped(); st == nil || st.Frame.Func != "main" {
+		t.Fatalf("first stop %+v", st)
+	}
+	if err := r.s.Continue(); err != nil {
+		t.Fatal(err)
+	}
+	st := r.stopped()
+	if st == nil || st.Reason != "blocked-syscall" || st.Blocked == nil {
+		t.Fatalf("stop %+v; events %s", st, r.c.describe())
+	}
+	b := st.Blocked
+	want := lineOf(t, srcPtrace, "ptrace(PTRACE_TRACEME")
+	if b.Syscall != "ptrace" || !b.Stopped || b.Where.Line != want || st.Source.Func != "main" {
+		t.Fatalf("blocked %+v source %+v, want line %d", b, st.Source, want)
+	}
+	if !strings.HasPrefix(b.Call, "ptrace(PTRACE_TRACEME") || b.Rule == "" || b.Explain == "" {
+		t.Errorf("call %q rule %q explain %q", b.Call, b.Rule, b.Explain)
+	}
+	// Answer with ENOSYS (38) instead of the rule's EPERM: the program prints what it got.
+	if err := r.s.ResolveBlocked(Verdict{Errno: 38}); err != nil {
+		t.Fatal(err)
+	}
+	ex := r.exit()
+	if ex.Kind != KindExited || ex.Code != 7 {
+		t.Fatalf("exit %+v", ex)
+	}
+	if !strings.Contains(r.c.output.String(), "errno 38") {
+		t.Errorf("output %q", r.c.output.String())
+	}
+	bl := r.s.Blocked()
+	if len(bl) != 1 || bl[0].Errno != "ENOSYS" || bl[0].Count != 1 {
+		t.Errorf("blocked list %+v", bl)
+	}
+	r.s.Close()
+	checkNoLeftovers(t, r.s)
+}
+
+func TestDebugBlockedPtraceKill(t *testing.T) {
+	prog := program(t, "ptrace", srcPtrace)
+	cfg := baseConfig(t, prog)
+	cfg.StopAtBlocked = true
+	r := startDebug(t, cfg)
+	r.stopped()
+	r.s.Continue()
+	st := r.stopped()
+	if st == nil || st.Reason != "blocked-syscall" {
+		t.Fatalf("stop %+v", st)
+	}
+	if err := r.s.ResolveBlocked(Verdict{Kill: true}); err != nil {
+		t.Fatal(err)
+	}
+	ex := r.exit()
+	if ex.Kind != KindSandboxKilled || ex.Syscall != "ptrace" {
+		t.Fatalf("exit %+v", ex)
+	}
+	r.s.Close()
+	checkNoLeftovers(t, r.s)
+}
+
+func TestDebugBlockedPtraceTrap(t *testing.T) {
+	prog := program(t, "ptrace", srcPtrace)
+	trapPolicy := policyWith(t, policy.Action{Kind: policy.Trap})
+	for _, stopAt := range []bool{true, false} {
+		t.Run(map[bool]string{true: "stop-at-blocked", false: "sigsys"}[stopAt], func(t *testing.T) {
+			cfg := baseConfig(t, prog)
+			cfg.PolicyFile = trapPolicy
+			cfg.StopAtBlocked = stopAt
+			r := startDebug(t, cfg)
+			r.stopped()
+			r.s.Continue()
+			st := r.stopped()
+			if st == nil || st.Reason != "blocked-syscall" || st.Blocked.Syscall != "ptrace" {
+				t.Fatalf("stop %+v; %s", st, r.c.describe())
+			}
+			// The supervisor's SIGSYS arrives just after the call returned: on its line or the next.
+			if want := lineOf(t, srcPtrace, "ptrace(PTRACE_TRACEME"); st.Source.Line != want && (stopAt || st.Source.Line != want+1) {
+				t.Errorf("stopped at %+v, want line %d", st.Source, want)
+			}
+			if err := r.s.ResolveBlocked(Verdict{Errno: 1}); err != nil {
+				t.Fatal(err)
+			}
+			ex := r.exit()
+			wantOut := "errno 1 (Operation not permitted)"
+			if !stopAt {
+				wantOut = "ptrace returned -1" // the supervisor's own trap answer
+			}
+			if ex.Kind != KindExited || ex.Code != 7 || !strings.Contains(r.c.output.String(), wantOut) {
+				t.Fatalf("exit %+v output %q", ex, r.c.output.String())
+			}
+			r.s.Close()
+			checkNoLeftovers(t, r.s)
+		})
+	}
+	t.Run("run-mode", func(t *testing.T) {
+		cfg := baseConfig(t, prog)
+		cfg.PolicyFile = trapPolicy
+		c := runToEnd(t, cfg)
+		if c.exit.Kind != KindSandboxKilled || c.exit.Signal != "SIGSYS" {
+			t.Fatalf("exit %+v", *c.exit)
+		}
+	})
 }
