@@ -10,8 +10,8 @@ import (
 // outcome is what must be equal between a run session and a debug session of one program.
 type outcome struct {
 	Kind, Signal, Syscall, Rule, Limit string
-	Code                              int
-	Blocked                           []blockedKey
+	Code                               int
+	Blocked                            []blockedKey
 }
 
 type blockedKey struct {
