@@ -14,6 +14,7 @@ package wrapper_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -22,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sandbug/sandbug/internal/testbin"
 	"github.com/sandbug/sandbug/wrapper"
 	"github.com/sandbug/sandbug/wrapper/policy"
 )
@@ -294,6 +296,123 @@ func TestHostilePrivDrop(t *testing.T) {
 		if g, ok := got[k]; !ok || g != v {
 			t.Errorf("/proc/self/status %s = %q, want %q", k, g, v)
 		}
+	}
+}
+
+// TestHostileSuidExec: a program run as nobody execs a set-user-ID-root copy of itself. The
+// control (nobody, without no_new_privs) gets euid 0; under the wrapper no_new_privs keeps it
+// nobody.
+func TestHostileSuidExec(t *testing.T) {
+	t.Parallel()
+	needRoot(t, "making a set-user-ID-root file and running as nobody")
+	setpriv := testbin.NeedTool(t, "setpriv")
+	bin := cprog(t, "suid_exec.c")
+	suid := filepath.Join(sharedDir(t), "suid_copy")
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(suid, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(suid, os.ModeSetuid|0o755); err != nil { // root-owned: the test runs as root
+		t.Fatal(err)
+	}
+	t.Run("control", func(t *testing.T) {
+		o := runPlain(t, spec{Argv: []string{bin, suid},
+			Prefix: []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}})
+		if !o.Result.Succeeded() {
+			t.Fatalf("control: as nobody without no_new_privs the set-user-ID bit should give euid 0 (is %s on a nosuid mount?); %s", suid, o)
+		}
+	})
+	o := runSandboxed(t, spec{Argv: []string{bin, suid}})
+	mustAttach(t, o)
+	if o.Result.Errno() != "EPERM" || o.Result.Fields["euid"] != strconv.Itoa(nobodyUID) {
+		t.Fatalf("want the set-user-ID bit ignored (euid %d); %s", nobodyUID, o)
+	}
+}
+
+// TestHostileRlimitRaise: the program cannot raise the hard limits the wrapper set (that needs
+// CAP_SYS_RESOURCE, which nobody lacks). No control: raising needs CAP_SYS_RESOURCE, which
+// even root may not hold in a container.
+func TestHostileRlimitRaise(t *testing.T) {
+	t.Parallel()
+	needRoot(t, "the program keeps CAP_SYS_RESOURCE when the wrapper does not drop to nobody")
+	bin := cprog(t, "rlimit_raise.c")
+	o := runSandboxed(t, spec{Argv: []string{bin}, Limits: "cpu=1s,mem=64M,fsize=16M,nofile=32,nproc=64"})
+	mustAttach(t, o)
+	if o.Result.Errno() != "EPERM" {
+		t.Fatalf("want raising a hard limit to fail with EPERM; %s", o)
+	}
+	want := map[string]string{
+		"cpu_hard": "2->2", // SIGXCPU at 1 s, SIGKILL a second later
+		"mem_hard": "67108864->67108864", "fsize_hard": "16777216->16777216",
+		"nofile_hard": "32->32", "nproc_hard": "64->64",
+	}
+	for k, v := range want {
+		if got := o.Result.Fields[k]; got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+// TestHostileSupervisorGone: when the supervisor goes away while the program runs, its reported
+// calls must fail closed (ENOSYS), never run and never hang.
+func TestHostileSupervisorGone(t *testing.T) {
+	t.Parallel()
+	bin := cprog(t, "ptrace_traceme.c")
+	pol, err := policy.Profile("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: pol})
+	if err != nil {
+		t.Fatalf("NewSupervisor: %v", err)
+	}
+	attached := make(chan wrapper.Event, 1)
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for e := range sup.Events() {
+			if e.Kind == wrapper.EventAttached {
+				attached <- e
+			}
+		}
+	}()
+	cmd := exec.Command(testbin.Wrapper(t), "--notify", sup.SocketPath(), "--profile", "default", "--", bin, "wait")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		sup.Close()
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	select {
+	case <-attached:
+	case <-time.After(runTimeout):
+		sup.Close()
+		t.Fatalf("the wrapper never attached; stderr: %s", stderr.String())
+	}
+	if err := sup.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	<-drained
+	stdin.Write([]byte("x"))
+	stdin.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(runTimeout):
+		t.Fatalf("the program hung on a reported call after the supervisor closed")
+	}
+	r, ok := parseResult(stdout.String())
+	if !ok || r.Errno() != "ENOSYS" {
+		t.Fatalf("after the supervisor closed, ptrace should fail with ENOSYS; stdout %q stderr %q", stdout.String(), stderr.String())
 	}
 }
 
