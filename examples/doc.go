@@ -19,6 +19,7 @@
 //	  limit: cpu                # kind limit: cpu|mem|fsize|nproc|nofile|wall
 //	  blocked: [ptrace]         # syscalls the sandbox must report as blocked
 //	  output: ["ptrace: Operation not permitted"]  # substrings of the program's output
+//	  where: main               # optional: function of the stop at the signal or blocked call
 //	---
 //	# The lesson in markdown...
 //

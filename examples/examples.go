@@ -42,6 +42,9 @@ type Expect struct {
 	Limit   string   // cpu|mem|fsize|nproc|nofile|wall, for Kind "limit"
 	Blocked []string // syscalls the sandbox must report as blocked (a subset check)
 	Output  []string // substrings the program's output must contain
+	// Where is the program's own function in which the debugger stops at the event that
+	// decides the outcome (the signal, the blocked call), as the lesson describes it.
+	Where string
 }
 
 // Kinds of outcome an example may expect.
@@ -73,6 +76,7 @@ type frontMatter struct {
 		Limit   string   `yaml:"limit"`
 		Blocked []string `yaml:"blocked"`
 		Output  []string `yaml:"output"`
+		Where   string   `yaml:"where"`
 	} `yaml:"expect"`
 }
 
@@ -220,7 +224,7 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 
 	x := fm.Expect
 	ex := Expect{Kind: x.Kind, Signal: x.Signal, Limit: x.Limit,
-		Blocked: x.Blocked, Output: x.Output}
+		Blocked: x.Blocked, Output: x.Output, Where: x.Where}
 	switch x.Kind {
 	case KindExited:
 		if x.Code == nil {

@@ -339,3 +339,90 @@ func TestEveryExampleDemoRunJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryExampleDebugMode runs each demo the way `sandbug demo NAME` does (a debug session
+// under gdb, stopping at blocked calls) and lets it run to completion as a student pressing
+// F5 would: continue at every stop, and at a blocked call answer with the rule's own errno,
+// which must give the same outcome as a run without the debugger.
+func TestEveryExampleDebugMode(t *testing.T) {
+	testbin.NeedTool(t, "gcc")
+	testbin.NeedTool(t, "gdb")
+	for _, e := range examples.List() {
+		t.Run(e.Name, func(t *testing.T) {
+			cfg := config(t, e, compile(t, e))
+			cfg.StopAtBlocked = true
+			cfg.IO = launcher.IOPty
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s, err := launcher.StartDebug(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			stops, typed := 0, false
+			var stopLog []string
+			var deciding []launcher.Stop // stops at a blocked call or a fatal signal
+			o := collect(t, s, 120*time.Second, func(ev launcher.Event) {
+				se, ok := ev.(launcher.StateEvent)
+				if !ok || se.State != launcher.Stopped {
+					return
+				}
+				stops++
+				if se.Stop != nil {
+					stopLog = append(stopLog, se.Stop.Summary())
+					if se.Stop.Blocked != nil || (se.Stop.Signal != "" && se.Stop.Signal != "SIGUSR1") {
+						deciding = append(deciding, *se.Stop)
+					}
+				}
+				if stops > 100 {
+					t.Fatalf("more than 100 stops: %v", stopLog)
+				}
+				// The first stop is before main: the program's terminal exists, so type the
+				// lesson's input now; the terminal keeps it until the program reads.
+				if !typed && e.Stdin != "" {
+					typed = true
+					if err := s.Input([]byte(e.Stdin)); err != nil {
+						t.Fatalf("input: %v", err)
+					}
+				}
+				if se.Stop != nil && se.Stop.Blocked != nil {
+					err = s.ResolveBlocked(launcher.Verdict{}) // the rule's errno, as a run would
+				} else {
+					err = s.Continue()
+				}
+				if err != nil {
+					t.Fatalf("at %v: %v", stopLog, err)
+				}
+			})
+			t.Logf("stops: %q", stopLog)
+			if v, ok := s.Verified(); !ok || !v.OK {
+				t.Errorf("sandbox not verified: %+v", v)
+			}
+			// The session's own summary counts the calls it stopped at once answered.
+			o.blocked = nil
+			for _, b := range s.Blocked() {
+				o.blocked = append(o.blocked, launcher.Blocked{Syscall: b.Syscall, Action: b.Action})
+			}
+			checkOutcome(t, e, o)
+			if e.Expect.Where != "" {
+				checkWhere(t, e, deciding)
+			}
+		})
+	}
+}
+
+// checkWhere asserts that the debugger showed the deciding event (blocked call, signal) in the
+// lesson's function of the demo's own source file, as the lesson tells the student to look.
+func checkWhere(t *testing.T, e examples.Example, stops []launcher.Stop) {
+	t.Helper()
+	if len(stops) == 0 {
+		t.Errorf("the debugger never stopped at a blocked call or a signal; the lesson expects one in %s()", e.Expect.Where)
+	}
+	for _, st := range stops {
+		src := st.Source
+		if src.Func != e.Expect.Where || filepath.Base(src.File) != e.SourceFile || strings.Contains(src.File, "sysdeps") {
+			t.Errorf("%s: the source pane would show %s:%d in %s() (full name %s), want %s in %s()",
+				st.Summary(), src.File, src.Line, src.Func, src.FullName, e.SourceFile, e.Expect.Where)
+		}
+	}
+}
