@@ -348,66 +348,77 @@ func TestEveryExampleDebugMode(t *testing.T) {
 	testbin.NeedTool(t, "gcc")
 	testbin.NeedTool(t, "gdb")
 	for _, e := range examples.List() {
-		t.Run(e.Name, func(t *testing.T) {
-			cfg := config(t, e, compile(t, e))
-			cfg.StopAtBlocked = true
-			cfg.IO = launcher.IOPty
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			s, err := launcher.StartDebug(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
+		t.Run(e.Name, func(t *testing.T) { debugToEnd(t, e, true) })
+		if len(e.Expect.Blocked) > 0 {
+			// Stop-at-blocked switched off: denied calls must behave exactly as in a run.
+			t.Run(e.Name+"/no-stop-at-blocked", func(t *testing.T) { debugToEnd(t, e, false) })
+		}
+	}
+}
+
+// debugToEnd runs one demo in a debug session to its end and checks the lesson's outcome.
+func debugToEnd(t *testing.T, e examples.Example, stopAtBlocked bool) {
+	cfg := config(t, e, compile(t, e))
+	cfg.StopAtBlocked = stopAtBlocked
+	cfg.IO = launcher.IOPty
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := launcher.StartDebug(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	stops, typed := 0, false
+	var stopLog []string
+	var deciding []launcher.Stop // stops at a blocked call or a fatal signal
+	o := collect(t, s, 120*time.Second, func(ev launcher.Event) {
+		se, ok := ev.(launcher.StateEvent)
+		if !ok || se.State != launcher.Stopped {
+			return
+		}
+		stops++
+		if se.Stop != nil {
+			stopLog = append(stopLog, se.Stop.Summary())
+			if se.Stop.Blocked != nil || (se.Stop.Signal != "" && se.Stop.Signal != "SIGUSR1") {
+				deciding = append(deciding, *se.Stop)
 			}
-			defer s.Close()
-			stops, typed := 0, false
-			var stopLog []string
-			var deciding []launcher.Stop // stops at a blocked call or a fatal signal
-			o := collect(t, s, 120*time.Second, func(ev launcher.Event) {
-				se, ok := ev.(launcher.StateEvent)
-				if !ok || se.State != launcher.Stopped {
-					return
-				}
-				stops++
-				if se.Stop != nil {
-					stopLog = append(stopLog, se.Stop.Summary())
-					if se.Stop.Blocked != nil || (se.Stop.Signal != "" && se.Stop.Signal != "SIGUSR1") {
-						deciding = append(deciding, *se.Stop)
-					}
-				}
-				if stops > 100 {
-					t.Fatalf("more than 100 stops: %v", stopLog)
-				}
-				// The first stop is before main: the program's terminal exists, so type the
-				// lesson's input now; the terminal keeps it until the program reads.
-				if !typed && e.Stdin != "" {
-					typed = true
-					if err := s.Input([]byte(e.Stdin)); err != nil {
-						t.Fatalf("input: %v", err)
-					}
-				}
-				if se.Stop != nil && se.Stop.Blocked != nil {
-					err = s.ResolveBlocked(launcher.Verdict{}) // the rule's errno, as a run would
-				} else {
-					err = s.Continue()
-				}
-				if err != nil {
-					t.Fatalf("at %v: %v", stopLog, err)
-				}
-			})
-			t.Logf("stops: %q", stopLog)
-			if v, ok := s.Verified(); !ok || !v.OK {
-				t.Errorf("sandbox not verified: %+v", v)
+		}
+		if stops > 100 {
+			t.Fatalf("more than 100 stops: %v", stopLog)
+		}
+		// The first stop is before main: the program's terminal exists, so type the
+		// lesson's input now; the terminal keeps it until the program reads.
+		if !typed && e.Stdin != "" {
+			typed = true
+			if err := s.Input([]byte(e.Stdin)); err != nil {
+				t.Fatalf("input: %v", err)
 			}
-			// The session's own summary counts the calls it stopped at once answered.
-			o.blocked = nil
-			for _, b := range s.Blocked() {
-				o.blocked = append(o.blocked, launcher.Blocked{Syscall: b.Syscall, Action: b.Action})
+		}
+		var err error
+		if se.Stop != nil && se.Stop.Blocked != nil {
+			if !stopAtBlocked {
+				t.Errorf("stopped at a blocked call with stop-at-blocked off: %s", se.Stop.Summary())
 			}
-			checkOutcome(t, e, o)
-			if e.Expect.Where != "" {
-				checkWhere(t, e, deciding)
-			}
-		})
+			err = s.ResolveBlocked(launcher.Verdict{}) // the rule's errno, as a run would
+		} else {
+			err = s.Continue()
+		}
+		if err != nil {
+			t.Fatalf("at %v: %v", stopLog, err)
+		}
+	})
+	t.Logf("stops: %q", stopLog)
+	if v, ok := s.Verified(); !ok || !v.OK {
+		t.Errorf("sandbox not verified: %+v", v)
+	}
+	// The session's own summary counts the calls it stopped at once answered.
+	o.blocked = nil
+	for _, b := range s.Blocked() {
+		o.blocked = append(o.blocked, launcher.Blocked{Syscall: b.Syscall, Action: b.Action})
+	}
+	checkOutcome(t, e, o)
+	if e.Expect.Where != "" && (stopAtBlocked || len(e.Expect.Blocked) == 0) {
+		checkWhere(t, e, deciding)
 	}
 }
 
