@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/sandbug/sandbug/launcher"
@@ -41,7 +42,11 @@ func cmdDebug(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // openTUI runs the terminal UI on cfg; lesson is a demo's lesson text ("" for none).
 func openTUI(ctx context.Context, cfg launcher.Config, lesson string, stderr io.Writer) int {
-	if err := runTUI(ctx, cfg, lesson); err != nil {
+	if !launcher.IsTerminal(os.Stdin) || !launcher.IsTerminal(os.Stdout) {
+		fmt.Fprintln(stderr, "sandbug: the debugger UI needs a terminal (use `sandbug run` to run without one)")
+		return 125
+	}
+	if err := runTUI(ctx, cfg, lesson, false); err != nil {
 		fmt.Fprintf(stderr, "sandbug: %v\n", err)
 		return 125
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/sandbug/sandbug/tui"
 )
 
-// runTUI opens the terminal UI on cfg's program; lesson is a demo's lesson ("" for none).
-func runTUI(ctx context.Context, cfg launcher.Config, lesson string) error {
-	return tui.Run(ctx, cfg, tui.Options{Lesson: lesson})
+// runTUI opens the terminal UI on cfg: a debug session, or a run without the debugger.
+func runTUI(ctx context.Context, cfg launcher.Config, lesson string, runFirst bool) error {
+	return tui.Run(ctx, cfg, tui.Options{Lesson: lesson, RunWithoutDebug: runFirst})
 }
