@@ -1,11 +1,20 @@
 package gdbmi
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/sandbug/sandbug/internal/testbin"
 )
 
 // corpusLines returns every line gdb wrote in the recorded transcripts; big selects the
@@ -33,9 +42,27 @@ func corpusLines(tb testing.TB, big bool) ([][]byte, int64) {
 // typicalStopped is a breakpoint-hit *stopped record as gdb 13 prints it (from the corpus).
 const typicalStopped = `*stopped,reason="breakpoint-hit",disp="keep",bkptno="1",frame={addr="0x0000555555555153",func="add",args=[{name="a",value="3"},{name="b",value="4"}],file="/tmp/sandbug-testbin-316966787/c-hello/hello.c",fullname="/tmp/sandbug-testbin-316966787/c-hello/hello.c",line="4",arch="i386:x86-64"},thread-id="1",stopped-threads="all",core="1"`
 
+// cpuTime is the CPU time this process has used (all threads: the GC's work counts too). The
+// benchmarks report it beside wall time because the shared machines they run on are loaded.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds cpu-ns/op and, when bytes > 0, cpu-MB/s.
+func reportCPU(b *testing.B, start time.Duration, bytes int64) {
+	d := cpuTime() - start
+	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if bytes > 0 && d > 0 {
+		b.ReportMetric(float64(bytes)*float64(b.N)/d.Seconds()/1e6, "cpu-MB/s")
+	}
+}
+
 func benchLines(b *testing.B, lines [][]byte, n int64) {
 	b.SetBytes(n)
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		for _, l := range lines {
 			if _, err := Parse(l); err != nil {
@@ -43,6 +70,7 @@ func benchLines(b *testing.B, lines [][]byte, n int64) {
 			}
 		}
 	}
+	reportCPU(b, c0, n)
 }
 
 // BenchmarkParseCorpus parses every recorded line except the one huge symbol table.
@@ -62,11 +90,13 @@ func BenchmarkParseStopped(b *testing.B) {
 	line := []byte(typicalStopped)
 	b.SetBytes(int64(len(line)))
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		if _, err := Parse(line); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, c0, 0)
 }
 
 // BenchmarkParseStoppedView parses a *stopped record and builds its StopEvent.
@@ -82,4 +112,127 @@ func BenchmarkParseStoppedView(b *testing.B) {
 			b.Fatal("bad stop")
 		}
 	}
+}
+
+// roundTripCmd is the command both round-trip benchmarks send: cheap for gdb, so the client's
+// own overhead shows.
+const roundTripCmd = "-data-evaluate-expression"
+
+// BenchmarkRoundTripConn sends one command through Conn and waits for its parsed result.
+func BenchmarkRoundTripConn(b *testing.B) {
+	testbin.NeedTool(b, "gdb")
+	c, err := Start(context.Background(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := c.Exec(ctx, roundTripCmd, "1+2")
+		if err != nil || r.Get("value").String() != "3" {
+			b.Fatal(r, err)
+		}
+	}
+}
+
+// rawGDB is the baseline client: gdb started the same way through plain pipes, a command
+// written with a token, lines read until the result with that token, nothing parsed.
+type rawGDB struct {
+	cmd        *exec.Cmd
+	in         io.WriteCloser
+	br         *bufio.Reader
+	tok        int64
+	line, want []byte
+}
+
+func startRaw(tb testing.TB) *rawGDB {
+	gdb := testbin.NeedTool(tb, "gdb")
+	cmd := exec.Command(gdb, "-nx", "-q", "--interpreter=mi4")
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "SHELL=/bin/sh")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	g := &rawGDB{cmd: cmd, in: in, br: bufio.NewReaderSize(out, 64<<10)}
+	for {
+		l, err := g.br.ReadSlice('\n')
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if bytes.HasPrefix(l, []byte("(gdb)")) {
+			return g
+		}
+	}
+}
+
+func (g *rawGDB) roundTrip(tb testing.TB, cmdline string) {
+	g.tok++
+	g.line = strconv.AppendInt(g.line[:0], g.tok, 10)
+	g.line = append(g.line, cmdline...)
+	g.line = append(g.line, '\n')
+	if _, err := g.in.Write(g.line); err != nil {
+		tb.Fatal(err)
+	}
+	g.want = append(strconv.AppendInt(g.want[:0], g.tok, 10), '^')
+	for {
+		l, err := g.br.ReadSlice('\n')
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if bytes.HasPrefix(l, g.want) {
+			return
+		}
+	}
+}
+
+func (g *rawGDB) close() {
+	g.in.Close()
+	g.cmd.Wait()
+}
+
+// BenchmarkRoundTripRaw is the baseline of BenchmarkRoundTripConn.
+func BenchmarkRoundTripRaw(b *testing.B) {
+	g := startRaw(b)
+	defer g.close()
+	b.ReportAllocs()
+	for b.Loop() {
+		g.roundTrip(b, roundTripCmd+" 1+2")
+	}
+}
+
+// BenchmarkRoundTripPaired alternates one Conn round trip and one raw round trip per iteration,
+// so both see the same machine load, and reports each one's mean and Conn's overhead.
+func BenchmarkRoundTripPaired(b *testing.B) {
+	c, err := Start(context.Background(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	g := startRaw(b)
+	defer g.close()
+	ctx := context.Background()
+	var tConn, tRaw time.Duration
+	n := 0
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := c.Exec(ctx, roundTripCmd, "1+2"); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		g.roundTrip(b, roundTripCmd+" 1+2")
+		tRaw += time.Since(t1)
+		tConn += t1.Sub(t0)
+		n++
+	}
+	b.ReportMetric(float64(tConn.Nanoseconds())/float64(n), "conn-ns/rt")
+	b.ReportMetric(float64(tRaw.Nanoseconds())/float64(n), "raw-ns/rt")
+	b.ReportMetric(100*(float64(tConn)/float64(tRaw)-1), "overhead-%")
 }

@@ -220,8 +220,9 @@ func (p *parser) record(rec *Record) error {
 	if p.pos == len(b) {
 		return nil
 	}
-	// Size the slab from the line: a result takes at least ~12 bytes of real output.
-	p.slab = make([]Result, 0, len(b)/12+4)
+	// Size the slab from the line: every named result has an '=' (strings may hold more, which
+	// only over-sizes); the few bare list values fit in the margin or in a further chunk.
+	p.slab = make([]Result, 0, bytes.Count(b[p.pos:], eq)+8)
 	base := len(p.stack)
 	for p.pos < len(b) {
 		if b[p.pos] != ',' {
@@ -261,9 +262,17 @@ func (p *parser) take(base int) []Result {
 	return p.slab[l : l+n : l+n]
 }
 
-func isNameByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
-}
+var eq = []byte{'='}
+
+// nameBytes marks the bytes of MI variable and class names.
+var nameBytes = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+	}
+	return t
+}()
+
+func isNameByte(c byte) bool { return nameBytes[c] }
 
 // element parses `name=value` or a bare value onto the scratch stack.
 func (p *parser) element() error {
@@ -323,7 +332,6 @@ func (p *parser) container(end byte) ([]Result, error) {
 		return nil, p.errf("nesting deeper than %d", maxDepth)
 	}
 	p.depth++
-	defer func() { p.depth-- }()
 	b := p.b
 	p.pos++ // opening bracket
 	if p.pos < len(b) && b[p.pos] == end {
@@ -343,6 +351,7 @@ func (p *parser) container(end byte) ([]Result, error) {
 			p.pos++
 		case end:
 			p.pos++
+			p.depth--
 			return p.take(base), nil
 		default:
 			return nil, p.errf("expected ',' or %q", end)
