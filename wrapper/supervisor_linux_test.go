@@ -374,3 +374,44 @@ func defaultProfile(t testing.TB) *policy.Policy {
 	}
 	return p
 }
+
+func TestSupervisorLogAndTrap(t *testing.T) {
+	denied := fixture(t, "denied")
+	t.Run("log lets the call run", func(t *testing.T) {
+		p, err := policy.Profile("permissive")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sup, c := newSupervisor(t, SupervisorConfig{Policy: p})
+		// personality(PER_LINUX) changes nothing here; permissive reports it as log.
+		r := runWrapper(t, "--notify", sup.SocketPath(), "--profile", "permissive", "--", denied, "2", strconv.Itoa(unix.SYS_PERSONALITY), "0")
+		if r.err != nil || !strings.Contains(r.stdout, "eperm=0 other=2 last_errno=0") {
+			t.Fatalf("%v %q %q", r.err, r.stdout, r.stderr)
+		}
+		evs := c.waitFor(t, "detach", func(e Event) bool { return e.Kind == EventDetached })
+		n := 0
+		for _, e := range evs {
+			if e.Kind == EventLogged && e.Syscall == "personality" && e.Action == policy.Log && e.Errno == 0 {
+				n += e.Count
+			}
+		}
+		if n != 2 {
+			t.Errorf("want 2 logged personality calls:\n%s", dumpEvents(evs))
+		}
+	})
+	t.Run("trap", func(t *testing.T) {
+		p := defaultProfile(t)
+		p.Rules = append([]policy.Rule{{Name: "trap personality", Syscalls: []string{"personality"}, Action: policy.Action{Kind: policy.Trap}}}, p.Rules...)
+		sup, c := newSupervisor(t, SupervisorConfig{Policy: p})
+		r := runWrapper(t, "--notify", sup.SocketPath(), "--policy", writePolicy(t, p), "--", denied, "1")
+		if sig := signalOf(r.err); sig != syscall.SIGSYS {
+			t.Fatalf("program ended with %v, want SIGSYS; %q %q", r.err, r.stdout, r.stderr)
+		}
+		evs := c.waitFor(t, "trap", func(e Event) bool { return e.Kind == EventBlocked })
+		for _, e := range evs {
+			if e.Kind == EventBlocked && (e.Action != policy.Trap || e.Errno != int(unix.ENOSYS) || e.Rule != "trap personality") {
+				t.Errorf("trap event:\n%s", dumpEvents([]Event{e}))
+			}
+		}
+	})
+}
