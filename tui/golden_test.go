@@ -83,8 +83,10 @@ func TestGoldenScreens(t *testing.T) {
 			hs.events(launcher.BlockedEvent{B: b})
 			golden(t, "screen-blocked-"+name, hs.screen())
 			hs.key("enter")
+			answered := blockedPtrace(t, false)
+			answered.Where = launcher.Frame{}
 
-			hs.events(launcher.StateEvent{State: launcher.Running},
+			hs.events(launcher.StateEvent{State: launcher.Running}, launcher.BlockedEvent{B: answered},
 				launcher.OutputEvent{Data: []byte("ptrace: Operation not permitted (errno 1)\r\n")},
 				launcher.ExitEvent{Status: launcher.ExitStatus{Kind: launcher.KindExited, Code: 3}})
 			golden(t, "screen-exit-"+name, hs.screen())

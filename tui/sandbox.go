@@ -45,10 +45,17 @@ func (p *sandboxPane) reset() {
 	p.sel, p.top, p.follow = 0, 0, true
 }
 
-// add records one event. Consecutive identical calls from the same place merge into one row.
+// add records one event. A call the debugger stopped at shows as a pending row that is not
+// counted yet: the launcher reports the same call again once it is answered, and that report
+// replaces the row (keeping the source position only the stop knew). Consecutive identical
+// calls from the same place merge into one row.
 func (p *sandboxPane) add(b launcher.Blocked) {
 	if b.Count < 1 {
 		b.Count = 1
+	}
+	if b.Stopped {
+		p.push(b)
+		return
 	}
 	p.total += b.Count
 	key := b.Rule + "\x00" + b.Syscall + "\x00" + b.Action
@@ -58,15 +65,29 @@ func (p *sandboxPane) add(b launcher.Blocked) {
 		p.hits[key] = h
 	}
 	h.Count += b.Count
+	for i := len(p.events) - 1; i >= 0 && i >= len(p.events)-8; i-- {
+		e := &p.events[i]
+		if e.Stopped && e.Pid == b.Pid && e.Nr == b.Nr {
+			if b.Where.Line == 0 {
+				b.Where = e.Where
+			}
+			*e = b
+			return
+		}
+	}
 	if n := len(p.events); n > 0 {
 		last := &p.events[n-1]
-		if !b.Stopped && !last.Stopped && last.Pid == b.Pid && last.Syscall == b.Syscall && last.Rule == b.Rule &&
+		if !last.Stopped && last.Pid == b.Pid && last.Syscall == b.Syscall && last.Rule == b.Rule &&
 			last.Action == b.Action && last.Errno == b.Errno && last.Where == b.Where && last.Call == b.Call {
 			last.Count += b.Count
 			last.Time = b.Time
 			return
 		}
 	}
+	p.push(b)
+}
+
+func (p *sandboxPane) push(b launcher.Blocked) {
 	if len(p.events) >= maxSandboxRows {
 		p.events = p.events[1:]
 		p.dropped++
