@@ -77,6 +77,7 @@ var limitSignals = map[string][]string{
 // `sandbug-wrapper --profile P --limit L -- prog` would, and checks the exit status and the
 // output. (Blocked calls are reported only through a supervisor: the launcher tests check them.)
 func TestEveryExampleUnderTheWrapper(t *testing.T) {
+	skipShort(t)
 	testbin.NeedTool(t, "gcc")
 	w := testbin.Wrapper(t)
 	for _, e := range examples.List() {
@@ -250,6 +251,7 @@ func config(t *testing.T, e examples.Example, bin string) launcher.Config {
 // TestEveryExampleRunMode runs each demo the way `sandbug demo NAME --run` does (a run
 // session: the wrapper and the supervisor, no gdb) and checks the lesson's expected outcome.
 func TestEveryExampleRunMode(t *testing.T) {
+	skipShort(t)
 	testbin.NeedTool(t, "gcc")
 	for _, e := range examples.List() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -302,6 +304,7 @@ type jsonReport struct {
 // TestEveryExampleDemoRunJSON runs each demo through the real binary, exactly as a teacher
 // types it (`sandbug demo NAME --run --json`), and checks the report against the lesson.
 func TestEveryExampleDemoRunJSON(t *testing.T) {
+	skipShort(t)
 	testbin.NeedTool(t, "gcc")
 	sb := testbin.Sandbug(t)
 	for _, e := range examples.List() {
@@ -345,6 +348,7 @@ func TestEveryExampleDemoRunJSON(t *testing.T) {
 // F5 would: continue at every stop, and at a blocked call answer with the rule's own errno,
 // which must give the same outcome as a run without the debugger.
 func TestEveryExampleDebugMode(t *testing.T) {
+	skipShort(t)
 	testbin.NeedTool(t, "gcc")
 	testbin.NeedTool(t, "gdb")
 	for _, e := range examples.List() {
@@ -435,5 +439,13 @@ func checkWhere(t *testing.T, e examples.Example, stops []launcher.Stop) {
 			t.Errorf("%s: the source pane would show %s:%d in %s() (full name %s), want %s in %s()",
 				st.Summary(), src.File, src.Line, src.Func, src.FullName, e.SourceFile, e.Expect.Where)
 		}
+	}
+}
+
+// skipShort skips the end-to-end tests under `go test -short` (make test-short).
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test: skipped with -short")
 	}
 }
