@@ -130,43 +130,47 @@ type cand struct {
 // deciding it, merged into ranges with identical code. Numbers past the last range get the
 // default.
 func (p *Policy) leaves(o CompileOptions) []leaf {
-	maxNr := 0
-	for nr := range x86.SyscallNumbers {
-		maxNr = max(maxNr, nr)
-	}
+	res := p.resolve()
+	rets := make([]uint32, len(p.Rules))
 	for i := range p.Rules {
-		for _, nr := range p.Rules[i].numbers() {
-			maxNr = max(maxNr, nr)
-		}
-	}
-	// Each number's candidate rules, in rule order.
-	cands := make([][]cand, maxNr+1)
-	for i := range p.Rules {
-		r := &p.Rules[i]
-		ret := RetValue(r.Action, r.Reports(), o)
-		for _, nr := range r.numbers() {
-			cands[nr] = append(cands[nr], cand{args: r.Args, ret: ret})
-		}
+		rets[i] = RetValue(p.Rules[i].Action, p.Rules[i].Reports(), o)
 	}
 	defRet := RetValue(p.Default, defaultReport(p.Default), o)
 	var out []leaf
-	add := func(lo, hi uint32, code []bpf.Instruction) {
-		key := fmt.Sprint(code)
-		if n := len(out); n > 0 && out[n-1].key == key && out[n-1].hi+1 == lo {
-			out[n-1].hi = hi
-			return
+	var keyBuf []byte
+	var candRets []uint32
+	for nr := range res.perNr {
+		es := res.perNr[nr]
+		hot := IsHot(nr)
+		candRets = candRets[:0]
+		for _, e := range es {
+			candRets = append(candRets, rets[e.rule])
 		}
-		out = append(out, leaf{lo: lo, hi: hi, code: code, key: key})
-	}
-	for nr := 0; nr <= maxNr; nr++ {
-		if IsHot(nr) {
-			add(uint32(nr), uint32(nr), []bpf.Instruction{bpf.RetConstant{Val: RetAllow}})
+		keyBuf = leafKey(keyBuf, hot, es, candRets, defRet)
+		if n := len(out); n > 0 && out[n-1].key == string(keyBuf) {
+			out[n-1].hi = uint32(nr)
 			continue
 		}
-		add(uint32(nr), uint32(nr), blockCode(cands[nr], defRet))
+		var code []bpf.Instruction
+		if hot {
+			code = []bpf.Instruction{bpf.RetConstant{Val: RetAllow}}
+		} else {
+			cs := make([]cand, len(es))
+			for k, e := range es {
+				cs[k] = cand{args: e.args, ret: candRets[k]}
+			}
+			code = blockCode(cs, defRet)
+		}
+		out = append(out, leaf{lo: uint32(nr), hi: uint32(nr), code: code, key: string(keyBuf)})
 	}
-	add(uint32(maxNr+1), X32SyscallBit-1, []bpf.Instruction{bpf.RetConstant{Val: defRet}})
-	return out
+	// Numbers past the table: the default (merged with a trailing default range).
+	keyBuf = leafKey(keyBuf, false, nil, nil, defRet)
+	if n := len(out); n > 0 && out[n-1].key == string(keyBuf) {
+		out[n-1].hi = X32SyscallBit - 1
+		return out
+	}
+	return append(out, leaf{lo: uint32(len(res.perNr)), hi: X32SyscallBit - 1,
+		code: []bpf.Instruction{bpf.RetConstant{Val: defRet}}, key: string(keyBuf)})
 }
 
 // blockCode tests the candidates in order; the first whose conditions all hold returns its

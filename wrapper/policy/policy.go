@@ -122,36 +122,22 @@ func (p *Policy) Match(arch uint32, nr int, args [6]uint64) Match {
 	if arch != AuditArchX86_64 || uint32(nr) >= X32SyscallBit {
 		return Match{RuleIndex: RuleIndexABI, Action: Action{Kind: Kill}}
 	}
-	for i := range p.Rules {
-		r := &p.Rules[i]
-		if !r.covers(nr) {
-			continue
-		}
-		if IsHot(nr) {
-			// Validate allows only unconditional allows here; the filter never looks further.
-			return Match{Rule: r, RuleIndex: i, Action: Action{Kind: Allow}}
-		}
-		if !argsHold(r.Args, args) {
-			continue
-		}
-		return Match{Rule: r, RuleIndex: i, Action: r.Action, Report: r.Reports()}
-	}
+	es := p.cachedResolve().entries(nr)
 	if IsHot(nr) {
+		// Validate allows only unconditional allows here; the filter never looks further.
+		if len(es) > 0 {
+			return Match{Rule: &p.Rules[es[0].rule], RuleIndex: es[0].rule, Action: Action{Kind: Allow}}
+		}
 		return Match{RuleIndex: RuleIndexHot, Action: Action{Kind: Allow}}
 	}
-	return Match{RuleIndex: RuleIndexDefault, Action: p.Default, Report: defaultReport(p.Default)}
-}
-
-// covers reports whether the rule names nr (directly, through a group or an alias).
-func (r *Rule) covers(nr int) bool {
-	withAliases := len(r.Args) == 0
-	for _, s := range r.Syscalls {
-		nrs, _ := expandName(s, withAliases)
-		if slices.Contains(nrs, nr) {
-			return true
+	for _, e := range es {
+		if !argsHold(e.args, args) {
+			continue
 		}
+		r := &p.Rules[e.rule]
+		return Match{Rule: r, RuleIndex: e.rule, Action: r.Action, Report: r.Reports()}
 	}
-	return false
+	return Match{RuleIndex: RuleIndexDefault, Action: p.Default, Report: defaultReport(p.Default)}
 }
 
 // numbers returns the sorted, distinct syscall numbers the rule covers.

@@ -73,15 +73,22 @@ func (f *filterVM) run(t testing.TB, arch uint32, nr int, args [6]uint64) uint32
 // trace runs the raw program with a small interpreter of the instructions the kernel's action
 // cache understands, recording every absolute load offset. It fails on any other opcode.
 func trace(raw []bpf.RawInstruction, data []byte) (ret uint32, loads []uint32, err error) {
+	ret, loads, _, err = traceSteps(raw, data)
+	return ret, loads, err
+}
+
+// traceSteps is trace that also counts the instructions executed.
+func traceSteps(raw []bpf.RawInstruction, data []byte) (ret uint32, loads []uint32, steps int, err error) {
 	var a uint32
 	le := binary.LittleEndian
 	for pc := 0; pc < len(raw); pc++ {
+		steps++
 		ins := raw[pc]
 		switch ins.Op {
 		case 0x20: // BPF_LD|BPF_W|BPF_ABS
 			loads = append(loads, ins.K)
 			if int(ins.K)+4 > len(data) || ins.K%4 != 0 {
-				return 0, loads, fmt.Errorf("pc %d: bad load offset %d", pc, ins.K)
+				return 0, loads, steps, fmt.Errorf("pc %d: bad load offset %d", pc, ins.K)
 			}
 			a = le.Uint32(data[ins.K:])
 		case 0x54: // BPF_ALU|BPF_AND|BPF_K
@@ -106,12 +113,12 @@ func trace(raw []bpf.RawInstruction, data []byte) (ret uint32, loads []uint32, e
 				pc += int(ins.Jf)
 			}
 		case 0x06: // BPF_RET|BPF_K
-			return ins.K, loads, nil
+			return ins.K, loads, steps, nil
 		default:
-			return 0, loads, fmt.Errorf("pc %d: opcode %#x outside the set the kernel's action cache emulates", pc, ins.Op)
+			return 0, loads, steps, fmt.Errorf("pc %d: opcode %#x outside the set the kernel's action cache emulates", pc, ins.Op)
 		}
 	}
-	return 0, loads, fmt.Errorf("ran off the end of the program")
+	return 0, loads, steps, fmt.Errorf("ran off the end of the program")
 }
 
 // constAllow is a transcription of seccomp_is_const_allow() in Linux kernel/seccomp.c (5.11+):
