@@ -455,6 +455,13 @@ func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte, threads tgid
 		ev.Syscall = policy.SyscallName(nr)
 	}
 	v := verdictOf(m.Action)
+	if !m.Report {
+		// The filter reported a call this policy would not: the wrapper was given another
+		// policy. Never let such a call run on our say-so.
+		v = Verdict{Kind: policy.Errno, Errno: int(unix.EPERM)}
+		ev.Action = policy.Errno
+		ev.Rule += " (not the wrapper's policy)"
+	}
 	if s.cfg.Intercept != nil {
 		ev.Kind, ev.Errno = eventKindOf(v), v.Errno
 		s.interceptMu.Lock()
@@ -474,7 +481,7 @@ func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte, threads tgid
 	var ok bool
 	switch v.Kind {
 	case policy.Kill:
-		ok = s.kill(lfd, n.ID, ev.Pid)
+		ok = s.kill(lfd, n.ID, ev.Pid, tid)
 	case policy.Trap:
 		ev.Errno = v.Errno
 		ok = s.trap(lfd, n.ID, tid, rbuf, v.Errno)
@@ -532,11 +539,15 @@ func idValid(lfd int, id uint64) bool {
 }
 
 // kill SIGKILLs the whole process pid. The pidfd is opened first and the notification checked
-// after, so the pid cannot have been reused by another process in between.
-func (s *Supervisor) kill(lfd int, id uint64, pid int) bool {
+// after, so the pid cannot have been reused by another process in between. When the process
+// cannot be opened (its id was not found), the calling thread's pidfd serves: SIGKILL to any
+// thread kills the whole process.
+func (s *Supervisor) kill(lfd int, id uint64, pid, tid int) bool {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
-		return false
+		if pidfd, err = unix.PidfdOpen(tid, pidfdThread); err != nil {
+			return false
+		}
 	}
 	defer unix.Close(pidfd)
 	if !idValid(lfd, id) {

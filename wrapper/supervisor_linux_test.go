@@ -415,3 +415,21 @@ func TestSupervisorLogAndTrap(t *testing.T) {
 		}
 	})
 }
+
+// TestSupervisorPolicyMismatchFailsClosed: a supervisor whose policy would let a call through
+// unreported never answers CONTINUE for a call the wrapper's filter reported.
+func TestSupervisorPolicyMismatchFailsClosed(t *testing.T) {
+	denied := fixture(t, "denied")
+	lax := &policy.Policy{Name: "lax", Default: policy.Action{Kind: policy.Allow}}
+	sup, c := newSupervisor(t, SupervisorConfig{Policy: lax})
+	r := runWrapper(t, "--notify", sup.SocketPath(), "--profile", "default", "--", denied, "1")
+	if r.err != nil || !strings.Contains(r.stdout, "eperm=1 other=0") {
+		t.Fatalf("%v %q %q", r.err, r.stdout, r.stderr)
+	}
+	evs := c.waitFor(t, "blocked", func(e Event) bool { return e.Kind == EventBlocked })
+	for _, e := range evs {
+		if e.Kind == EventBlocked && (e.Errno != int(unix.EPERM) || !strings.Contains(e.Rule, "not the wrapper's policy")) {
+			t.Errorf("mismatch event:\n%s", dumpEvents([]Event{e}))
+		}
+	}
+}
