@@ -115,6 +115,40 @@ const (
 	RuleIndexHot     = -3 // a hot syscall no rule names: always allowed
 )
 
+// RuleName names what decided the call, for events: the rule's Name, or "default",
+// "non-x86_64 call", "hot syscall" for the special indexes.
+func (m Match) RuleName() string {
+	switch {
+	case m.Rule != nil:
+		return m.Rule.Name
+	case m.RuleIndex == RuleIndexABI:
+		return "non-x86_64 call"
+	case m.RuleIndex == RuleIndexHot:
+		return "hot syscall"
+	}
+	return "default"
+}
+
+// Explain says in one plain sentence why the call was treated this way: the rule's Explain,
+// or a sentence for the default and the built-in checks.
+func (m Match) Explain() string {
+	switch {
+	case m.Rule != nil && m.Rule.Explain != "":
+		return m.Rule.Explain
+	case m.Rule != nil:
+		return "The rule \"" + m.Rule.Name + "\" of this policy says so."
+	case m.RuleIndex == RuleIndexABI:
+		return "Only 64-bit x86_64 system calls are allowed: 32-bit (int $0x80) and x32 calls use other numbers and could slip past the rules."
+	case m.RuleIndex == RuleIndexHot:
+		return "Basic calls such as read, write and mmap are always allowed."
+	case m.Action.Denies():
+		return "This policy allows only the calls it lists, and this one is not among them."
+	case m.Action.Kind == Log:
+		return "This policy reports every call it does not list."
+	}
+	return "This policy allows every call it does not list."
+}
+
 // Match returns what the compiled filter does with the call (arch, nr, args): the same action,
 // and Report tells whether a filter compiled with Notify hands the call to the supervisor.
 // It never fails: names the policy cannot resolve are ignored (Validate reports them).
@@ -215,6 +249,9 @@ func (a Action) validate() error {
 }
 
 func (r *Rule) validate() error {
+	if r.Name == "" {
+		return fmt.Errorf("rule without a name: add one (it is shown when the rule blocks a call)")
+	}
 	if len(r.Syscalls) == 0 {
 		return fmt.Errorf("no syscalls: list at least one name or @group")
 	}

@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestMatchSeesChanges: Match caches a flattened policy, but a change to the policy after a
 // Match must be seen by the next one.
@@ -67,5 +70,50 @@ func TestMatchRuleIndex(t *testing.T) {
 	custom := &Policy{Name: "c", Default: Action{Kind: Errno}}
 	if m := custom.Match(AuditArchX86_64, mustNr("read"), [6]uint64{}); m.RuleIndex != RuleIndexHot || m.Action.Kind != Allow {
 		t.Errorf("hot syscall under an empty allowlist: %+v", m)
+	}
+}
+
+// TestProfilesExplained: every rule of every profile has a name and a one-sentence Explain.
+func TestProfilesExplained(t *testing.T) {
+	for _, p := range allProfiles(t) {
+		if p.Description == "" {
+			t.Errorf("%s: no description", p.Name)
+		}
+		names := map[string]bool{}
+		for _, r := range p.Rules {
+			if r.Name == "" || r.Explain == "" {
+				t.Errorf("%s: rule %q lacks a name or an explanation", p.Name, r.Name)
+			}
+			if names[r.Name] {
+				t.Errorf("%s: two rules named %q", p.Name, r.Name)
+			}
+			names[r.Name] = true
+			e := strings.TrimSuffix(r.Explain, ".")
+			if !strings.HasSuffix(r.Explain, ".") || strings.Contains(e, ". ") || strings.Contains(e, "\n") {
+				t.Errorf("%s: rule %q: explanation is not one sentence: %q", p.Name, r.Name, r.Explain)
+			}
+		}
+	}
+}
+
+func TestMatchExplain(t *testing.T) {
+	strict, _ := Profile("strict")
+	tests := []struct {
+		m        Match
+		rule, in string
+	}{
+		{strict.Match(AuditArchX86_64, mustNr("ptrace"), [6]uint64{}), "debugging other programs", "another program's memory"},
+		{strict.Match(AuditArchX86_64, mustNr("ustat"), [6]uint64{}), "default", "allows only the calls it lists"},
+		{strict.Match(AuditArchI386, 26, [6]uint64{}), "non-x86_64 call", "int $0x80"},
+		{(&Policy{Default: Action{Kind: Errno}}).Match(AuditArchX86_64, 0, [6]uint64{}), "hot syscall", "always allowed"},
+		{(&Policy{Default: Action{Kind: Log}}).Match(AuditArchX86_64, 101, [6]uint64{}), "default", "reports every call"},
+	}
+	for _, tc := range tests {
+		if got := tc.m.RuleName(); got != tc.rule {
+			t.Errorf("RuleName = %q, want %q", got, tc.rule)
+		}
+		if got := tc.m.Explain(); !strings.Contains(got, tc.in) {
+			t.Errorf("Explain = %q, want it to contain %q", got, tc.in)
+		}
 	}
 }
