@@ -41,6 +41,10 @@ func TestWrapperReachesExecUnderEachProfile(t *testing.T) {
 						t.Errorf("output lacks %q:\n%s", want, r.stdout)
 					}
 				}
+				// Neither the notify socket nor the listener reaches the program.
+				if strings.Contains(r.stdout, "socket:") || strings.Contains(r.stdout, "anon_inode:") {
+					t.Errorf("the program inherited a wrapper fd:\n%s", r.stdout)
+				}
 				if c != nil {
 					evs := c.waitFor(t, "detach", func(e Event) bool { return e.Kind == EventDetached })
 					for _, e := range evs {
@@ -149,5 +153,36 @@ func TestWrapperAsGDBExecWrapper(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("gdb transcript lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// TestWrapperNotifyUnderGDB: gdb starts the wrapper with --notify as its exec-wrapper; the
+// program's denied calls are answered by the supervisor while gdb debugs it.
+func TestWrapperNotifyUnderGDB(t *testing.T) {
+	gdb := testbin.NeedTool(t, "gdb")
+	denied := fixture(t, "denied")
+	sup, c := newSupervisor(t, SupervisorConfig{})
+	cmd := exec.Command(gdb, "-nx", "-batch",
+		"-ex", "set startup-with-shell on",
+		"-ex", "set exec-wrapper "+testbin.Wrapper(t)+" --notify "+sup.SocketPath()+" --profile default",
+		"-ex", "break main",
+		"-ex", "run",
+		"-ex", "continue",
+		"--args", denied, "3")
+	cmd.Env = append(os.Environ(), "SHELL=/bin/sh", "LC_ALL=C.UTF-8")
+	out, err := cmd.CombinedOutput()
+	s := string(out)
+	if err != nil || !strings.Contains(s, "Breakpoint 1, main") || !strings.Contains(s, "eperm=3 other=0") {
+		t.Fatalf("gdb: %v\n%s", err, s)
+	}
+	evs := c.waitFor(t, "detach", func(e Event) bool { return e.Kind == EventDetached })
+	n := 0
+	for _, e := range evs {
+		if e.Kind == EventBlocked && e.Syscall == "personality" {
+			n += e.Count
+		}
+	}
+	if n != 3 {
+		t.Errorf("want 3 blocked personality calls:\n%s", dumpEvents(evs))
 	}
 }
