@@ -171,3 +171,60 @@ func TestStartCancelled(t *testing.T) {
 	}
 	checkNoLeaks(t, before)
 }
+
+// fakeGDB writes an executable script standing in for gdb.
+func fakeGDB(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "fakegdb")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCloseKillsStuckGDB: a gdb that ignores -gdb-exit and its closed stdin is killed after
+// CloseTimeout, and nothing is left behind.
+func TestCloseKillsStuckGDB(t *testing.T) {
+	before := runtime.NumGoroutine()
+	gdb := fakeGDB(t, "echo '(gdb) '\ntrap '' TERM HUP INT\nexec sleep 1000\n")
+	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := c.Pid()
+	t0 := time.Now()
+	c.Close()
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	if err := syscallKill0(pid); err == nil {
+		t.Errorf("process %d still exists after Close", pid)
+	}
+	checkNoLeaks(t, before)
+}
+
+// TestConnHugeLine: an 8 MB line from gdb reaches the caller whole.
+func TestConnHugeLine(t *testing.T) {
+	dir := t.TempDir()
+	big := strings.Repeat(`{name="v",value="\303\251"},`, (8<<20)/28)
+	out := "(gdb) \n1^done,variables=[" + strings.TrimSuffix(big, ",") + "]\n(gdb) \n"
+	data := filepath.Join(dir, "out.mi")
+	if err := os.WriteFile(data, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Answers the first command with the big line, then waits for stdin to close.
+	gdb := fakeGDB(t, "head -c 7 " + data + "\nread -r line\ntail -c +8 " + data + "\ncat >/dev/null\n")
+	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r, err := c.Exec(bgctx(), "-stack-list-variables", "--all-values")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := ParseVariables(r.Get("variables"))
+	if len(vars) != (8<<20)/28 || vars[len(vars)-1].Value != "é" {
+		t.Fatalf("%d variables, last %+v", len(vars), vars[len(vars)-1])
+	}
+}

@@ -353,3 +353,6 @@ func TestLiveCancel(t *testing.T) {
 		break
 	}
 }
+
+// syscallKill0 reports whether pid exists (nil) or not.
+func syscallKill0(pid int) error { return syscall.Kill(pid, 0) }

@@ -88,12 +88,12 @@ func (e *SyntaxError) Error() string {
 const maxDepth = 512
 
 type parser struct {
-	b        []byte // owned copy of the line; strings are decoded in place
-	pos      int
-	depth    int
-	stack    []Result // scratch of elements of the containers being parsed
-	maxStack int      // high-water mark of stack, to clear it before reuse
-	slab     []Result // free capacity to hand out element slices from
+	b      []byte // owned copy of the line; strings are decoded in place
+	pos    int
+	depth  int
+	counts []int32  // elements of each container in opening order (0 is the record's results)
+	next   int      // next container's index in counts
+	slab   []Result // exact room for every element of the line, handed out in opening order
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -116,14 +116,12 @@ func Parse(line []byte) (*Record, error) {
 		return &Record{Kind: Prompt, Token: NoToken}, nil
 	}
 	rec := &Record{Token: NoToken}
-	sp := stackPool.Get().(*[]Result)
-	p := parser{b: bytes.Clone(line), stack: (*sp)[:0]}
+	cp := countsPool.Get().(*[]int32)
+	p := parser{b: bytes.Clone(line), counts: (*cp)[:0]}
 	err := p.record(rec)
-	// Return the scratch stack without keeping this record alive through it.
-	clear(p.stack[:max(p.maxStack, len(p.stack))])
-	if cap(p.stack) <= 4096 {
-		*sp = p.stack[:0]
-		stackPool.Put(sp)
+	if cap(p.counts) <= 1<<16 {
+		*cp = p.counts[:0]
+		countsPool.Put(cp)
 	}
 	if err != nil {
 		return nil, err
@@ -131,8 +129,8 @@ func Parse(line []byte) (*Record, error) {
 	return rec, nil
 }
 
-// stackPool recycles the scratch stacks elements are collected on before they move to the slab.
-var stackPool = sync.Pool{New: func() any { s := make([]Result, 0, 64); return &s }}
+// countsPool recycles the per-container element counts of the sizing pass.
+var countsPool = sync.Pool{New: func() any { s := make([]int32, 0, 64); return &s }}
 
 func isPrompt(line []byte) bool {
 	if len(line) < 5 || string(line[:5]) != "(gdb)" {
@@ -220,20 +218,29 @@ func (p *parser) record(rec *Record) error {
 	if p.pos == len(b) {
 		return nil
 	}
-	// Size the slab from the line: every named result has an '=' (strings may hold more, which
-	// only over-sizes); the few bare list values fit in the margin or in a further chunk.
-	p.slab = make([]Result, 0, bytes.Count(b[p.pos:], eq)+8)
-	base := len(p.stack)
+	if err := p.count(); err != nil {
+		return err
+	}
+	// The results are the elements of container 0, whose "opening" is the class's end.
+	items, err := p.reserve()
+	if err != nil {
+		return err
+	}
+	n := 0
 	for p.pos < len(b) {
 		if b[p.pos] != ',' {
 			return p.errf("expected ',' or end of line")
 		}
 		p.pos++
-		if err := p.element(); err != nil {
+		if n == len(items) {
+			return p.errf("malformed line: more results than counted")
+		}
+		if err := p.element(&items[n]); err != nil {
 			return err
 		}
+		n++
 	}
-	rec.Results = p.take(base)
+	rec.Results = items[:n:n]
 	return nil
 }
 
@@ -246,20 +253,83 @@ func (p *parser) str(i, j int) string {
 	return unsafe.String(&p.b[i], j-i)
 }
 
-// take moves the scratch elements from base on into a slice of the slab.
-func (p *parser) take(base int) []Result {
-	n := len(p.stack) - base
-	if n == 0 {
-		return nil
+// count is the sizing pass: a lexical scan from p.pos that counts the elements of every
+// container in opening order (strings skipped), so that the parse can place each element in
+// one exact allocation instead of collecting and copying. It trusts nothing: on malformed
+// input the counts may be wrong, and the parse, which checks the grammar, reports the error
+// and never writes past what was reserved.
+func (p *parser) count() error {
+	b := p.b
+	p.counts = append(p.counts[:0], 0)
+	var stackBuf [64]int32
+	open := stackBuf[:0] // indices in counts of the enclosing containers
+	cur := int32(0)      // container the current byte belongs to
+	total := 0
+scan:
+	for i := p.pos; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			// Move i to the closing quote, stepping over escaped bytes; linear even for
+			// megabytes of escapes (each quote is searched for once unless it is escaped).
+			i++
+			for {
+				q := bytes.IndexByte(b[i:], '"')
+				if q < 0 {
+					break scan // unterminated: the parse reports it
+				}
+				end := i + q
+				for i < end {
+					bs := bytes.IndexByte(b[i:end], '\\')
+					if bs < 0 {
+						i = end
+						break
+					}
+					i += bs + 2
+				}
+				if i == end {
+					break // b[end] is the closing quote
+				}
+				// An escape took the quote at end: search again after it.
+			}
+		case ',':
+			p.counts[cur]++
+			total++
+		case '{', '[':
+			if len(open) > maxDepth {
+				break scan // the parse stops at maxDepth anyway
+			}
+			open = append(open, cur)
+			cur = int32(len(p.counts))
+			n := int32(1)
+			if i+1 < len(b) && (b[i+1] == '}' || b[i+1] == ']') {
+				n = 0
+			}
+			p.counts = append(p.counts, n)
+			total += int(n)
+		case '}', ']':
+			if len(open) > 0 {
+				cur = open[len(open)-1]
+				open = open[:len(open)-1]
+			}
+		}
 	}
-	if cap(p.slab)-len(p.slab) < n {
-		p.slab = make([]Result, 0, max(n, 2*cap(p.slab), 16))
+	p.slab = make([]Result, total)
+	return nil
+}
+
+// reserve hands out the slots of the next container in opening order.
+func (p *parser) reserve() ([]Result, error) {
+	if p.next >= len(p.counts) {
+		return nil, p.errf("malformed line: more containers than counted")
 	}
-	l := len(p.slab)
-	p.slab = append(p.slab, p.stack[base:]...)
-	p.maxStack = max(p.maxStack, len(p.stack))
-	p.stack = p.stack[:base]
-	return p.slab[l : l+n : l+n]
+	n := int(p.counts[p.next])
+	p.next++
+	if n > len(p.slab) {
+		return nil, p.errf("malformed line: more elements than counted")
+	}
+	items := p.slab[:n:n]
+	p.slab = p.slab[n:]
+	return items, nil
 }
 
 var eq = []byte{'='}
@@ -274,18 +344,17 @@ var nameBytes = func() (t [256]bool) {
 
 func isNameByte(c byte) bool { return nameBytes[c] }
 
-// element parses `name=value` or a bare value onto the scratch stack.
-func (p *parser) element() error {
+// element parses `name=value` or a bare value into dst.
+func (p *parser) element(dst *Result) error {
 	b := p.b
 	if p.pos >= len(b) {
 		return p.errf("expected a result or value, got end of line")
 	}
-	var name string
 	switch b[p.pos] {
 	case '"', '{', '[':
 	default:
 		start := p.pos
-		for p.pos < len(b) && isNameByte(b[p.pos]) {
+		for p.pos < len(b) && nameBytes[b[p.pos]] {
 			p.pos++
 		}
 		if p.pos == start {
@@ -294,36 +363,32 @@ func (p *parser) element() error {
 		if p.pos >= len(b) || b[p.pos] != '=' {
 			return p.errf("expected '=' after name")
 		}
-		name = p.str(start, p.pos)
+		dst.Name = p.str(start, p.pos)
 		p.pos++
 	}
-	p.stack = append(p.stack, Result{Name: name})
-	idx := len(p.stack) - 1
-	v, err := p.value()
-	if err != nil {
-		return err
-	}
-	p.stack[idx].Value = v
-	return nil
+	return p.value(&dst.Value)
 }
 
-func (p *parser) value() (Value, error) {
+func (p *parser) value(dst *Value) error {
 	b := p.b
 	if p.pos >= len(b) {
-		return Value{}, p.errf("expected a value, got end of line")
+		return p.errf("expected a value, got end of line")
 	}
+	var err error
 	switch b[p.pos] {
 	case '"':
-		s, err := p.cstring()
-		return Value{Kind: Const, Bytes: s}, err
+		dst.Kind = Const
+		dst.Bytes, err = p.cstring()
 	case '{':
-		items, err := p.container('}')
-		return Value{Kind: Tuple, Items: items}, err
+		dst.Kind = Tuple
+		dst.Items, err = p.container('}')
 	case '[':
-		items, err := p.container(']')
-		return Value{Kind: List, Items: items}, err
+		dst.Kind = List
+		dst.Items, err = p.container(']')
+	default:
+		return p.errf("expected a value ('\"', '{' or '[')")
 	}
-	return Value{}, p.errf("expected a value ('\"', '{' or '[')")
+	return err
 }
 
 // container parses the elements of a tuple or list up to its closing byte.
@@ -331,18 +396,26 @@ func (p *parser) container(end byte) ([]Result, error) {
 	if p.depth >= maxDepth {
 		return nil, p.errf("nesting deeper than %d", maxDepth)
 	}
-	p.depth++
+	items, err := p.reserve()
+	if err != nil {
+		return nil, err
+	}
 	b := p.b
 	p.pos++ // opening bracket
 	if p.pos < len(b) && b[p.pos] == end {
 		p.pos++
 		return nil, nil
 	}
-	base := len(p.stack)
+	p.depth++
+	n := 0
 	for {
-		if err := p.element(); err != nil {
+		if n == len(items) {
+			return nil, p.errf("malformed line: more elements than counted")
+		}
+		if err := p.element(&items[n]); err != nil {
 			return nil, err
 		}
+		n++
 		if p.pos >= len(b) {
 			return nil, p.errf("expected ',' or %q, got end of line", end)
 		}
@@ -352,7 +425,7 @@ func (p *parser) container(end byte) ([]Result, error) {
 		case end:
 			p.pos++
 			p.depth--
-			return p.take(base), nil
+			return items[:n:n], nil
 		default:
 			return nil, p.errf("expected ',' or %q", end)
 		}

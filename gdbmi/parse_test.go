@@ -283,3 +283,62 @@ func TestTextAssembler(t *testing.T) {
 		t.Errorf("flush %q", f)
 	}
 }
+
+func TestParseEscapeHeavyLinear(t *testing.T) {
+	// Megabytes of escapes, escaped quotes included, must not make the sizing pass quadratic.
+	for _, unit := range []string{`\n`, `\"`, `\\`, `\303\251`} {
+		line := []byte(`^done,a="` + strings.Repeat(unit, (4<<20)/len(unit)) + `",b=["x"]`)
+		r, err := Parse(line)
+		if err != nil {
+			t.Fatalf("%s: %v", unit, err)
+		}
+		if r.Get("b").Items[0].Value.String() != "x" {
+			t.Fatalf("%s: lost the list after the string", unit)
+		}
+	}
+}
+
+// TestStopReasons covers every documented reason, including the ones the recorded transcripts
+// lack (access watchpoints, vfork, no-history), in the forms of gdb's manual.
+func TestStopReasons(t *testing.T) {
+	frame := `frame={addr="0x0000555555555153",func="f",args=[],file="a.c",fullname="/a.c",line="4",arch="i386:x86-64"},thread-id="1",stopped-threads="all",core="1"`
+	tests := []struct {
+		line  string
+		check func(s StopEvent) bool
+	}{
+		{`*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",locno="1",` + frame, func(s StopEvent) bool { return s.BkptNo == "2" && s.LocNo == "1" && s.Frame.Line == 4 && s.ThreadID == 1 && s.AllStopped && s.Core == 1 }},
+		{`*stopped,reason="watchpoint-trigger",wpt={number="2",exp="x"},value={old="1",new="2"},` + frame, func(s StopEvent) bool { return s.WatchNo == "2" && s.WatchExp == "x" && s.OldValue == "1" && s.NewValue == "2" }},
+		{`*stopped,reason="read-watchpoint-trigger",hw-rwpt={number="3",exp="x"},value={value="7"},` + frame, func(s StopEvent) bool { return s.WatchNo == "3" && s.NewValue == "7" }},
+		{`*stopped,reason="access-watchpoint-trigger",hw-awpt={number="4",exp="x"},value={old="7",new="8"},` + frame, func(s StopEvent) bool { return s.WatchNo == "4" && s.OldValue == "7" && s.NewValue == "8" }},
+		{`*stopped,reason="function-finished",` + frame + `,gdb-result-var="$1",return-value="42"`, func(s StopEvent) bool { return s.ReturnValue == "42" && s.GDBResultVar == "$1" }},
+		{`*stopped,reason="location-reached",` + frame, func(s StopEvent) bool { return s.Frame != nil }},
+		{`*stopped,reason="watchpoint-scope",wpnum="5",` + frame, func(s StopEvent) bool { return s.WatchNo == "5" }},
+		{`*stopped,reason="end-stepping-range",` + frame, func(s StopEvent) bool { return s.Frame.Func == "f" }},
+		{`*stopped,reason="exited-signalled",signal-name="SIGSYS",signal-meaning="Bad system call"`, func(s StopEvent) bool { return s.Exited() && s.SignalName == "SIGSYS" && s.ExitCode == -1 }},
+		{`*stopped,reason="exited",exit-code="0377"`, func(s StopEvent) bool { return s.Exited() && s.ExitCode == 255 }},
+		{`*stopped,reason="exited",exit-code="012"`, func(s StopEvent) bool { return s.ExitCode == 10 }},
+		{`*stopped,reason="exited-normally"`, func(s StopEvent) bool { return s.Exited() && s.ExitCode == 0 }},
+		{`*stopped,reason="signal-received",signal-name="SIGSEGV",signal-meaning="Segmentation fault",` + frame, func(s StopEvent) bool { return s.SignalMeaning == "Segmentation fault" && !s.Exited() }},
+		{`*stopped,reason="solib-event",` + frame, func(s StopEvent) bool { return s.Frame != nil }},
+		{`*stopped,reason="fork",newpid="1234",` + frame, func(s StopEvent) bool { return s.NewPID == 1234 }},
+		{`*stopped,reason="vfork",newpid="1235",` + frame, func(s StopEvent) bool { return s.NewPID == 1235 }},
+		{`*stopped,reason="syscall-entry",syscall-number="110",syscall-name="getppid",` + frame, func(s StopEvent) bool { return s.SyscallNumber == 110 && s.SyscallName == "getppid" }},
+		{`*stopped,reason="syscall-return",syscall-number="110",syscall-name="getppid",` + frame, func(s StopEvent) bool { return s.SyscallNumber == 110 }},
+		{`*stopped,reason="exec",new-exec="/bin/true",` + frame, func(s StopEvent) bool { return s.NewExec == "/bin/true" }},
+		{`*stopped,reason="no-history",` + frame, func(s StopEvent) bool { return s.Frame != nil }},
+		{`*stopped,` + strings.Replace(frame, `stopped-threads="all"`, `stopped-threads=["1","3"]`, 1), func(s StopEvent) bool { return s.Reason == "" && !s.AllStopped && len(s.StoppedThreads) == 2 && s.StoppedThreads[1] == 3 }},
+	}
+	for _, tt := range tests {
+		r := mustParse(t, tt.line)
+		s, ok := ParseStop(r)
+		if !ok || !tt.check(s) {
+			t.Errorf("%s:\n%+v", tt.line, s)
+		}
+		if !strings.Contains(tt.line, `reason="`+s.Reason+`"`) && s.Reason != "" {
+			t.Errorf("reason %q", s.Reason)
+		}
+	}
+	if _, ok := ParseStop(mustParse(t, `*running,thread-id="all"`)); ok {
+		t.Error("*running parsed as a stop")
+	}
+}
