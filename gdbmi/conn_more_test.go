@@ -213,7 +213,7 @@ func TestConnHugeLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Answers the first command with the big line, then waits for stdin to close.
-	gdb := fakeGDB(t, "head -c 7 " + data + "\nread -r line\ntail -c +8 " + data + "\ncat >/dev/null\n")
+	gdb := fakeGDB(t, "head -c 7 "+data+"\nread -r line\ntail -c +8 "+data+"\ncat >/dev/null\n")
 	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

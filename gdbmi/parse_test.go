@@ -306,8 +306,12 @@ func TestStopReasons(t *testing.T) {
 		line  string
 		check func(s StopEvent) bool
 	}{
-		{`*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",locno="1",` + frame, func(s StopEvent) bool { return s.BkptNo == "2" && s.LocNo == "1" && s.Frame.Line == 4 && s.ThreadID == 1 && s.AllStopped && s.Core == 1 }},
-		{`*stopped,reason="watchpoint-trigger",wpt={number="2",exp="x"},value={old="1",new="2"},` + frame, func(s StopEvent) bool { return s.WatchNo == "2" && s.WatchExp == "x" && s.OldValue == "1" && s.NewValue == "2" }},
+		{`*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",locno="1",` + frame, func(s StopEvent) bool {
+			return s.BkptNo == "2" && s.LocNo == "1" && s.Frame.Line == 4 && s.ThreadID == 1 && s.AllStopped && s.Core == 1
+		}},
+		{`*stopped,reason="watchpoint-trigger",wpt={number="2",exp="x"},value={old="1",new="2"},` + frame, func(s StopEvent) bool {
+			return s.WatchNo == "2" && s.WatchExp == "x" && s.OldValue == "1" && s.NewValue == "2"
+		}},
 		{`*stopped,reason="read-watchpoint-trigger",hw-rwpt={number="3",exp="x"},value={value="7"},` + frame, func(s StopEvent) bool { return s.WatchNo == "3" && s.NewValue == "7" }},
 		{`*stopped,reason="access-watchpoint-trigger",hw-awpt={number="4",exp="x"},value={old="7",new="8"},` + frame, func(s StopEvent) bool { return s.WatchNo == "4" && s.OldValue == "7" && s.NewValue == "8" }},
 		{`*stopped,reason="function-finished",` + frame + `,gdb-result-var="$1",return-value="42"`, func(s StopEvent) bool { return s.ReturnValue == "42" && s.GDBResultVar == "$1" }},
@@ -326,7 +330,9 @@ func TestStopReasons(t *testing.T) {
 		{`*stopped,reason="syscall-return",syscall-number="110",syscall-name="getppid",` + frame, func(s StopEvent) bool { return s.SyscallNumber == 110 }},
 		{`*stopped,reason="exec",new-exec="/bin/true",` + frame, func(s StopEvent) bool { return s.NewExec == "/bin/true" }},
 		{`*stopped,reason="no-history",` + frame, func(s StopEvent) bool { return s.Frame != nil }},
-		{`*stopped,` + strings.Replace(frame, `stopped-threads="all"`, `stopped-threads=["1","3"]`, 1), func(s StopEvent) bool { return s.Reason == "" && !s.AllStopped && len(s.StoppedThreads) == 2 && s.StoppedThreads[1] == 3 }},
+		{`*stopped,` + strings.Replace(frame, `stopped-threads="all"`, `stopped-threads=["1","3"]`, 1), func(s StopEvent) bool {
+			return s.Reason == "" && !s.AllStopped && len(s.StoppedThreads) == 2 && s.StoppedThreads[1] == 3
+		}},
 	}
 	for _, tt := range tests {
 		r := mustParse(t, tt.line)
