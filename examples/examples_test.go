@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -189,4 +190,36 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, lesson []byte) {
 		_, _ = Parse("fuzz", lesson, []byte("int main;")) // must not panic
 	})
+}
+
+// TestLessonsNameRealFunctions keeps the lessons' breakpoint advice true: every function a
+// lesson tells the student to break on is defined in the demo's source, and every source line
+// a lesson quotes in backticks with a trailing "line" exists there.
+func TestLessonsNameRealFunctions(t *testing.T) {
+	breakRe := regexp.MustCompile("break ([A-Za-z_][A-Za-z0-9_]*)|breakpoint (?:on|in) `([A-Za-z_][A-Za-z0-9_]*)`")
+	for _, e := range List() {
+		for _, m := range breakRe.FindAllStringSubmatch(e.Lesson, -1) {
+			fn := m[1] + m[2]
+			def := regexp.MustCompile(`(?m)^[a-z].*\b` + fn + `\(`)
+			if !def.MatchString(e.Source) {
+				t.Errorf("%s: the lesson says to break on %s, which %s does not define", e.Name, fn, e.SourceFile)
+			}
+		}
+		if e.Expect.Where != "" && !regexp.MustCompile(`(?m)^[a-z].*\b`+e.Expect.Where+`\(`).MatchString(e.Source) {
+			t.Errorf("%s: expect.where %s is not a function of %s", e.Name, e.Expect.Where, e.SourceFile)
+		}
+	}
+}
+
+// TestLessonsQuoteRealLines checks the code a lesson quotes as "the `...` line" is in the source.
+func TestLessonsQuoteRealLines(t *testing.T) {
+	lineRe := regexp.MustCompile("`([^`]+)` line")
+	for _, e := range List() {
+		for _, m := range lineRe.FindAllStringSubmatch(e.Lesson, -1) {
+			code := strings.TrimSuffix(m[1], "...")
+			if !strings.Contains(e.Source, code) {
+				t.Errorf("%s: the lesson quotes the line %q, which %s does not contain", e.Name, m[1], e.SourceFile)
+			}
+		}
+	}
 }
