@@ -527,7 +527,9 @@ func (s *Session) fillSource(stop *Stop) {
 		stop.Frame = frames[0]
 	}
 	for _, f := range frames {
-		if f.FullName != "" && f.From == "" && fileExists(f.FullName) && !isSystemSource(f.FullName) {
+		// Check File too: gdb resolves a library frame's relative file name by its base name,
+		// so glibc's ../sysdeps/unix/sysv/linux/ptrace.c got the FullName of a user's ptrace.c.
+		if f.FullName != "" && f.From == "" && fileExists(f.FullName) && !isSystemSource(f.FullName) && !isSystemSource(f.File) {
 			stop.Source = f
 			return
 		}

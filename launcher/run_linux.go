@@ -330,17 +330,30 @@ func (s *Session) runMain(pio *progIO) {
 		}
 	}
 	close(exited)
-	killTree(pid, pio.setsid)
+	// Kill what is left of the tree. The process group is the cheap first step; the supervisor
+	// reports "detached" once no process holds the sandbox's listener (every sandboxed
+	// descendant is gone), and only when it does not come quickly is /proc scanned for
+	// escapees (setsid, double fork).
+	unix.Kill(-pid, unix.SIGKILL)
 	s.mu.Lock()
 	attached := s.attached
 	s.mu.Unlock()
-	wait := 2 * time.Second
-	if !attached {
-		wait = 300 * time.Millisecond
-	}
-	select {
-	case <-detached:
-	case <-time.After(wait):
+	if attached {
+		select {
+		case <-detached:
+		case <-time.After(50 * time.Millisecond):
+			killTree(pid, pio.setsid)
+			select {
+			case <-detached:
+			case <-time.After(2 * time.Second):
+			}
+		}
+	} else {
+		killTree(pid, pio.setsid)
+		select {
+		case <-detached:
+		case <-time.After(300 * time.Millisecond):
+		}
 	}
 	s.mu.Lock()
 	if s.attached && s.verified == nil {

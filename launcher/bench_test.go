@@ -1,0 +1,238 @@
+package launcher
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sandbug/sandbug/internal/testbin"
+)
+
+// srcSteps has a loop whose body is one line per step: 200 `next`s stay inside it.
+const srcSteps = `#include <stdio.h>
+int main(void) {
+	volatile int x = 0;
+	for (int i = 0; i < 100000; i++)
+		x += i;
+	printf("%d\n", x);
+	return 0;
+}
+`
+
+const nextSteps = 200
+
+// BenchmarkNext200 times 200 `next` steps through a debug session (Next, then the Stopped
+// state event) and the same MI commands written to a second gdb directly through pipes (same
+// init sequence, same exec-wrapper, reading until each *stopped), alternating the two in every
+// iteration so that machine load hits both alike. It reports the median of each and their ratio.
+func BenchmarkNext200(b *testing.B) {
+	prog := testbin.CompileC(b, "steps", srcSteps)
+	testbin.NeedTool(b, "gdb")
+	sessionSteps := newSessionStepper(b, prog)
+	defer sessionSteps.close()
+	directSteps := newDirectStepper(b, prog)
+	defer directSteps.close()
+	var ts, td []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		for j := 0; j < nextSteps; j++ {
+			sessionSteps.step()
+		}
+		t1 := time.Now()
+		for j := 0; j < nextSteps; j++ {
+			directSteps.step()
+		}
+		ts = append(ts, t1.Sub(t0))
+		td = append(td, time.Since(t1))
+	}
+	ms, md := median(ts), median(td)
+	b.ReportMetric(float64(ms.Microseconds())/1000, "ms-session/200")
+	b.ReportMetric(float64(md.Microseconds())/1000, "ms-direct/200")
+	b.ReportMetric(float64(ms)/float64(md), "session/direct")
+}
+
+func median(d []time.Duration) time.Duration {
+	c := append([]time.Duration(nil), d...)
+	for i := range c {
+		for j := i + 1; j < len(c); j++ {
+			if c[j] < c[i] {
+				c[i], c[j] = c[j], c[i]
+			}
+		}
+	}
+	return c[len(c)/2]
+}
+
+type sessionStepper struct {
+	b *testing.B
+	s *Session
+}
+
+func newSessionStepper(b *testing.B, prog string) *sessionStepper {
+	cfg := Config{Program: prog, WrapperPath: testbin.Wrapper(b), StopAtBlocked: true, Dir: b.TempDir()}
+	s, err := StartDebug(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := &sessionStepper{b: b, s: s}
+	st.wait()
+	return st
+}
+
+func (st *sessionStepper) wait() {
+	for e := range st.s.Events() {
+		if x, ok := e.(StateEvent); ok && x.State == Stopped {
+			return
+		}
+		if _, ok := e.(ExitEvent); ok {
+			st.b.Fatal("program exited")
+		}
+	}
+	st.b.Fatal("events closed")
+}
+
+func (st *sessionStepper) step() {
+	if err := st.s.Next(); err != nil {
+		st.b.Fatal(err)
+	}
+	st.wait()
+}
+
+func (st *sessionStepper) close() { st.s.Close() }
+
+type directStepper struct {
+	b     *testing.B
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	r     *bufio.Reader
+	m, sl *os.File
+	tok   int
+}
+
+func newDirectStepper(b *testing.B, prog string) *directStepper {
+	d := &directStepper{b: b}
+	d.cmd = exec.Command("gdb", "-nx", "-q", "--interpreter=mi4")
+	d.cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "SHELL=/bin/sh")
+	d.in, _ = d.cmd.StdinPipe()
+	out, _ := d.cmd.StdoutPipe()
+	if err := d.cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	var err error
+	if d.m, d.sl, err = openPTY(24, 80); err != nil {
+		b.Fatal(err)
+	}
+	go io.Copy(io.Discard, d.m)
+	d.r = bufio.NewReaderSize(out, 1<<20)
+	for _, c := range []string{"-gdb-set mi-async on", "-gdb-set startup-with-shell on", "-gdb-set pagination off",
+		"-gdb-set confirm off", "-gdb-set width 0", "-gdb-set height 0", "-gdb-set style enabled off",
+		`-interpreter-exec console "set exec-wrapper ` + testbin.Wrapper(b) + ` --profile default --"`,
+		"-inferior-tty-set " + d.sl.Name(), "-file-exec-and-symbols " + prog} {
+		d.send(c)
+		d.waitFor(strconv.Itoa(d.tok) + "^")
+	}
+	d.send("-exec-run --start")
+	d.waitFor("*stopped")
+	return d
+}
+
+func (d *directStepper) send(line string) {
+	d.tok++
+	fmt.Fprintf(d.in, "%d%s\n", d.tok, line)
+}
+
+func (d *directStepper) waitFor(prefix string) {
+	for {
+		l, err := d.r.ReadString('\n')
+		if err != nil {
+			d.b.Fatal(err)
+		}
+		if strings.HasPrefix(l, prefix) {
+			return
+		}
+	}
+}
+
+func (d *directStepper) step() {
+	d.send("-exec-next --thread 1")
+	d.waitFor("*stopped")
+}
+
+func (d *directStepper) close() {
+	d.in.Close()
+	d.cmd.Process.Kill()
+	d.cmd.Wait()
+	d.m.Close()
+	d.sl.Close()
+}
+
+// srcFlood writes argv[1] bytes to stdout in 64 KiB writes.
+const srcFlood = `#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+	long n = atol(argv[1]);
+	static char buf[65536];
+	memset(buf, 'x', sizeof buf);
+	while (n > 0) { ssize_t w = write(1, buf, n < (long)sizeof buf ? n : (long)sizeof buf); if (w <= 0) return 1; n -= w; }
+	return 0;
+}
+`
+
+// BenchmarkOutputPipeSession: 256 MB through a run session's IOPipe (every byte an OutputEvent),
+// against the same program writing to /dev/null directly (BenchmarkOutputDirect).
+func BenchmarkOutputPipeSession(b *testing.B) {
+	prog := testbin.CompileC(b, "flood", srcFlood)
+	const n = 256 << 20
+	b.SetBytes(n)
+	for i := 0; i < b.N; i++ {
+		cfg := Config{Program: prog, Args: []string{strconv.Itoa(n)}, WrapperPath: testbin.Wrapper(b), IO: IOPipe}
+		s, err := StartRun(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		got := 0
+		for e := range s.Events() {
+			if o, ok := e.(OutputEvent); ok {
+				got += len(o.Data)
+			}
+		}
+		s.Close()
+		if got != n {
+			b.Fatalf("got %d bytes", got)
+		}
+	}
+}
+
+// BenchmarkOutputDirect: the same program writing to a pipe read by this process, no sandbox.
+func BenchmarkOutputDirect(b *testing.B) {
+	prog := testbin.CompileC(b, "flood", srcFlood)
+	const n = 256 << 20
+	b.SetBytes(n)
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(prog, strconv.Itoa(n))
+		out, _ := cmd.StdoutPipe()
+		cmd.Start()
+		buf := make([]byte, 64<<10)
+		got := 0
+		for {
+			k, err := out.Read(buf)
+			got += k
+			if err != nil {
+				break
+			}
+		}
+		cmd.Wait()
+		if got != n {
+			b.Fatalf("got %d", got)
+		}
+	}
+}
