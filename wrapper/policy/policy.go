@@ -152,6 +152,8 @@ func (m Match) Explain() string {
 // Match returns what the compiled filter does with the call (arch, nr, args): the same action,
 // and Report tells whether a filter compiled with Notify hands the call to the supervisor.
 // It never fails: names the policy cannot resolve are ignored (Validate reports them).
+// Match is safe for concurrent use as long as nobody modifies the policy meanwhile; it caches
+// a per-number table and rebuilds it when the policy has changed since.
 func (p *Policy) Match(arch uint32, nr int, args [6]uint64) Match {
 	if arch != AuditArchX86_64 || uint32(nr) >= X32SyscallBit {
 		return Match{RuleIndex: RuleIndexABI, Action: Action{Kind: Kill}}

@@ -117,3 +117,24 @@ func TestMatchExplain(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchConcurrent: Match may be called from several goroutines at once (run with -race).
+func TestMatchConcurrent(t *testing.T) {
+	ps := allProfiles(t)
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for k := 0; k < 200; k++ {
+				p := ps[(g+k)%len(ps)]
+				m := p.Match(AuditArchX86_64, mustNr("ptrace"), [6]uint64{})
+				if m.Rule == nil || m.Rule.Name != "debugging other programs" {
+					t.Errorf("%s: %+v", p.Name, m)
+				}
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}

@@ -210,3 +210,37 @@ func TestProfileUnknown(t *testing.T) {
 		t.Error("Profile returned shared state")
 	}
 }
+
+// TestDocExample parses the commented example in doc.go, so the package doc cannot rot.
+func TestDocExample(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var y []string
+	in := false
+	for _, line := range strings.Split(string(src), "\n") {
+		switch {
+		case strings.HasPrefix(line, "//\tname: exam"):
+			in = true
+		case in && !strings.HasPrefix(line, "//\t"):
+			in = false
+		}
+		if in {
+			y = append(y, strings.TrimPrefix(line, "//\t"))
+		}
+	}
+	if len(y) < 10 {
+		t.Fatalf("example not found in doc.go (%d lines)", len(y))
+	}
+	p, err := Parse([]byte(strings.Join(y, "\n")))
+	if err != nil {
+		t.Fatalf("doc.go example: %v", err)
+	}
+	if m := p.Match(AuditArchX86_64, mustNr("socket"), [6]uint64{0x100000002}); m.Action.ErrnoValue() != 13 {
+		t.Errorf("doc example: socket(0x100000002) -> %+v", m)
+	}
+	if m := p.Match(AuditArchX86_64, mustNr("fork"), [6]uint64{}); m.Action.Kind != Allow {
+		t.Errorf("doc example: fork -> %+v", m)
+	}
+}
