@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -532,4 +533,22 @@ func TestLongJumps(t *testing.T) {
 		}
 	}
 	t.Logf("%d instructions, %d long jumps", len(raw), ja)
+}
+
+func TestDisassemble(t *testing.T) {
+	p, _ := Profile("default")
+	raw, err := p.Compile(CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Disassemble(raw)
+	lines := strings.Split(strings.TrimSpace(d), "\n")
+	if len(lines) != len(raw) {
+		t.Fatalf("%d lines for %d instructions", len(lines), len(raw))
+	}
+	for i, want := range []string{"0: ld [4]", "1: jeq #3221225534,1", "2: ret #2147483648", "3: ld [0]", "4: jlt #1073741824,1", "5: ret #2147483648"} {
+		if !strings.HasPrefix(lines[i], want) {
+			t.Errorf("line %d: %q, want prefix %q", i, lines[i], want)
+		}
+	}
 }
