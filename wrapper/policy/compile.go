@@ -177,7 +177,7 @@ func (p *Policy) leaves(o CompileOptions) []leaf {
 // value; when none does, the default. Conditions compare the low 32-bit word only unless
 // Width64. Candidates after an unconditional one are unreachable and left out.
 func blockCode(cs []cand, defRet uint32) []bpf.Instruction {
-	var tail []bpf.Instruction = []bpf.Instruction{bpf.RetConstant{Val: defRet}}
+	tail := []bpf.Instruction{bpf.RetConstant{Val: defRet}}
 	for i, c := range cs {
 		if len(c.args) == 0 {
 			cs = cs[:i+1]
@@ -207,7 +207,6 @@ func condCode(c ArgCond, after int) []bpf.Instruction {
 	vlo, vhi := uint32(c.Value), uint32(c.Value>>32)
 	mlo, mhi := uint32(c.Mask), uint32(c.Mask>>32)
 	ld := func(off uint32) bpf.Instruction { return bpf.LoadAbsolute{Off: off, Size: 4} }
-	// fail(n): a jump placed with n instructions after it inside this condition.
 	var code []bpf.Instruction
 	switch {
 	case !c.Width64:

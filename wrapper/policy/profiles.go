@@ -244,8 +244,8 @@ func strictProfile() *Policy {
 			Action:   Action{Kind: Allow},
 		},
 		Rule{
-			Name:     "threads and processes",
-			Explain:  "clone without namespace flags creates ordinary threads and processes.",
+			Name:     "threads, prctl and ioctl",
+			Explain:  "Once the checks above have passed, clone (without namespace flags), prctl and ioctl are ordinary calls.",
 			Syscalls: []string{"=clone", "prctl", "ioctl"},
 			Action:   Action{Kind: Allow},
 		},

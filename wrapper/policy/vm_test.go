@@ -256,7 +256,7 @@ func TestVMStrictProfile(t *testing.T) {
 	p, _ := Profile("strict")
 	calls := []call{
 		allow("read"), allow("write"), allow("openat"), allow("fork"), allow("execve"), allow("pipe2"),
-		allow("clone", sigchld).by("threads and processes"), allow("clone", cloneThread),
+		allow("clone", sigchld).by("threads, prctl and ioctl"), allow("clone", cloneThread),
 		allow("socket", 1, 1).by("local sockets"), allow("socketpair", 1, 1),
 		allow("socket", hi(1), 1), // the kernel truncates to AF_UNIX: allowed is right
 		allow("connect", 3), allow("ioctl", 0, 0x5401), allow("prctl", 15), allow("arch_prctl", 0x1002),
