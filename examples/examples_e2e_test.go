@@ -449,3 +449,64 @@ func skipShort(t *testing.T) {
 		t.Skip("end-to-end test: skipped with -short")
 	}
 }
+
+// TestPtraceLessonChoices checks the other two choices the ptrace lesson offers at the blocked
+// call: another errno changes the message, and letting the sandbox kill the program ends it
+// with an exit card that names ptrace.
+func TestPtraceLessonChoices(t *testing.T) {
+	skipShort(t)
+	testbin.NeedTool(t, "gcc")
+	testbin.NeedTool(t, "gdb")
+	e, err := examples.Get("ptrace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		verdict launcher.Verdict
+		kind    string
+		output  string
+	}{
+		{"ENOSYS", launcher.Verdict{Errno: int(unix.ENOSYS)}, examples.KindExited, "ptrace: Function not implemented (errno 38)"},
+		{"kill", launcher.Verdict{Kill: true}, examples.KindSandboxKilled, "asking for PTRACE_TRACEME"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config(t, e, compile(t, e))
+			cfg.StopAtBlocked = true
+			s, err := launcher.StartDebug(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			answered := false
+			o := collect(t, s, 60*time.Second, func(ev launcher.Event) {
+				se, ok := ev.(launcher.StateEvent)
+				if !ok || se.State != launcher.Stopped {
+					return
+				}
+				var err error
+				if se.Stop != nil && se.Stop.Blocked != nil {
+					answered = true
+					err = s.ResolveBlocked(tc.verdict)
+				} else {
+					err = s.Continue()
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
+			if !answered {
+				t.Fatal("the debugger never stopped at the blocked ptrace")
+			}
+			if o.status.Kind != tc.kind {
+				t.Errorf("exit %q (%s), want %q", o.status.Kind, o.status.Summary(), tc.kind)
+			}
+			if tc.kind == examples.KindSandboxKilled && o.status.Syscall != "ptrace" {
+				t.Errorf("the exit card names %q, want ptrace (%s)", o.status.Syscall, o.status.Summary())
+			}
+			if !strings.Contains(o.output, tc.output) {
+				t.Errorf("output lacks %q:\n%s", tc.output, o.output)
+			}
+		})
+	}
+}
