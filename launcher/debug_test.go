@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -91,6 +92,7 @@ func TestDebugStopsAtMainThenExits(t *testing.T) {
 	prog := program(t, "exit", srcExit)
 	cfg := baseConfig(t, prog, "3")
 	cfg.StopAtBlocked = true
+	cfg.LogMI = t.TempDir() + "/mi.log"
 	r := startDebug(t, cfg)
 	st := r.stopped()
 	if st == nil || st.Frame.Func != "main" || st.Source.Line == 0 || !strings.HasSuffix(st.Source.File, "exit.c") {
@@ -112,6 +114,9 @@ func TestDebugStopsAtMainThenExits(t *testing.T) {
 	}
 	r.s.Close()
 	checkNoLeftovers(t, r.s)
+	if log, err := os.ReadFile(cfg.LogMI); err != nil || !strings.Contains(string(log), "-exec-run --start") || !strings.Contains(string(log), "*stopped") {
+		t.Errorf("--log-mi file lacks the traffic: %v\n%s", err, log)
+	}
 }
 
 func lineOf(t *testing.T, src, needle string) int {
@@ -228,7 +233,9 @@ func TestDebugBlockedPtraceTrap(t *testing.T) {
 		cfg.PolicyFile = trapPolicy
 		c := runToEnd(t, cfg)
 		if c.exit.Kind != KindSandboxKilled || c.exit.Signal != "SIGSYS" {
-			t.Fatalf("exit %+v", *c.exit)
+			// Known race in wrapper.Supervisor.trap: it replies before it signals, so a program
+			// that exits right after the call can be gone before the SIGSYS is sent.
+			t.Fatalf("a trap rule must kill the program by SIGSYS as the kernel's trap does; exit %+v", *c.exit)
 		}
 	})
 }
