@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -509,4 +511,143 @@ func TestPtraceLessonChoices(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lineOf returns the 1-based number of the first source line containing text.
+func lineOf(t *testing.T, e examples.Example, text string) int {
+	t.Helper()
+	for i, l := range strings.Split(e.Source, "\n") {
+		if strings.Contains(l, text) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line containing %q", e.SourceFile, text)
+	return 0
+}
+
+// demo returns the named example, or fails the test.
+func demo(t *testing.T, name string) examples.Example {
+	t.Helper()
+	e, err := examples.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// walk runs a demo in a debug session; at every stop it calls step, which drives the session
+// as the lesson tells the student to (and must resume it). It returns the outcome.
+func walk(t *testing.T, e examples.Example, step func(s *launcher.Session, stop *launcher.Stop)) outcome {
+	t.Helper()
+	skipShort(t)
+	testbin.NeedTool(t, "gcc")
+	testbin.NeedTool(t, "gdb")
+	cfg := config(t, e, compile(t, e))
+	cfg.StopAtBlocked = true
+	s, err := launcher.StartDebug(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	n := 0
+	return collect(t, s, 90*time.Second, func(ev launcher.Event) {
+		if se, ok := ev.(launcher.StateEvent); ok && se.State == launcher.Stopped && se.Stop != nil {
+			if n++; n > 50 {
+				t.Fatal("more than 50 stops")
+			}
+			step(s, se.Stop)
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// value returns the display value of the named variable, or "<missing>".
+func value(vars []launcher.Variable, name string) string {
+	for _, v := range vars {
+		if v.Name == name {
+			return v.Value
+		}
+	}
+	return "<missing>"
+}
+
+// TestSegfaultLessonWalkthrough follows the segfault lesson: continue to the crash, find l = 0x0
+// in push()'s locals, and the caller in main() on the third push.
+func TestSegfaultLessonWalkthrough(t *testing.T) {
+	e := demo(t, "segfault")
+	thirdPush := lineOf(t, e, "push(find_list(lists, 2, 2), 30)")
+	sawCrash := false
+	o := walk(t, e, func(s *launcher.Session, stop *launcher.Stop) {
+		if stop.Signal == "SIGSEGV" {
+			sawCrash = true
+			if stop.Source.Func != "push" {
+				t.Errorf("crash shown in %q, want push()", stop.Source.Func)
+			}
+			vars, err := s.Locals(0)
+			must(t, err)
+			if l := value(vars, "l"); l != "0x0" {
+				t.Errorf("locals of push: l = %q, want 0x0 (all: %+v)", l, vars)
+			}
+			frames, err := s.Stack()
+			must(t, err)
+			if len(frames) < 2 || frames[1].Func != "main" || frames[1].Line != thirdPush {
+				t.Errorf("the caller frame should be main() at line %d (the third push): %+v", thirdPush, frames)
+			}
+		}
+		must(t, s.Continue())
+	})
+	if !sawCrash {
+		t.Fatal("the debugger never stopped at the SIGSEGV")
+	}
+	if o.status.Kind != examples.KindSignaled || o.status.Signal != "SIGSEGV" || !strings.Contains(o.status.Where, "in push()") {
+		t.Errorf("exit %+v, want SIGSEGV in push()", o.status)
+	}
+}
+
+// TestRecursionLessonWalkthrough follows the recursion lesson: a breakpoint on the base-case
+// test in factorial, five hits, and the stack then holds factorial with n = 5..1 above main.
+func TestRecursionLessonWalkthrough(t *testing.T) {
+	e := demo(t, "recursion")
+	baseCase := lineOf(t, e, "if (n <= 1)")
+	hits := 0
+	var bp launcher.Breakpoint
+	o := walk(t, e, func(s *launcher.Session, stop *launcher.Stop) {
+		switch {
+		case bp.ID == "":
+			// The first stop, before main: set the lesson's breakpoint.
+			var err error
+			bp, err = s.Break(fmt.Sprintf("%s:%d", e.SourceFile, baseCase))
+			must(t, err)
+		case stop.Reason == "breakpoint-hit" && strconv.Itoa(stop.BkptNo) == bp.ID:
+			hits++
+			vars, err := s.Locals(0)
+			must(t, err)
+			if n := value(vars, "n"); n != strconv.Itoa(6-hits) {
+				t.Errorf("hit %d: n = %s, want %d", hits, n, 6-hits)
+			}
+			if hits == 5 {
+				frames, err := s.Stack()
+				must(t, err)
+				var funcs []string
+				for _, f := range frames {
+					funcs = append(funcs, f.Func)
+				}
+				if got := strings.Join(funcs, " "); got != "factorial factorial factorial factorial factorial main" {
+					t.Errorf("stack at the base case: %s", got)
+				}
+				must(t, s.Delete(bp.ID))
+			}
+		}
+		must(t, s.Continue())
+	})
+	if hits != 5 {
+		t.Errorf("the breakpoint was hit %d times, want 5", hits)
+	}
+	checkOutcome(t, e, o)
 }
