@@ -651,3 +651,58 @@ func TestRecursionLessonWalkthrough(t *testing.T) {
 	}
 	checkOutcome(t, e, o)
 }
+
+// TestLinkedListLessonWalkthrough follows the linked-list lesson: at print_list, expand head
+// and follow the next pointers: values 1, 2, 3, then NULL.
+func TestLinkedListLessonWalkthrough(t *testing.T) {
+	e := demo(t, "linkedlist")
+	var bp launcher.Breakpoint
+	checked := false
+	o := walk(t, e, func(s *launcher.Session, stop *launcher.Stop) {
+		switch {
+		case bp.ID == "":
+			var err error
+			bp, err = s.Break("print_list")
+			must(t, err)
+		case stop.Reason == "breakpoint-hit" && strconv.Itoa(stop.BkptNo) == bp.ID:
+			checked = true
+			vars, err := s.Locals(0)
+			must(t, err)
+			var head launcher.Variable
+			for _, v := range vars {
+				if v.Name == "head" {
+					head = v
+				}
+			}
+			if head.VarObj == "" {
+				t.Fatalf("head is not expandable in the locals pane: %+v", vars)
+			}
+			// Follow next until NULL, as the lesson says.
+			var values []string
+			node := head
+			for i := 0; i < 5 && node.VarObj != ""; i++ {
+				kids, err := s.Children(node.VarObj)
+				must(t, err)
+				values = append(values, value(kids, "value"))
+				node = launcher.Variable{}
+				for _, k := range kids {
+					if k.Name == "next" {
+						node = k
+					}
+				}
+				if node.Value == "0x0" {
+					values = append(values, "NULL")
+					break
+				}
+			}
+			if got := strings.Join(values, " -> "); got != "1 -> 2 -> 3 -> NULL" {
+				t.Errorf("following head: %s", got)
+			}
+		}
+		must(t, s.Continue())
+	})
+	if !checked {
+		t.Error("print_list's breakpoint was never hit")
+	}
+	checkOutcome(t, e, o)
+}
