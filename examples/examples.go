@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -29,7 +30,7 @@ type Example struct {
 	Stdin      string   // input the tests feed the program (empty: none)
 	Needs      []string // machine features the demo depends on: "ia32" (32-bit system calls)
 	Expect     Expect   // the outcome the lesson promises
-	Lesson     string   // lesson body in markdown, without the front matter
+	Lesson     string   // lesson body in markdown, without the front matter, one line per paragraph (see Unwrap)
 	Source     string   // the C program's text
 	SourceFile string   // the C program's file name, e.g. "ptrace.c"
 }
@@ -274,8 +275,50 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 		Stdin:      fm.Stdin,
 		Needs:      fm.Needs,
 		Expect:     ex,
-		Lesson:     strings.TrimLeft(string(body), "\n"),
+		Lesson:     Unwrap(strings.TrimLeft(string(body), "\n")),
 		Source:     string(source),
 		SourceFile: name + ".c",
 	}, nil
+}
+
+var listItem = regexp.MustCompile(`^\s*([-*+]|[0-9]+[.)])\s`)
+
+// Unwrap joins the soft line breaks of markdown text: each paragraph and each list item
+// becomes one line, so that a terminal pane can wrap it to its own width. Headings, blank
+// lines, code blocks, tables and block quotes are kept as they are. Markdown renders the
+// result exactly as the original.
+func Unwrap(md string) string {
+	var out []string
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			out = append(out, strings.Join(para, " "))
+			para = nil
+		}
+	}
+	inCode := false
+	for _, line := range strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(trimmed, "```"):
+			flush()
+			inCode = !inCode
+			out = append(out, line)
+		case inCode:
+			out = append(out, line)
+		case trimmed == "" || strings.HasPrefix(trimmed, "#") || strings.HasPrefix(trimmed, "|") ||
+			strings.HasPrefix(trimmed, ">"):
+			flush()
+			out = append(out, line)
+		case listItem.MatchString(line):
+			flush()
+			para = []string{strings.TrimRight(line, " ")}
+		case len(para) > 0:
+			para = append(para, trimmed)
+		default:
+			para = []string{strings.TrimRight(line, " ")}
+		}
+	}
+	flush()
+	return strings.Join(out, "\n")
 }

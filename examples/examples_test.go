@@ -223,3 +223,19 @@ func TestLessonsQuoteRealLines(t *testing.T) {
 		}
 	}
 }
+
+func TestUnwrap(t *testing.T) {
+	in := "# Title\n\nA paragraph\nthat goes on\n  and on.\n\n1. First step\n   continues here.\n2. Second `code\n   span`.\n- bullet\n  more\n\n```\nint x;\n  int y;\n```\n| a | b |\n| c | d |\n"
+	want := "# Title\n\nA paragraph that goes on and on.\n\n1. First step continues here.\n2. Second `code span`.\n- bullet more\n\n```\nint x;\n  int y;\n```\n| a | b |\n| c | d |\n"
+	if got := Unwrap(in); got != want {
+		t.Errorf("Unwrap:\n%s\nwant:\n%s", got, want)
+	}
+	// Every lesson: no paragraph is split over lines, and no text is lost.
+	for _, e := range List() {
+		raw, _ := files.ReadFile(e.Name + "/lesson.md")
+		words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+		if !strings.Contains(words(string(raw)), words(e.Lesson)) {
+			t.Errorf("%s: unwrapping changed the lesson's words", e.Name)
+		}
+	}
+}
