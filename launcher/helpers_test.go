@@ -45,6 +45,21 @@ int main(void) {
 	return r == -1 ? 7 : 0;
 }
 `
+	// srcPtraceSlow lingers after the call: the supervisor's trap answers first and sends SIGSYS
+	// after, so a program that exits at once can be gone before the signal (see report).
+	srcPtraceSlow = `#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+int main(void) {
+	long r = ptrace(PTRACE_TRACEME, 0, 0, 0);
+	int e = errno;
+	usleep(200000);
+	printf("ptrace returned %ld errno %d (%s)\n", r, e, strerror(e));
+	return r == -1 ? 7 : 0;
+}
+`
 	srcChildPtrace = `#include <errno.h>
 #include <stdio.h>
 #include <sys/ptrace.h>

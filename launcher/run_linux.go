@@ -37,7 +37,17 @@ func StartRun(ctx context.Context, cfg Config) (*Session, error) {
 
 // wrapperArgs returns the wrapper's arguments before "--".
 func (s *Session) wrapperArgs() []string {
-	a := []string{"--policy", s.polFile, "--notify", s.sup.SocketPath()}
+	var a []string
+	if s.polFile != "" {
+		a = []string{"--policy", s.polFile}
+	} else {
+		name := s.cfg.Profile
+		if name == "" {
+			name = DefaultProfile
+		}
+		a = []string{"--profile", name}
+	}
+	a = append(a, "--notify", s.sup.SocketPath())
 	if !s.cfg.Limits.IsZero() {
 		a = append(a, "--limit", s.cfg.Limits.String())
 	}

@@ -31,7 +31,7 @@ type Session struct {
 
 	tmp         string // private temp dir: compiled binary, resolved policy
 	pol         *policy.Policy
-	polFile     string
+	polFile     string // resolved policy YAML for the wrapper; "" = a built-in profile
 	wrapperPath string
 	sup         *wrapper.Supervisor
 	started     time.Time
@@ -195,15 +195,20 @@ func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
-	y, err := pol.Marshal()
-	if err != nil {
-		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("policy %s: %w", pol.Name, err)
-	}
-	polFile := filepath.Join(tmp, "policy.yaml")
-	if err := os.WriteFile(polFile, y, 0o644); err != nil {
-		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("write policy: %w", err)
+	// A built-in profile is named to the wrapper (it builds the same policy); a policy file is
+	// handed over as the resolved YAML, so the wrapper and the supervisor read the same rules.
+	polFile := ""
+	if cfg.PolicyFile != "" {
+		y, err := pol.Marshal()
+		if err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("policy %s: %w", pol.Name, err)
+		}
+		polFile = filepath.Join(tmp, "policy.yaml")
+		if err := os.WriteFile(polFile, y, 0o644); err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("write policy: %w", err)
+		}
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	s := &Session{
