@@ -269,9 +269,14 @@ scan:
 	for i := p.pos; i < len(b); i++ {
 		switch b[i] {
 		case '"':
-			// Move i to the closing quote, stepping over escaped bytes; linear even for
+			// Move i to the closing quote, stepping over escaped bytes. Most strings are
+			// short: a byte loop finds their end; long ones go to IndexByte, linear even for
 			// megabytes of escapes (each quote is searched for once unless it is escaped).
 			i++
+			if j := shortString(b, i); j >= 0 {
+				i = j
+				break
+			}
 			for {
 				q := bytes.IndexByte(b[i:], '"')
 				if q < 0 {
@@ -315,6 +320,20 @@ scan:
 	}
 	p.slab = make([]Result, total)
 	return nil
+}
+
+// shortString returns the index of the closing quote of a string starting at i when it comes
+// within 32 bytes and no backslash comes first, else -1.
+func shortString(b []byte, i int) int {
+	for lim := min(i+32, len(b)); i < lim; i++ {
+		switch b[i] {
+		case '"':
+			return i
+		case '\\':
+			return -1
+		}
+	}
+	return -1
 }
 
 // reserve hands out the slots of the next container in opening order.
@@ -436,6 +455,10 @@ func (p *parser) container(end byte) ([]Result, error) {
 func (p *parser) cstring() ([]byte, error) {
 	b := p.b
 	start := p.pos + 1
+	if j := shortString(b, start); j >= 0 {
+		p.pos = j + 1
+		return b[start:j:j], nil
+	}
 	// Fast path: no backslash before the closing quote.
 	q := bytes.IndexByte(b[start:], '"')
 	if q < 0 {
