@@ -10,6 +10,9 @@ T=$(mktemp -d /tmp/sandbug-bench-XXXXXX)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
 go build -o "$T/" ./cmd/sandbug ./cmd/sandbug-wrapper
+# The same sandbug without the TUI linked in: tells the launcher's own cost from the UI packages'
+# initialisation, which every `sandbug run` pays too.
+go build -tags notui -o "$T/sandbug-notui" ./cmd/sandbug
 printf 'int main(void) { return 0; }\n' > "$T/true.c"
 cat > "$T/flood.c" <<'C'
 #include <stdlib.h>
@@ -37,6 +40,9 @@ cases = {
     "prog": [f"{T}/true"],
     "sandbug-wrapper -- prog": [f"{T}/sandbug-wrapper", "--", f"{T}/true"],
     "sandbug run prog": [f"{T}/sandbug", "run", f"{T}/true"],
+    "sandbug-notui run prog": [f"{T}/sandbug-notui", "run", f"{T}/true"],
+    "sandbug --version": [f"{T}/sandbug", "--version"],
+    "sandbug-notui --version": [f"{T}/sandbug-notui", "--version"],
 }
 times = {k: [] for k in cases}
 for i in range(N):
@@ -48,6 +54,8 @@ for k in cases:
     print(f"  {k:28s} {med[k]:7.2f} ms")
 print(f"  sandbug run adds {med['sandbug run prog'] - med['sandbug-wrapper -- prog']:.2f} ms over the wrapper "
       f"(target <= 10 ms); wrapper adds {med['sandbug-wrapper -- prog'] - med['prog']:.2f} ms over the program")
+print(f"  without the TUI linked in, sandbug run adds {med['sandbug-notui run prog'] - med['sandbug-wrapper -- prog']:.2f} ms over the wrapper; "
+      f"the TUI packages' init costs {med['sandbug --version'] - med['sandbug-notui --version']:.2f} ms per start")
 
 GB = str(1 << 30)
 def piped(argv):
