@@ -91,6 +91,7 @@ type Conn struct {
 	procDone    chan struct{} // gdb's process was reaped; exitErr is set
 	dead        chan struct{} // the reader ended: no result can arrive any more
 	exitErr     *ExitedError
+	stderrDone  chan struct{}
 	stderrTail  tail
 
 	wg        sync.WaitGroup
@@ -180,6 +181,7 @@ func start(ctx context.Context, o Options, interp string) (*Conn, error) {
 		closing:     make(chan struct{}),
 		procDone:    make(chan struct{}),
 		dead:        make(chan struct{}),
+		stderrDone:  make(chan struct{}),
 	}
 	c.wg.Add(3)
 	go c.readLoop()
@@ -443,6 +445,7 @@ func (c *Conn) route(r *Record) {
 
 func (c *Conn) stderrLoop() {
 	defer c.wg.Done()
+	defer close(c.stderrDone)
 	br := bufio.NewReader(c.stderr)
 	for {
 		line, err := br.ReadBytes('\n')
@@ -472,7 +475,10 @@ func (c *Conn) waitLoop() {
 		e.Code = 0
 	}
 	// stderr ends with the process unless a child holds it; give it a moment.
-	time.Sleep(10 * time.Millisecond)
+	select {
+	case <-c.stderrDone:
+	case <-time.After(50 * time.Millisecond):
+	}
 	e.Stderr = c.stderrTail.String()
 	c.exitErr = e
 	// Whatever gdb left in its process group (a `shell` command, say) goes with it. The group id
