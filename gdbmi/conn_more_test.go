@@ -228,3 +228,66 @@ func TestConnHugeLine(t *testing.T) {
 		t.Fatalf("%d variables, last %+v", len(vars), vars[len(vars)-1])
 	}
 }
+
+// TestLiveConcurrentExec: calls from many goroutines each get their own answer.
+func TestLiveConcurrentExec(t *testing.T) {
+	s := startSession(t, Options{})
+	const workers, calls = 8, 40
+	errc := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		go func() {
+			for i := 0; i < calls; i++ {
+				n := w*1000 + i
+				r, err := s.c.Exec(bgctx(), "-data-evaluate-expression", fmt.Sprintf("%d + 1", n))
+				if err != nil {
+					errc <- err
+					return
+				}
+				if got := r.Get("value").String(); got != fmt.Sprint(n+1) {
+					errc <- fmt.Errorf("%d + 1 = %s", n, got)
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for w := 0; w < workers; w++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestConnRawLines: lines that are not MI (a program's output on gdb's terminal) reach Events
+// as RawLine records, and the MI around them still works.
+func TestConnRawLines(t *testing.T) {
+	gdb := fakeGDB(t, "echo '(gdb) '\nread -r cmd\necho 'hello from the program'\nprintf 'no newline at all'\necho '1^done,value=\"1\"'\necho '*stopped,reason=\"exited-normally\"'\ncat >/dev/null\n")
+	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// The answer is glued to the program's unterminated output, so it is lost: the call can
+	// only time out. This is why the program must have its own terminal (-inferior-tty-set).
+	ctx, cancel := context.WithTimeout(bgctx(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := c.Exec(ctx, "-data-evaluate-expression", "1"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Exec: %v", err)
+	}
+	var raws []string
+	for len(raws) < 2 {
+		select {
+		case r := <-c.Events():
+			if r.Kind == RawLine {
+				raws = append(raws, string(r.Stream))
+			} else if st, ok := ParseStop(r); !ok || st.Reason != ReasonExitedNormally {
+				t.Errorf("unexpected %v", r)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("raw lines: %q", raws)
+		}
+	}
+	if raws[0] != "hello from the program" || !strings.HasPrefix(raws[1], "no newline at all1^done") {
+		t.Errorf("raw lines %q", raws)
+	}
+}
