@@ -49,6 +49,7 @@ type ExitedError struct {
 	Stderr string // the last bytes gdb wrote to stderr
 }
 
+// Error says how gdb ended, with the end of its stderr.
 func (e *ExitedError) Error() string {
 	var s string
 	switch {

@@ -80,6 +80,7 @@ type SyntaxError struct {
 	Near string // up to 20 bytes of the line from the column on
 }
 
+// Error says where the line is malformed and how.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("gdbmi: column %d: %s (near %q)", e.Col, e.Msg, e.Near)
 }

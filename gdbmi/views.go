@@ -10,6 +10,7 @@ type MIError struct {
 	Code string
 }
 
+// Error returns gdb's message prefixed with "gdb: ", and the code when there is one.
 func (e *MIError) Error() string {
 	if e.Code != "" {
 		return "gdb: " + e.Msg + " (" + e.Code + ")"
@@ -418,8 +419,8 @@ type VarObj struct {
 	DisplayHint string
 }
 
-// ParseVarObj reads the results of -var-create (pass the record's results as a tuple via
-// VarCreate) or a child tuple.
+// ParseVarObj reads a variable object from the results of -var-create (rec.Results) or from the
+// items of one child tuple of -var-list-children.
 func ParseVarObj(items []Result) VarObj {
 	var o VarObj
 	for _, it := range items {
