@@ -7,6 +7,11 @@ import "sync"
 // never dropped and memory stays bounded.
 const maxPendingOutput = 8 << 20
 
+// outBuffer is the capacity of the event channel. While the consumer keeps up, push hands an
+// event straight to the channel (no goroutine switch in between); when it is full, events wait
+// in the queue, where output coalesces.
+const outBuffer = 64
+
 // queue is an ordered, unbounded event queue feeding one channel. Pushing never blocks except
 // output beyond maxPendingOutput; consecutive OutputEvents still waiting are merged.
 type queue struct {
@@ -15,13 +20,14 @@ type queue struct {
 	items   []Event
 	pending int // bytes of output held in items
 	closed  bool
+	sending bool // the loop holds an item it is sending: a fast-path send would overtake it
 	wake    chan struct{}
 	out     chan Event
 	done    chan struct{}
 }
 
 func newQueue() *queue {
-	q := &queue{wake: make(chan struct{}, 1), out: make(chan Event), done: make(chan struct{})}
+	q := &queue{wake: make(chan struct{}, 1), out: make(chan Event, outBuffer), done: make(chan struct{})}
 	q.cond = sync.NewCond(&q.mu)
 	go q.loop()
 	return q
@@ -42,6 +48,14 @@ func (q *queue) push(e Event) {
 			q.mu.Unlock()
 			return
 		}
+		if len(q.items) == 0 && !q.sending {
+			select {
+			case q.out <- OutputEvent{Data: append([]byte(nil), o.Data...)}:
+				q.mu.Unlock()
+				return
+			default:
+			}
+		}
 		q.pending += len(o.Data)
 		if n := len(q.items); n > 0 {
 			if last, ok := q.items[n-1].(OutputEvent); ok {
@@ -55,6 +69,13 @@ func (q *queue) push(e Event) {
 	} else if q.closed {
 		q.mu.Unlock()
 		return
+	} else if len(q.items) == 0 && !q.sending {
+		select {
+		case q.out <- e:
+			q.mu.Unlock()
+			return
+		default:
+		}
 	}
 	q.items = append(q.items, e)
 	q.mu.Unlock()
@@ -84,12 +105,16 @@ func (q *queue) loop() {
 			q.pending -= len(o.Data)
 			q.cond.Broadcast()
 		}
+		q.sending = true
 		q.mu.Unlock()
 		select {
 		case q.out <- e:
 		case <-q.done:
 			return
 		}
+		q.mu.Lock()
+		q.sending = false
+		q.mu.Unlock()
 	}
 }
 
