@@ -145,8 +145,9 @@ type outcome struct {
 	Elapsed        time.Duration
 	Result         result
 	HasResult      bool
-	Events         []wrapper.Event // everything the supervisor published, in order (sandboxed runs)
-	Policy         *policy.Policy  // the policy of a sandboxed run
+	Events         []wrapper.Event    // everything the supervisor published, in order (sandboxed runs)
+	Policy         *policy.Policy     // the policy of a sandboxed run
+	Stats          []wrapper.RuleStat // the supervisor's totals once the program was gone
 }
 
 // Signal returns the signal that killed the process, or 0.
@@ -287,6 +288,7 @@ func runSandboxed(t *testing.T, s spec) outcome {
 	case <-time.After(5 * time.Second):
 		t.Logf("no detached event within 5 s of the program's exit (wrapper failed early?)")
 	}
+	o.Stats = sup.Stats()
 	o.Events = closeSup()
 	o.Policy = pol
 	return o

@@ -416,6 +416,81 @@ func TestHostileSupervisorGone(t *testing.T) {
 	}
 }
 
+// TestHostileThread: a forbidden call from a second thread is reported with the process's pid
+// and that thread's tid.
+func TestHostileThread(t *testing.T) {
+	t.Parallel()
+	bin := cprog(t, "thread_personality.c")
+	ctl := runPlain(t, spec{Argv: []string{bin}})
+	if !ctl.Result.Succeeded() {
+		t.Fatalf("control: personality(READ_IMPLIES_EXEC) from a thread should work unsandboxed; %s", ctl)
+	}
+	o := runSandboxed(t, spec{Argv: []string{bin}})
+	mustAttach(t, o)
+	if o.Result.Errno() != "EPERM" {
+		t.Fatalf("want EPERM; %s", o)
+	}
+	e := mustReport(t, o, "personality", "EPERM", []int{o.Pid})
+	if tid := o.Result.Int("tid"); e.Tid != tid || tid == o.Pid {
+		t.Errorf("event tid %d, want the calling thread %d (not the main thread %d)", e.Tid, tid, o.Pid)
+	}
+}
+
+// TestHostileOrphan: the program's main process exits at once; its child, re-parented, then
+// makes a forbidden call. The sandbox and its reports must outlive the main process.
+func TestHostileOrphan(t *testing.T) {
+	t.Parallel()
+	bin := cprog(t, "orphan.c")
+	o := runSandboxed(t, spec{Argv: []string{bin}})
+	mustAttach(t, o)
+	if o.Result.Name != "orphan" || o.Result.Errno() != "EPERM" {
+		t.Fatalf("want the orphan's ptrace to fail with EPERM; %s", o)
+	}
+	child := o.Result.Int("pid")
+	if child == o.Pid {
+		t.Fatalf("the RESULT came from the main process, not the child; %s", o)
+	}
+	mustReport(t, o, "ptrace", "EPERM", []int{child})
+	if k := o.Events[len(o.Events)-1].Kind; k != wrapper.EventDetached {
+		t.Errorf("last event %v, want detached (after the child's report)", k)
+	}
+}
+
+// TestHostileFlood: a program calling a forbidden syscall many times gets every call answered
+// and counted exactly once, also while a fast interval timer keeps interrupting calls that wait
+// at the supervisor (an interrupted call restarts and is notified again).
+func TestHostileFlood(t *testing.T) {
+	const calls = 20000
+	for _, mode := range []string{"plain", "storm"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			bin := cprog(t, "flood.c")
+			o := runSandboxed(t, spec{Argv: []string{bin, strconv.Itoa(calls), mode}})
+			mustAttach(t, o)
+			if o.Result.Errno() != "EPERM" || o.Result.Int("denied") != calls {
+				t.Fatalf("want all %d calls denied with EPERM; %s", calls, o.Result.Line)
+			}
+			t.Logf("%s in %v", o.Result.Line, o.Elapsed.Round(time.Millisecond))
+			sum := 0
+			for _, e := range o.Blocked("personality") {
+				sum += e.Count
+			}
+			if sum != calls {
+				t.Errorf("events count %d personality calls, the program made %d", sum, calls)
+			}
+			var stat int64
+			for _, st := range o.Stats {
+				if st.Syscall == "personality" {
+					stat += st.Count
+				}
+			}
+			if stat != calls {
+				t.Errorf("Stats count %d personality calls, the program made %d", stat, calls)
+			}
+		})
+	}
+}
+
 // TestHostilePermissive: the permissive profile lets the dangerous calls run but reports each
 // one (action log), so the same attacks succeed and show up as logged events.
 func TestHostilePermissive(t *testing.T) {
