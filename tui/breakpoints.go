@@ -52,7 +52,7 @@ func (p *bpPane) view(st *Styles, w, h int, focused bool) []string {
 		}
 		where := clean(b.Pending)
 		if b.File != "" {
-			where = fmt.Sprintf("%s:%d", clean(b.File), b.Line)
+			where = fmt.Sprintf("%s:%d", clean(baseName(b.File)), b.Line)
 		}
 		if b.Func != "" {
 			where += " in " + clean(b.Func) + "()"

@@ -44,7 +44,7 @@ func blockedCard(st *Styles, b launcher.Blocked, choice int, w int) string {
 		call = clean(b.Syscall) + "(…)"
 	}
 	body = append(body, st.CardLabel.Render("What  ")+call)
-	where := clean(b.Where.Where())
+	where := clean(shortPaths(b.Where.Where()))
 	if where == "" {
 		where = "unknown (no source for this call)"
 	}
@@ -81,7 +81,7 @@ func blockedCard(st *Styles, b launcher.Blocked, choice int, w int) string {
 func exitCard(st *Styles, s launcher.ExitStatus, debug bool, w int) string {
 	inner := w - 4
 	var body []string
-	for _, l := range wrap(s.Summary(), inner) {
+	for _, l := range wrap(shortPaths(s.Summary()), inner) {
 		st2 := st.OK
 		if !s.Success() {
 			st2 = st.Error

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -176,4 +177,15 @@ func scrollTo(top, sel, h, n int) int {
 		top = 0
 	}
 	return top
+}
+
+var pathLineRE = regexp.MustCompile(`(?:/[^/\s:()"']+)+/([^/\s:()"']+:\d+)`)
+
+// shortPaths turns "/long/dir/demo.c:12" into "demo.c:12" in text meant for one line: the
+// status bar, cards and lists name files the way the Source pane's title does.
+func shortPaths(s string) string {
+	if !strings.Contains(s, "/") {
+		return s
+	}
+	return pathLineRE.ReplaceAllString(s, "$1")
 }

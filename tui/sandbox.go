@@ -210,7 +210,7 @@ func eventLine(b launcher.Blocked) string {
 		s += fmt.Sprintf(" ×%d", b.Count)
 	}
 	if where := b.Where.Where(); where != "" {
-		s += " @ " + clean(where)
+		s += " @ " + clean(shortPaths(where))
 	}
 	if b.Child {
 		s += " (child)"

@@ -62,7 +62,7 @@ func (p *stackPane) view(st *Styles, w, h int, focused bool) []string {
 		where := ""
 		switch {
 		case f.File != "" && f.Line > 0:
-			where = fmt.Sprintf("%s:%d", clean(f.File), f.Line)
+			where = fmt.Sprintf("%s:%d", clean(baseName(f.File)), f.Line)
 		case f.From != "":
 			where = clean(f.From)
 		default:

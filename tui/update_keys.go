@@ -42,7 +42,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	if c, ok := m.globalKey(ks); ok {
 		return c
 	}
-	if m.focus == paneProgram {
+	if m.focus == paneProgram && m.liveProgram() {
 		if key.Matches(k, m.keys.LeaveProgram) {
 			m.cycleFocus(1)
 			return nil

@@ -94,7 +94,7 @@ func (m *Model) paneTitle(p paneID) string {
 		return m.src.title()
 	case paneProgram:
 		t := m.prog.title()
-		if m.focus == paneProgram {
+		if m.focus == paneProgram && m.liveProgram() {
 			t += " — typing goes to the program, Ctrl+O leaves"
 		}
 		return t
@@ -173,13 +173,13 @@ func (m *Model) statusLine() string {
 		if m.stop != nil {
 			s = m.stop.Summary()
 		}
-		state = st.Stopped.Render("‖") + " " + clean(s)
+		state = st.Stopped.Render("‖") + " " + clean(shortPaths(s))
 	case launcher.Exited:
 		s := "exited"
 		if m.exit != nil {
 			s = m.exit.Summary()
 		}
-		state = st.Dim.Render("■") + " " + clean(s)
+		state = st.Dim.Render("■") + " " + clean(shortPaths(s))
 	}
 	sbx := "sandbox: " + clean(m.sbx.profile)
 	if m.sbx.profile == "" {
@@ -209,6 +209,10 @@ func (m *Model) statusLine() string {
 	}
 	lw := lipgloss.Width(left)
 	rw := lipgloss.Width(right) + 1
+	if lw+rw > m.w {
+		right = sbx // the state matters more than limits and the clock
+		rw = lipgloss.Width(right) + 1
+	}
 	if lw+rw > m.w {
 		left = fit(left, max(m.w-rw, 10))
 		lw = lipgloss.Width(left)

@@ -1,0 +1,326 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sandbug/sandbug/internal/testbin"
+)
+
+// The end-to-end tests drive the real sandbug binary (real gdb, wrapper, seccomp and pty) in a
+// real terminal: a tmux server of its own per test (-L), keys sent with send-keys, the screen
+// read with capture-pane.
+
+// term is one tmux server running sandbug.
+type term struct {
+	t    *testing.T
+	sock string
+	dir  string // the test's own directory: sources live here
+	name string // unique program name: finds leftover processes
+}
+
+var termN int
+
+// newTerm writes src to dir/<unique>.c and starts `sandbug <args> <file>` in a w x h tmux
+// window. The shell prints SANDBUG-EXIT=<status> when sandbug ends.
+func newTerm(t *testing.T, w, h int, src string, args ...string) *term {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test (-short)")
+	}
+	tmux := testbin.NeedTool(t, "tmux")
+	testbin.NeedTool(t, "gdb")
+	testbin.NeedTool(t, "gcc")
+	sb := testbin.Sandbug(t)
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	termN++
+	// Short enough for the kernel's 15-byte comm; unique per test and per process.
+	name := fmt.Sprintf("sbt%d_%d", os.Getpid()%100000, termN)
+	file := filepath.Join(dir, name+".c")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{t: t, sock: "sandbug-" + name, dir: dir, name: name}
+	cmdline := fmt.Sprintf("%s %s %s; echo SANDBUG-EXIT=$?; sleep 600", sb, strings.Join(args, " "), file)
+	cmd := exec.Command(tmux, "-L", tm.sock, "-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmdline)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		exec.Command(tmux, "-L", tm.sock, "kill-server").Run()
+		tm.noLeftovers()
+	})
+	return tm
+}
+
+func (tm *term) tmux(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tm.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// keys sends tmux key names ("F5", "Enter", "C-r", or literal text with -l).
+func (tm *term) keys(keys ...string) {
+	tm.t.Helper()
+	tm.tmux(append([]string{"send-keys", "-t", "0"}, keys...)...)
+}
+
+func (tm *term) text(s string) {
+	tm.t.Helper()
+	tm.tmux("send-keys", "-t", "0", "-l", s)
+}
+
+func (tm *term) screen() string { return tm.tmux("capture-pane", "-p", "-t", "0") }
+
+// wait polls the screen until every want appears, or fails after d.
+func (tm *term) wait(d time.Duration, want ...string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		scr := tm.screen()
+		ok := true
+		for _, w := range want {
+			if !strings.Contains(scr, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("screen lacks %q after %v:\n%s", want, d, scr)
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+// quit presses q (answering y when asked) and waits for sandbug to end with status 0.
+func (tm *term) quit() {
+	tm.t.Helper()
+	tm.keys("q")
+	time.Sleep(200 * time.Millisecond)
+	if strings.Contains(tm.screen(), "Quit?") {
+		tm.keys("y")
+	}
+	tm.wait(15*time.Second, "SANDBUG-EXIT=0")
+	tm.noLeftovers()
+}
+
+// noLeftovers fails when a process of this test (the program, or gdb debugging it) still runs.
+func (tm *term) noLeftovers() {
+	tm.t.Helper()
+	var left []string
+	for i := 0; i < 50; i++ {
+		left = left[:0]
+		ents, _ := os.ReadDir("/proc")
+		for _, e := range ents {
+			if e.Name()[0] < '0' || e.Name()[0] > '9' {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			if err != nil {
+				continue
+			}
+			cl := strings.ReplaceAll(string(b), "\x00", " ")
+			if strings.Contains(cl, tm.name) && !strings.Contains(cl, "tmux") && !strings.Contains(cl, "SANDBUG-EXIT") {
+				left = append(left, e.Name()+": "+cl)
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tm.t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
+}
+
+const e2eDebugSrc = `#include <stdio.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/ptrace.h>
+
+static int add(int a, int b) {
+	int s = a + b;
+	return s;
+}
+
+static int twice(int x) {
+	return add(x, x);
+}
+
+int main(void) {
+	int a = 10;
+	int b = 20;
+	int c = 30;
+	int d = twice(a + b + c);
+	printf("d = %d\n", d);
+	fflush(stdout);
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+		printf("ptrace failed: errno %d (%s)\n", errno, strerror(errno));
+	return 3;
+}
+`
+
+// TestE2EDebugSession: open a program, F9 a breakpoint, see locals change over three F10, the
+// call stack in a nested call, the blocked ptrace card, continue with EPERM, the program
+// printing the errno, the exit card with the right code, then quit leaving nothing behind.
+func TestE2EDebugSession(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eDebugSrc)
+	tm.wait(30*time.Second, "int main(void)", "stopped at", ":16 in main()", "sandbox: default ✓")
+
+	// Three F10: each assignment shows up in Locals.
+	for _, want := range []string{"a = 10", "b = 20", "c = 30"} {
+		tm.keys("F10")
+		tm.wait(10*time.Second, want, "stepped to")
+	}
+
+	// A breakpoint on line 7 (inside add) with F9, then F5.
+	tm.keys("g")
+	tm.text("7")
+	tm.keys("Enter", "F9")
+	tm.wait(10*time.Second, "●   7")
+	tm.keys("F5")
+	scr := tm.wait(10*time.Second, "stopped at breakpoint", ":7 in add()", "#0 add()", "#1 twice()", "#2 main()")
+	if !strings.Contains(scr, "a = 60") && !strings.Contains(scr, "a = 60  int") {
+		t.Errorf("locals of add() missing a = 60:\n%s", scr)
+	}
+
+	// Continue into the blocked ptrace call.
+	tm.keys("F5")
+	tm.wait(15*time.Second, "Blocked: the program tried ptrace", "ptrace(PTRACE_TRACEME, 0, 0, 0)", ":22 in main()", "EPERM")
+	tm.keys("Enter")
+	tm.wait(15*time.Second, "d = 120", "ptrace failed: errno 1 (Operation not permitted)", "exited with status 3")
+	tm.keys("Enter") // close the exit card
+	tm.quit()
+}
+
+const e2eKeyboardSrc = `#include <stdio.h>
+#include <string.h>
+int main(void) {
+	char line[128];
+	printf("type a line: ");
+	fflush(stdout);
+	if (!fgets(line, sizeof line, stdin)) return 1;
+	line[strcspn(line, "\n")] = 0;
+	printf("you typed: [%s]\n", line);
+	return 0;
+}
+`
+
+// TestE2ERunWithoutDebugging: Ctrl+R runs the program with the wrapper alone; a line typed in
+// the Program pane reaches it and its echo comes back.
+func TestE2ERunWithoutDebugging(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eKeyboardSrc)
+	tm.wait(30*time.Second, "stopped at")
+	tm.keys("C-r")
+	tm.wait(15*time.Second, "type a line:", "running (run)")
+	tm.text("hello sandbox")
+	tm.keys("Enter")
+	tm.wait(15*time.Second, "you typed: [hello sandbox]", "exited normally (status 0)", "(run without debugging)")
+	tm.keys("Enter")
+	tm.quit()
+}
+
+const e2eFloodSrc = `#include <stdio.h>
+int main(void) {
+	static char line[101];
+	for (int i = 0; i < 99; i++) line[i] = 'a' + i % 26;
+	line[99] = '\n';
+	for (long i = 0; i < 500000; i++) fwrite(line, 1, 100, stdout); /* 50 MB */
+	printf("END OF OUTPUT\n");
+	return 0;
+}
+`
+
+// TestE2EFloodKeysRespond: while a program prints 50 MB the UI keeps answering keys, and the
+// last line is on screen at the end.
+func TestE2EFloodKeysRespond(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eFloodSrc)
+	tm.wait(30*time.Second, "stopped at")
+	tm.keys("C-r")
+	tm.wait(15*time.Second, "abcdefghij")
+	start := time.Now()
+	tm.keys("F1")
+	tm.wait(5*time.Second, "Keys", "Esc closes")
+	t.Logf("help card during the flood after %v", time.Since(start))
+	tm.keys("Escape")
+	scr := tm.wait(60*time.Second, "END OF OUTPUT", "exited normally")
+	if strings.Contains(scr, "Keys") && strings.Contains(scr, "Esc closes") {
+		t.Errorf("help card did not close:\n%s", scr)
+	}
+	tm.keys("Enter")
+	tm.quit()
+}
+
+const e2eSegvSrc = `#include <stdio.h>
+struct node { int value; struct node *next; };
+
+static int sum(struct node *n) {
+	int total = 0;
+	while (1) {
+		total += n->value;
+		n = n->next;
+	}
+	return total;
+}
+
+int main(void) {
+	struct node b = { 2, 0 }, a = { 1, &b };
+	printf("sum = %d\n", sum(&a));
+	return 0;
+}
+`
+
+// TestE2ESegfaultCard: a segfault stops the program at the faulting line, and the exit card
+// names the signal and the line.
+func TestE2ESegfaultCard(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eSegvSrc)
+	tm.wait(30*time.Second, "stopped at")
+	tm.keys("F5")
+	tm.wait(15*time.Second, "SIGSEGV", ":7 in sum()")
+	tm.keys("F5")
+	scr := tm.wait(15*time.Second, "terminated by SIGSEGV", ":7 in sum()", "The program ended")
+	if strings.Contains(scr, "013") || strings.Contains(scr, "0213") {
+		t.Errorf("an octal status leaked:\n%s", scr)
+	}
+	tm.keys("Enter")
+	tm.quit()
+}
+
+// TestE2EResize: the layout follows the terminal, a too-small terminal gets a message, and the
+// program's output survives the resizes.
+func TestE2EResize(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eKeyboardSrc)
+	tm.wait(30*time.Second, "stopped at")
+	tm.keys("C-r")
+	tm.wait(15*time.Second, "type a line:")
+	tm.tmux("resize-window", "-t", "0", "-x", "90", "-y", "30")
+	scr := tm.wait(10*time.Second, "type a line:")
+	for _, l := range strings.Split(strings.TrimRight(scr, "\n"), "\n") {
+		if w := len([]rune(l)); w > 90 {
+			t.Fatalf("a line is %d cells wide after resizing to 90:\n%s", w, scr)
+		}
+	}
+	tm.tmux("resize-window", "-t", "0", "-x", "60", "-y", "20")
+	tm.wait(10*time.Second, "at least 80x24")
+	tm.tmux("resize-window", "-t", "0", "-x", "160", "-y", "48")
+	tm.wait(10*time.Second, "type a line:", "Sandbox", "Console")
+	tm.text("still here")
+	tm.keys("Enter")
+	tm.wait(15*time.Second, "you typed: [still here]", "exited normally")
+	tm.keys("Enter")
+	tm.quit()
+}
