@@ -31,8 +31,10 @@ type Options struct {
 	Interpreter string
 	// CloseTimeout is how long Close waits for -gdb-exit before SIGKILL; default 2s.
 	CloseTimeout time.Duration
-	// EventBuffer is the capacity of the Events channel; default 4096. When it is full the
-	// reader stops reading gdb's output until the consumer catches up (nothing is dropped).
+	// EventBuffer is how many async and stream records may wait for the consumer; default
+	// 4096. Beyond that the reader stops reading gdb's output until the consumer catches up
+	// (nothing is dropped), except while an Exec waits for its result: then reading goes on,
+	// so a consumer that calls Exec from its event loop cannot deadlock.
 	EventBuffer int
 }
 
@@ -87,6 +89,12 @@ type Conn struct {
 	logMu   sync.Mutex
 
 	events      chan *Record
+	qmu         sync.Mutex
+	qcond       *sync.Cond // on qmu: the queue changed, a call began waiting, or Close began
+	queue       []*Record  // records read and not yet on events, from qhead on
+	qhead       int
+	qdone       bool         // the reader has ended: forward what is left, then close events
+	waiting     atomic.Int32 // Exec calls waiting for a result
 	firstPrompt chan struct{}
 	closing     chan struct{} // Close began: stop delivering events that do not fit
 	procDone    chan struct{} // gdb's process was reaped; exitErr is set
@@ -177,14 +185,16 @@ func start(ctx context.Context, o Options, interp string) (*Conn, error) {
 	c := &Conn{
 		cmd: cmd, stdin: inW, stdout: outR, stderr: errR, interp: interp, opts: o,
 		waiters:     map[int64]chan *Record{},
-		events:      make(chan *Record, o.EventBuffer),
+		events:      make(chan *Record, 64),
 		firstPrompt: make(chan struct{}),
 		closing:     make(chan struct{}),
 		procDone:    make(chan struct{}),
 		dead:        make(chan struct{}),
 		stderrDone:  make(chan struct{}),
 	}
-	c.wg.Add(3)
+	c.qcond = sync.NewCond(&c.qmu)
+	c.wg.Add(4)
+	go c.forwardLoop()
 	go c.readLoop()
 	go c.stderrLoop()
 	go c.waitLoop()
@@ -209,9 +219,11 @@ func (c *Conn) Interpreter() string { return c.interp }
 func (c *Conn) Pid() int { return c.cmd.Process.Pid }
 
 // Events returns the one ordered channel of async and stream records (and result records no
-// call waits for, e.g. the late answer to a cancelled call is dropped but an untokened result
-// is not). It is never dropped from: when it is full, gdb's output is not read until the
-// consumer catches up. It closes after gdb's output ends. Prompts are not delivered.
+// call waits for: the late answer to a cancelled call is dropped, an untokened result is not).
+// Nothing is ever dropped from it: when Options.EventBuffer records wait for the consumer, the
+// reader stops reading gdb's output until it catches up, except while an Exec waits for its
+// result (so a consumer may call Exec from the loop that drains Events). It closes after gdb's
+// output ends and everything before has been delivered. Prompts are not delivered.
 func (c *Conn) Events() <-chan *Record { return c.events }
 
 // Exec sends `<token><cmd> <args...>` with a fresh token, each argument passed through Quote,
@@ -259,6 +271,12 @@ func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
 	}
 	c.waiters[tok] = ch
 	c.mu.Unlock()
+	// While this call waits, the reader must keep reading even if Events is not drained.
+	c.waiting.Add(1)
+	defer c.waiting.Add(-1)
+	c.qmu.Lock()
+	c.qcond.Broadcast()
+	c.qmu.Unlock()
 	select {
 	case <-c.dead:
 		c.forget(tok)
@@ -369,7 +387,12 @@ func (c *Conn) logLine(dir string, line []byte) {
 // their callers and everything else to Events, in order.
 func (c *Conn) readLoop() {
 	defer c.wg.Done()
-	defer close(c.events)
+	defer func() {
+		c.qmu.Lock()
+		c.qdone = true
+		c.qcond.Broadcast()
+		c.qmu.Unlock()
+	}()
 	defer func() {
 		// Let the exit status settle so callers get it, but never wait long.
 		select {
@@ -433,13 +456,57 @@ func (c *Conn) route(r *Record) {
 			return
 		}
 	}
+	c.qmu.Lock()
+	for len(c.queue)-c.qhead >= c.opts.EventBuffer && c.waiting.Load() == 0 && !c.isClosing() {
+		c.qcond.Wait() // back-pressure: gdb's output waits in its pipe
+	}
+	c.queue = append(c.queue, r)
+	c.qcond.Broadcast()
+	c.qmu.Unlock()
+}
+
+func (c *Conn) isClosing() bool {
 	select {
-	case c.events <- r:
 	case <-c.closing:
-		// After Close nobody listens; deliver only if there is room.
+		return true
+	default:
+		return false
+	}
+}
+
+// forwardLoop moves queued records onto the Events channel in order, and closes it once the
+// reader has ended and everything is delivered.
+func (c *Conn) forwardLoop() {
+	defer c.wg.Done()
+	defer close(c.events)
+	for {
+		c.qmu.Lock()
+		for c.qhead == len(c.queue) && !c.qdone {
+			c.qcond.Wait()
+		}
+		if c.qhead == len(c.queue) {
+			c.qmu.Unlock()
+			return
+		}
+		r := c.queue[c.qhead]
+		c.queue[c.qhead] = nil
+		c.qhead++
+		if c.qhead == len(c.queue) {
+			if cap(c.queue) > 1<<16 {
+				c.queue = nil // a burst is over: do not keep its memory
+			}
+			c.queue, c.qhead = c.queue[:0], 0
+		}
+		c.qcond.Broadcast() // room for the reader
+		c.qmu.Unlock()
 		select {
 		case c.events <- r:
-		default:
+		case <-c.closing:
+			// After Close nobody has to listen: deliver only what fits.
+			select {
+			case c.events <- r:
+			default:
+			}
 		}
 	}
 }
@@ -508,6 +575,9 @@ func (c *Conn) kill() {
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
 		close(c.closing)
+		c.qmu.Lock()
+		c.qcond.Broadcast()
+		c.qmu.Unlock()
 		select {
 		case <-c.procDone:
 		default:

@@ -291,3 +291,60 @@ func TestConnRawLines(t *testing.T) {
 		t.Errorf("raw lines %q", raws)
 	}
 }
+
+// TestLiveExecWhileEventsUnread: a consumer that calls Exec before draining Events (as an event
+// loop does) does not deadlock, even with a tiny buffer and thousands of pending records.
+func TestLiveExecWhileEventsUnread(t *testing.T) {
+	s := startSession(t, Options{EventBuffer: 2})
+	const n = 2000
+	s.exec("-interpreter-exec", "console", fmt.Sprintf("python [gdb.write('line %%d\\n' %% i) for i in range(%d)]", n))
+	if v := s.exec("-data-evaluate-expression", "6*7").Get("value").String(); v != "42" {
+		t.Fatalf("6*7 = %s", v)
+	}
+	var a TextAssembler
+	var lines []string
+	for len(lines) < n {
+		select {
+		case r := <-s.c.Events():
+			for _, l := range a.Add(r) {
+				lines = append(lines, string(l))
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of %d lines", len(lines), n)
+		}
+	}
+	for i, l := range lines {
+		if l != fmt.Sprintf("line %d", i) {
+			t.Fatalf("line %d is %q", i, l)
+		}
+	}
+}
+
+// TestConnBackPressureBounded: with no call waiting and nobody reading, at most EventBuffer
+// records wait in memory (the rest stays in gdb's pipe), and all arrive in order later.
+func TestConnBackPressureBounded(t *testing.T) {
+	const n = 50000
+	gdb := fakeGDB(t, "echo '(gdb) '\ni=0\nwhile [ $i -lt "+fmt.Sprint(n)+" ]; do echo \"~\\\"$i\\\"\"; i=$((i+1)); done\ncat >/dev/null\n")
+	c, err := Start(bgctx(), Options{GDB: gdb, EventBuffer: 100, CloseTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	time.Sleep(500 * time.Millisecond)
+	c.qmu.Lock()
+	queued := len(c.queue) - c.qhead
+	c.qmu.Unlock()
+	if queued > 100 {
+		t.Errorf("%d records queued with EventBuffer 100", queued)
+	}
+	for i := 0; i < n; i++ {
+		select {
+		case r := <-c.Events():
+			if string(r.Stream) != fmt.Sprint(i) {
+				t.Fatalf("record %d is %q", i, r.Stream)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("record %d did not arrive", i)
+		}
+	}
+}
