@@ -38,7 +38,7 @@ const nobodyUID = 65534
 
 // cprog compiles testdata/hostile/<rel> (a .c file, maybe under benign/) once per test binary
 // and returns the binary's path.
-func cprog(t *testing.T, rel string) string {
+func cprog(t testing.TB, rel string) string {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(hostileDir, rel))
 	if err != nil {

@@ -13,6 +13,7 @@ package wrapper_test
 // sandbox, and the supervisor must report nothing for them.
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -777,4 +778,50 @@ func fileSize(path string) int64 {
 		return -1
 	}
 	return st.Size()
+}
+
+// BenchmarkDeniedCall measures one forbidden call (personality(READ_IMPLIES_EXEC)), made b.N
+// times in one run of the flood program: unsandboxed (the call runs), under the wrapper without
+// a supervisor (the filter answers EPERM in the kernel), and reported through the supervisor
+// (the notify round trip). The program's start-up is spread over b.N: use a large -benchtime,
+// e.g. go test ./wrapper/ -run '^$' -bench DeniedCall -benchtime 200000x
+func BenchmarkDeniedCall(b *testing.B) {
+	bin := cprog(b, "flood.c")
+	wr := testbin.Wrapper(b)
+	pol, err := policy.Profile("default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, argv ...string) {
+		b.Helper()
+		cmd := exec.Command(argv[0], argv[1:]...)
+		b.ResetTimer()
+		out, err := cmd.Output()
+		b.StopTimer()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			b.Fatalf("%v: %v", argv, err)
+		}
+		if r, ok := parseResult(string(out)); !ok || r.Int("calls") != b.N {
+			b.Fatalf("%v: unexpected output %q", argv, out)
+		}
+	}
+	b.Run("unsandboxed", func(b *testing.B) {
+		run(b, bin, strconv.Itoa(b.N))
+	})
+	b.Run("kernel-errno", func(b *testing.B) {
+		run(b, wr, "--profile", "default", "--", bin, strconv.Itoa(b.N))
+	})
+	b.Run("supervisor", func(b *testing.B) {
+		sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: pol})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer sup.Close()
+		go func() {
+			for range sup.Events() {
+			}
+		}()
+		run(b, wr, "--notify", sup.SocketPath(), "--profile", "default", "--", bin, strconv.Itoa(b.N))
+	})
 }
