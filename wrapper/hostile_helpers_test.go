@@ -122,12 +122,16 @@ func parseResult(out string) (result, bool) {
 	return result{}, false
 }
 
+// socketArg in spec.Argv stands for the supervisor's socket path (sandboxed runs).
+const socketArg = "{SOCKET}"
+
 // spec describes one run of a program.
 type spec struct {
 	Argv    []string       // program and arguments
 	Prefix  []string       // run everything under this command (e.g. unshare ...)
 	Limits  string         // --limit value for the wrapper
 	Profile string         // --profile (default "default")
+	User    string         // --user
 	Dir     string         // working directory
 	PTY     bool           // stdin/stdout/stderr on a fresh pty (controlling terminal)
 	Stdin   io.Reader      // otherwise stdin (default: empty)
@@ -279,8 +283,16 @@ func runSandboxed(t *testing.T, s spec) outcome {
 	if s.Limits != "" {
 		argv = append(argv, "--limit", s.Limits)
 	}
+	if s.User != "" {
+		argv = append(argv, "--user", s.User)
+	}
 	argv = append(argv, "--")
-	argv = append(argv, s.Argv...)
+	for _, a := range s.Argv {
+		if a == socketArg {
+			a = sup.SocketPath()
+		}
+		argv = append(argv, a)
+	}
 	o := execute(t, s, argv)
 	// A wrapper that failed before the hand-off never attaches, so never detaches either.
 	select {

@@ -492,6 +492,26 @@ func TestHostileFlood(t *testing.T) {
 	}
 }
 
+// TestHostileNotifySpoof: the program connects to its own supervisor's socket and forges a
+// wrapper error. Run as nobody it cannot even reach the socket (0700 directory); with
+// --user root it reaches it, and the supervisor accepts root peers (see the report: an explicit
+// root program can forge wrapper errors).
+func TestHostileNotifySpoof(t *testing.T) {
+	t.Parallel()
+	needRoot(t, "the nobody drop keeps the program out of the socket's directory")
+	bin := cprog(t, "notify_spoof.c")
+	o := runSandboxed(t, spec{Argv: []string{bin, socketArg}})
+	mustAttach(t, o)
+	if o.Result.Errno() != "EACCES" {
+		t.Fatalf("as nobody, connecting to the supervisor's socket should fail with EACCES; %s", o)
+	}
+	for _, e := range o.Events {
+		if e.Kind == wrapper.EventWrapperError {
+			t.Errorf("the program forged a wrapper error: %s", formatEvent(e))
+		}
+	}
+}
+
 // TestHostilePermissive: the permissive profile lets the dangerous calls run but reports each
 // one (action log), so the same attacks succeed and show up as logged events.
 func TestHostilePermissive(t *testing.T) {

@@ -1,0 +1,24 @@
+/* Talk to the supervisor behind the sandbox's back: connect to its notify socket (argv[1]) and
+ * send a forged wrapper error, as if the sandbox had failed. The socket sits in a 0700
+ * directory of the launcher's user, and the supervisor checks the peer's uid. */
+#include "hostile.h"
+#include <sys/socket.h>
+#include <sys/un.h>
+
+int main(int argc, char **argv) {
+	if (argc < 2)
+		broken("notify_spoof", "usage: notify_spoof SOCKET");
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		broken("notify_spoof", "socket");
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", argv[1]);
+	if (connect(s, (struct sockaddr *)&a, sizeof a) < 0)
+		return result("notify_spoof", errno, "step=connect");
+	const char *msg = "{\"type\":\"error\",\"code\":125,\"msg\":\"spoofed by the sandboxed program\"}\n";
+	if (write(s, msg, strlen(msg)) < 0)
+		return result("notify_spoof", errno, "step=write");
+	char b;
+	read(s, &b, 1); /* until the supervisor closes */
+	return result("notify_spoof", 0, "step=sent");
+}
