@@ -512,6 +512,50 @@ func TestHostileNotifySpoof(t *testing.T) {
 	}
 }
 
+// TestHostileCustomActions: a policy file whose first rule answers ptrace with kill or trap.
+// kill: the supervisor SIGKILLs the process (EventKilled); trap: the call fails and SIGSYS
+// follows, which kills a program that does not handle it (EventBlocked, action trap).
+func TestHostileCustomActions(t *testing.T) {
+	for _, c := range []struct {
+		kind   policy.ActionKind
+		signal syscall.Signal
+		event  wrapper.EventKind
+	}{
+		{policy.Kill, syscall.SIGKILL, wrapper.EventKilled},
+		{policy.Trap, syscall.SIGSYS, wrapper.EventBlocked},
+	} {
+		t.Run(string(c.kind), func(t *testing.T) {
+			t.Parallel()
+			pol, err := policy.Profile("default")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pol.Name = "hostile-" + string(c.kind)
+			rule := policy.Rule{Name: "no ptrace, ever", Explain: "A test rule.", Syscalls: []string{"ptrace"},
+				Action: policy.Action{Kind: c.kind}}
+			pol.Rules = append([]policy.Rule{rule}, pol.Rules...)
+			bin := cprog(t, "ptrace_traceme.c")
+			o := runSandboxed(t, spec{Argv: []string{bin}, Policy: pol})
+			mustAttach(t, o)
+			if o.Signal() != c.signal || o.HasResult {
+				t.Fatalf("want death by %v before any RESULT line; %s", c.signal, o)
+			}
+			var got []wrapper.Event
+			for _, e := range o.Events {
+				if e.Kind == c.event && e.Syscall == "ptrace" {
+					got = append(got, e)
+				}
+			}
+			if len(got) != 1 {
+				t.Fatalf("want one %v ptrace event; %s", c.event, o)
+			}
+			if e := got[0]; e.Pid != o.Pid || e.Rule != rule.Name || e.RuleIndex != 0 || e.Action != c.kind {
+				t.Errorf("event %s: want pid %d, rule %q #0, action %s", formatEvent(e), o.Pid, rule.Name, c.kind)
+			}
+		})
+	}
+}
+
 // TestHostilePermissive: the permissive profile lets the dangerous calls run but reports each
 // one (action log), so the same attacks succeed and show up as logged events.
 func TestHostilePermissive(t *testing.T) {
