@@ -435,6 +435,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 	if n, err := strconv.Atoi(st.BkptNo); err == nil {
 		stop.BkptNo = n
 	}
+	stop.Entry = verify && st.Reason == gdbmi.ReasonBreakpointHit && st.Disp == "del"
 	if stop.Signal != "" {
 		stop.SignalDesc = SignalMeaning(stop.Signal)
 	}

@@ -95,7 +95,7 @@ func TestDebugStopsAtMainThenExits(t *testing.T) {
 	cfg.LogMI = t.TempDir() + "/mi.log"
 	r := startDebug(t, cfg)
 	st := r.stopped()
-	if st == nil || st.Frame.Func != "main" || st.Source.Line == 0 || !strings.HasSuffix(st.Source.File, "exit.c") {
+	if st == nil || st.Frame.Func != "main" || st.Source.Line == 0 || !strings.HasSuffix(st.Source.File, "exit.c") || !st.Entry {
 		t.Fatalf("first stop %+v; events %s", st, r.c.describe())
 	}
 	if r.c.verified == nil || !r.c.verified.OK {

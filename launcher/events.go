@@ -78,6 +78,7 @@ type Stop struct {
 	Frame      Frame  // where the program stopped (frame 0)
 	Source     Frame  // the first frame in the user's own source ("" File when there is none)
 	BkptNo     int    // breakpoint number for breakpoint-hit, 0 otherwise
+	Entry      bool   // the run's first stop, at the temporary breakpoint on main (before main runs)
 	Signal     string // "SIGSEGV" for signal-received
 	SignalDesc string // plain meaning of Signal ("segmentation fault (invalid memory access)")
 	Blocked    *Blocked
@@ -95,6 +96,9 @@ func (s Stop) Summary() string {
 	}
 	switch s.Reason {
 	case "breakpoint-hit":
+		if s.Entry {
+			return "stopped before main runs" + where
+		}
 		if s.BkptNo > 0 {
 			return fmt.Sprintf("stopped at breakpoint %d%s", s.BkptNo, where)
 		}

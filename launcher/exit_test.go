@@ -97,6 +97,7 @@ func TestStopSummary(t *testing.T) {
 		want string
 	}{
 		{Stop{Reason: "breakpoint-hit", BkptNo: 2, Frame: f}, "stopped at breakpoint 2 at demo.c:12 in main()"},
+		{Stop{Reason: "breakpoint-hit", BkptNo: 1, Entry: true, Frame: f}, "stopped before main runs at demo.c:12 in main()"},
 		{Stop{Reason: "end-stepping-range", Frame: f}, "stepped to demo.c:12 in main()"},
 		{Stop{Reason: "signal-received", Signal: "SIGSEGV", Frame: f}, "stopped by SIGSEGV (segmentation fault: invalid memory access) at demo.c:12 in main()"},
 		{Stop{Reason: "blocked-syscall", Blocked: &Blocked{Syscall: "ptrace"}, Frame: Frame{From: "libc.so.6", Func: "ptrace"}, Source: f},
