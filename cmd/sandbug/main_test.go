@@ -201,3 +201,5 @@ func TestDemoRun(t *testing.T) {
 		t.Errorf("demo ptrace --run: %d %q %q", code, out, errOut)
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/sandbug/sandbug/internal/testbin"
+)
+
+// TestRunOnATerminal runs `sandbug run` with a terminal as stdin and stdout: the program gets a
+// terminal of the same size, keys typed reach it, and the exit card follows its output.
+func TestRunOnATerminal(t *testing.T) {
+	prog := testbin.CompileC(t, "ttyecho", `#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+int main(void) {
+	struct winsize ws;
+	ioctl(0, TIOCGWINSZ, &ws);
+	printf("tty=%d size=%dx%d\n", isatty(1), ws.ws_row, ws.ws_col);
+	fflush(stdout);
+	char line[64];
+	if (!fgets(line, sizeof line, stdin)) return 1;
+	printf("read %s", line);
+	return 4;
+}
+`)
+	cmd := exec.Command(testbin.Sandbug(t), "run", prog)
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 33, Cols: 101})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	done := make(chan struct{})
+	go func() { io.Copy(&out, f); close(done) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "size=") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	f.Write([]byte("hello\r"))
+	err = cmd.Wait()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+	var ee *exec.ExitError
+	if !errorsAs(err, &ee) || ee.ExitCode() != 4 {
+		t.Fatalf("status %v; output %q", err, out.String())
+	}
+	s := out.String()
+	for _, want := range []string{"tty=1 size=33x101", "read hello", "exited with status 4"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q: %q", want, s)
+		}
+	}
+}
