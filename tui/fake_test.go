@@ -179,11 +179,15 @@ type harness struct {
 	msgs  chan tea.Msg
 	quit  bool
 	clock time.Time
+
+	mu       sync.Mutex
+	inflight map[int]time.Time // running commands and when they started
+	nextCmd  int
 }
 
 func newHarness(t *testing.T, w, h int, opts Options) *harness {
 	t.Helper()
-	hs := &harness{t: t, dbg: newFake(true), run: newFake(false), msgs: make(chan tea.Msg, 4096)}
+	hs := &harness{t: t, dbg: newFake(true), run: newFake(false), msgs: make(chan tea.Msg, 4096), inflight: map[int]time.Time{}}
 	dark := true
 	if opts.Dark == nil {
 		opts.Dark = &dark
@@ -200,6 +204,7 @@ func newHarness(t *testing.T, w, h int, opts Options) *harness {
 	cfg := launcher.Config{Program: "/work/demo/demo.c", Profile: "default"}
 	m := New(context.Background(), cfg, opts)
 	m.now = func() time.Time { return hs.clock }
+	m.noClock = true
 	hs.m = m
 	hs.send(m.Init())
 	hs.update(tea.WindowSizeMsg{Width: w, Height: h})
@@ -216,10 +221,32 @@ func (h *harness) send(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
+	h.mu.Lock()
+	h.nextCmd++
+	id := h.nextCmd
+	h.inflight[id] = time.Now()
+	h.mu.Unlock()
 	go func() {
 		msg := cmd()
 		h.deliver(msg)
+		h.mu.Lock()
+		delete(h.inflight, id)
+		h.mu.Unlock()
 	}()
+}
+
+// busy reports whether a command started recently is still running. Commands running longer
+// than blockAfter are taken to be the ones that wait (for events, or the 1 s clock).
+func (h *harness) busy() bool {
+	const blockAfter = 400 * time.Millisecond
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t0 := range h.inflight {
+		if time.Since(t0) < blockAfter {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *harness) deliver(msg tea.Msg) {
@@ -256,8 +283,10 @@ func (h *harness) settle() {
 			}
 			_, cmd := h.m.Update(msg)
 			h.send(cmd)
-		case <-time.After(60 * time.Millisecond):
-			return
+		case <-time.After(20 * time.Millisecond):
+			if !h.busy() && len(h.msgs) == 0 {
+				return
+			}
 		}
 	}
 }

@@ -59,7 +59,7 @@ func scene(t *testing.T, w, h int, opts Options) *harness {
 	hs.m.watch.add("total")
 	b := blockedPtrace(t, false)
 	hs.events(
-		launcher.ConsoleEvent{Kind: launcher.ConsoleCommand, Text: "-break-insert " + path + ":9"},
+		launcher.ConsoleEvent{Kind: launcher.ConsoleCommand, Text: "-break-insert demo.c:9"},
 		launcher.BreakpointsEvent{List: []launcher.Breakpoint{{ID: "1", Enabled: true, File: "demo.c", FullName: path, Line: 9, Func: "square", Hits: 3}}},
 		launcher.ConsoleEvent{Kind: launcher.ConsoleCommand, Text: "-exec-run"},
 		launcher.StateEvent{State: launcher.Running},

@@ -93,7 +93,8 @@ type Model struct {
 	filesSel int
 	helpTop  int
 
-	now func() time.Time // the clock (tests fix it)
+	now     func() time.Time // the clock (tests fix it)
+	noClock bool             // tests: no 1 s status-bar tick
 
 	frameDue bool
 	gen      uint64

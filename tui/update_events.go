@@ -153,7 +153,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			m.card = cardNone
 			m.blocked = nil
 		}
-		if !m.clockOn {
+		if !m.clockOn && !m.noClock {
 			m.clockOn = true
 			return clockTick()
 		}
