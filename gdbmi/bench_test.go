@@ -128,12 +128,14 @@ func BenchmarkRoundTripConn(b *testing.B) {
 	defer c.Close()
 	ctx := context.Background()
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		r, err := c.Exec(ctx, roundTripCmd, "1+2")
 		if err != nil || r.Get("value").String() != "3" {
 			b.Fatal(r, err)
 		}
 	}
+	reportCPU(b, c0, 0) // this process only: the client's CPU per round trip, gdb's excluded
 }
 
 // rawGDB is the baseline client: gdb started the same way through plain pipes, a command
@@ -203,9 +205,11 @@ func BenchmarkRoundTripRaw(b *testing.B) {
 	g := startRaw(b)
 	defer g.close()
 	b.ReportAllocs()
+	c0 := cpuTime()
 	for b.Loop() {
 		g.roundTrip(b, roundTripCmd+" 1+2")
 	}
+	reportCPU(b, c0, 0)
 }
 
 // BenchmarkRoundTripPaired alternates one Conn round trip and one raw round trip per iteration,

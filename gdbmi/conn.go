@@ -90,11 +90,14 @@ type Conn struct {
 
 	events      chan *Record
 	qmu         sync.Mutex
-	qcond       *sync.Cond // on qmu: the queue changed, a call began waiting, or Close began
+	qdata       *sync.Cond // on qmu: the forwarder may go on (records queued, or the reader ended)
+	qspace      *sync.Cond // on qmu: the reader may go on (room, a call waits, or Close began)
 	queue       []*Record  // records read and not yet on events, from qhead on
 	qhead       int
 	qdone       bool         // the reader has ended: forward what is left, then close events
+	fwdIdle     bool         // the forwarder waits on qdata
 	waiting     atomic.Int32 // Exec calls waiting for a result
+	readerHeld  atomic.Bool  // the reader waits (or is about to) on qspace
 	firstPrompt chan struct{}
 	closing     chan struct{} // Close began: stop delivering events that do not fit
 	procDone    chan struct{} // gdb's process was reaped; exitErr is set
@@ -192,7 +195,8 @@ func start(ctx context.Context, o Options, interp string) (*Conn, error) {
 		dead:        make(chan struct{}),
 		stderrDone:  make(chan struct{}),
 	}
-	c.qcond = sync.NewCond(&c.qmu)
+	c.qdata = sync.NewCond(&c.qmu)
+	c.qspace = sync.NewCond(&c.qmu)
 	c.wg.Add(4)
 	go c.forwardLoop()
 	go c.readLoop()
@@ -272,11 +276,15 @@ func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
 	c.waiters[tok] = ch
 	c.mu.Unlock()
 	// While this call waits, the reader must keep reading even if Events is not drained.
+	// (Dekker-style with the reader, which sets readerHeld before it looks at waiting: one of
+	// the two sees the other, so the wake-up cannot be missed.)
 	c.waiting.Add(1)
 	defer c.waiting.Add(-1)
-	c.qmu.Lock()
-	c.qcond.Broadcast()
-	c.qmu.Unlock()
+	if c.readerHeld.Load() {
+		c.qmu.Lock()
+		c.qspace.Signal()
+		c.qmu.Unlock()
+	}
 	select {
 	case <-c.dead:
 		c.forget(tok)
@@ -390,7 +398,7 @@ func (c *Conn) readLoop() {
 	defer func() {
 		c.qmu.Lock()
 		c.qdone = true
-		c.qcond.Broadcast()
+		c.qdata.Signal()
 		c.qmu.Unlock()
 	}()
 	defer func() {
@@ -457,11 +465,17 @@ func (c *Conn) route(r *Record) {
 		}
 	}
 	c.qmu.Lock()
-	for len(c.queue)-c.qhead >= c.opts.EventBuffer && c.waiting.Load() == 0 && !c.isClosing() {
-		c.qcond.Wait() // back-pressure: gdb's output waits in its pipe
+	if len(c.queue)-c.qhead >= c.opts.EventBuffer {
+		c.readerHeld.Store(true)
+		for len(c.queue)-c.qhead >= c.opts.EventBuffer && c.waiting.Load() == 0 && !c.isClosing() {
+			c.qspace.Wait() // back-pressure: gdb's output waits in its pipe
+		}
+		c.readerHeld.Store(false)
 	}
 	c.queue = append(c.queue, r)
-	c.qcond.Broadcast()
+	if c.fwdIdle {
+		c.qdata.Signal()
+	}
 	c.qmu.Unlock()
 }
 
@@ -482,7 +496,9 @@ func (c *Conn) forwardLoop() {
 	for {
 		c.qmu.Lock()
 		for c.qhead == len(c.queue) && !c.qdone {
-			c.qcond.Wait()
+			c.fwdIdle = true
+			c.qdata.Wait()
+			c.fwdIdle = false
 		}
 		if c.qhead == len(c.queue) {
 			c.qmu.Unlock()
@@ -497,7 +513,9 @@ func (c *Conn) forwardLoop() {
 			}
 			c.queue, c.qhead = c.queue[:0], 0
 		}
-		c.qcond.Broadcast() // room for the reader
+		if c.readerHeld.Load() {
+			c.qspace.Signal() // room for the reader
+		}
 		c.qmu.Unlock()
 		select {
 		case c.events <- r:
@@ -576,7 +594,7 @@ func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
 		close(c.closing)
 		c.qmu.Lock()
-		c.qcond.Broadcast()
+		c.qspace.Signal()
 		c.qmu.Unlock()
 		select {
 		case <-c.procDone:
