@@ -3,6 +3,7 @@ package gdbmi
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -64,4 +65,64 @@ func FuzzParse(f *testing.F) {
 		var a TextAssembler
 		a.Add(r)
 	})
+}
+
+// TestParseMutations is a bounded, deterministic stand-in for fuzzing inside `go test ./...`
+// (which cannot run -fuzz): recorded lines with random bytes flipped, cut, duplicated or
+// spliced must parse or fail with a *SyntaxError, never panic, and parsed ones round-trip.
+func TestParseMutations(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "transcripts", "*.mi"))
+	var lines [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range bytes.Split(data, []byte("\n")) {
+			if len(l) > 0 && len(l) < 4096 {
+				lines = append(lines, l)
+			}
+		}
+	}
+	if len(lines) == 0 {
+		t.Skip("no transcripts")
+	}
+	n := 200000
+	if testing.Short() {
+		n = 20000
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	special := []byte(`"\{}[],=^*~@&0123456789` + "\x00\xff\n\r")
+	for i := 0; i < n; i++ {
+		l := append([]byte(nil), lines[rng.IntN(len(lines))]...)
+		for k := rng.IntN(4) + 1; k > 0 && len(l) > 0; k-- {
+			j := rng.IntN(len(l))
+			switch rng.IntN(5) {
+			case 0:
+				l[j] = special[rng.IntN(len(special))]
+			case 1:
+				l = l[:j]
+			case 2:
+				l = append(l[:j], l[min(len(l), j+rng.IntN(8)+1):]...)
+			case 3:
+				l = append(l[:j:j], append([]byte{special[rng.IntN(len(special))]}, l[j:]...)...)
+			case 4:
+				o := lines[rng.IntN(len(lines))]
+				l = append(l[:j:j], o[rng.IntN(len(o)):]...)
+			}
+		}
+		r, err := Parse(l)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Col < 1 || se.Col > len(l)+1 {
+				t.Fatalf("%q: %v", l, err)
+			}
+			continue
+		}
+		if r2, err := Parse([]byte(r.String())); err != nil || r2.String() != r.String() {
+			t.Fatalf("%q does not round-trip: %v", l, err)
+		}
+		ParseStop(r)
+		ParseBreakpoints(r)
+	}
 }
