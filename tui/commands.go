@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -81,6 +82,10 @@ type (
 	closedMsg struct{} // sessions are closed: quit now
 )
 
+// waitHook, when set (tests), is told when a command starts (+1) and stops (-1) waiting for
+// session events, so a test driver knows which running commands merely wait.
+var waitHook atomic.Pointer[func(delta int)]
+
 // frameInterval caps how often program output is drawn (about 60 frames a second).
 const frameInterval = 16 * time.Millisecond
 
@@ -92,6 +97,10 @@ const maxBatch = 256
 // The model issues it again after each eventsMsg: events are never dropped.
 func waitEvents(sid int, ch <-chan launcher.Event) tea.Cmd {
 	return func() tea.Msg {
+		if h := waitHook.Load(); h != nil {
+			(*h)(1)
+			defer (*h)(-1)
+		}
 		ev, ok := <-ch
 		if !ok {
 			return eventsMsg{sid: sid, closed: true}

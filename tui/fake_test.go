@@ -183,6 +183,7 @@ type harness struct {
 	mu       sync.Mutex
 	inflight map[int]time.Time // running commands and when they started
 	nextCmd  int
+	waiting  int // commands blocked waiting for session events
 }
 
 func newHarness(t *testing.T, w, h int, opts Options) *harness {
@@ -200,6 +201,12 @@ func newHarness(t *testing.T, w, h int, opts Options) *harness {
 		hs.run = newFake(false)
 		return hs.run, nil
 	}
+	hook := func(d int) {
+		hs.mu.Lock()
+		hs.waiting += d
+		hs.mu.Unlock()
+	}
+	waitHook.Store(&hook)
 	hs.clock = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 	cfg := launcher.Config{Program: "/work/demo/demo.c", Profile: "default"}
 	m := New(context.Background(), cfg, opts)
@@ -235,18 +242,11 @@ func (h *harness) send(cmd tea.Cmd) {
 	}()
 }
 
-// busy reports whether a command started recently is still running. Commands running longer
-// than blockAfter are taken to be the ones that wait (for events, or the 1 s clock).
+// busy reports whether a command is running other than those waiting for session events.
 func (h *harness) busy() bool {
-	const blockAfter = 400 * time.Millisecond
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, t0 := range h.inflight {
-		if time.Since(t0) < blockAfter {
-			return true
-		}
-	}
-	return false
+	return len(h.inflight) > h.waiting
 }
 
 func (h *harness) deliver(msg tea.Msg) {
