@@ -384,16 +384,20 @@ func (s *Supervisor) superviseListener(lfd, wrapperPid int) {
 	// Linux 6.6+: wake this loop on the caller's CPU, a synchronous hand-off that roughly
 	// halves the round trip. Older kernels refuse it; it is only an optimisation.
 	unix.Syscall(unix.SYS_IOCTL, uintptr(lfd), unix.SECCOMP_IOCTL_NOTIF_SET_FLAGS, unix.SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP)
-	threads := tgids{}
-	nbuf := make([]byte, max(int(s.sizes.Notif), int(unsafe.Sizeof(seccompNotif{}))))
-	rbuf := make([]byte, max(int(s.sizes.NotifResp), int(unsafe.Sizeof(seccompNotifResp{}))))
+	l := &listener{
+		fd:      lfd,
+		nbuf:    make([]byte, max(int(s.sizes.Notif), int(unsafe.Sizeof(seccompNotif{})))),
+		rbuf:    make([]byte, max(int(s.sizes.NotifResp), int(unsafe.Sizeof(seccompNotifResp{})))),
+		threads: tgids{},
+		trapped: map[int]trappedCall{},
+	}
 	for {
 		revents, closing, err := s.pollWake(lfd, unix.POLLIN)
 		if closing || err != nil {
 			return
 		}
 		if revents&unix.POLLIN != 0 {
-			if err := s.handleNotification(lfd, nbuf, rbuf, threads); err != nil {
+			if err := s.handleNotification(l); err != nil {
 				return
 			}
 			continue
@@ -421,7 +425,7 @@ func ruleName(m policy.Match) string {
 }
 
 // verdictOf turns a policy action into the supervisor's answer. log and allow let the call
-// run; trap is answered like the kernel's RET_TRAP (ENOSYS and SIGSYS to the thread).
+// run; trap raises SIGSYS in the thread like the kernel's RET_TRAP (see trap).
 func verdictOf(a policy.Action) Verdict {
 	switch a.Kind {
 	case policy.Errno:
@@ -434,7 +438,24 @@ func verdictOf(a policy.Action) Verdict {
 	return Verdict{Kind: policy.Allow}
 }
 
-func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte, threads tgids) error {
+// listener is the state of one listener loop.
+type listener struct {
+	fd         int
+	nbuf, rbuf []byte // kernel-sized seccomp_notif and seccomp_notif_resp buffers
+	threads    tgids
+	trapped    map[int]trappedCall // by tid: the call last answered with SIGSYS
+}
+
+// trappedCall identifies a call by where and how it was made: when a SIGSYS handler returns,
+// the same call restarts and notifies again with the same values.
+type trappedCall struct {
+	nr   int32
+	ip   uint64
+	args [6]uint64
+}
+
+func (s *Supervisor) handleNotification(l *listener) error {
+	lfd, nbuf, rbuf := l.fd, l.nbuf, l.rbuf
 	clear(nbuf) // NOTIF_RECV refuses a buffer that is not zeroed
 	err := ioctlPtr(lfd, unix.SECCOMP_IOCTL_NOTIF_RECV, unsafe.Pointer(&nbuf[0]))
 	if err == unix.ENOENT || err == unix.EINTR {
@@ -448,7 +469,7 @@ func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte, threads tgid
 	nr := int(n.Data.Nr)
 	m := s.cfg.Policy.Match(n.Data.Arch, nr, n.Data.Args)
 	ev := Event{
-		Time: time.Now(), Pid: threads.of(tid), Tid: tid, Arch: n.Data.Arch, Nr: nr, Args: n.Data.Args, IP: n.Data.IP,
+		Time: time.Now(), Pid: l.threads.of(tid), Tid: tid, Arch: n.Data.Arch, Nr: nr, Args: n.Data.Args, IP: n.Data.IP,
 		Rule: ruleName(m), RuleIndex: m.RuleIndex, Action: m.Action.Kind, Count: 1,
 	}
 	if n.Data.Arch == policy.AuditArchX86_64 {
@@ -484,7 +505,20 @@ func (s *Supervisor) handleNotification(lfd int, nbuf, rbuf []byte, threads tgid
 		ok = s.kill(lfd, n.ID, ev.Pid, tid)
 	case policy.Trap:
 		ev.Errno = v.Errno
-		ok = s.trap(lfd, n.ID, tid, rbuf, v.Errno)
+		call := trappedCall{n.Data.Nr, n.Data.IP, n.Data.Args}
+		if l.trapped[tid] == call {
+			// The call restarted after the program's SIGSYS handler: it now returns the
+			// errno, as after the kernel's RET_TRAP. Counted once, when it was trapped.
+			delete(l.trapped, tid)
+			s.reply(lfd, rbuf, seccompNotifResp{ID: n.ID, Error: -int32(v.Errno)})
+			return nil
+		}
+		if ok = s.trap(lfd, n.ID, tid); ok {
+			if len(l.trapped) >= 4096 {
+				clear(l.trapped)
+			}
+			l.trapped[tid] = call
+		}
 	case policy.Errno:
 		ev.Errno = v.Errno
 		ok = s.reply(lfd, rbuf, seccompNotifResp{ID: n.ID, Error: -int32(v.Errno)})
@@ -556,9 +590,11 @@ func (s *Supervisor) kill(lfd int, id uint64, pid, tid int) bool {
 	return unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0) == nil
 }
 
-// trap answers errno and then raises SIGSYS in the calling thread, as RET_TRAP would (the
-// signal carries SI_TKILL details, not the seccomp ones).
-func (s *Supervisor) trap(lfd int, id uint64, tid int, rbuf []byte, errno int) bool {
+// trap raises SIGSYS in the calling thread while the call is pending, as the kernel's RET_TRAP
+// does: unhandled, it ends the process (a debugger stops there first); after a handler returns,
+// the call restarts and handleNotification answers it with ENOSYS. The signal carries
+// SI_TKILL details, not the seccomp ones.
+func (s *Supervisor) trap(lfd int, id uint64, tid int) bool {
 	tfd, err := unix.PidfdOpen(tid, pidfdThread)
 	if err != nil {
 		return false
@@ -567,11 +603,7 @@ func (s *Supervisor) trap(lfd int, id uint64, tid int, rbuf []byte, errno int) b
 	if !idValid(lfd, id) {
 		return false
 	}
-	if !s.reply(lfd, rbuf, seccompNotifResp{ID: id, Error: -int32(errno)}) {
-		return false
-	}
-	unix.PidfdSendSignal(tfd, unix.SIGSYS, nil, 0)
-	return true
+	return unix.PidfdSendSignal(tfd, unix.SIGSYS, nil, 0) == nil
 }
 
 // tgids maps thread ids to their process (thread group) id, for one listener loop.

@@ -413,6 +413,15 @@ func TestSupervisorLogAndTrap(t *testing.T) {
 				t.Errorf("trap event:\n%s", dumpEvents([]Event{e}))
 			}
 		}
+		// With a handler: it runs once, then the call returns ENOSYS, as with RET_TRAP.
+		r = runWrapper(t, "--notify", sup.SocketPath(), "--policy", writePolicy(t, p), "--", fixture(t, "sigsys_handler"))
+		if r.err != nil || r.stdout != "handled=1 result=-1 errno=38\n" {
+			t.Fatalf("handled SIGSYS: %v %q %q", r.err, r.stdout, r.stderr)
+		}
+		c.waitFor(t, "second detach", func(e Event) bool { return e.Kind == EventDetached && e.Pid == r.pid })
+		if st := sup.Stats(); len(st) != 1 || st[0].Count != 2 {
+			t.Errorf("Stats = %+v, want 2 trapped calls", st)
+		}
 	})
 }
 
