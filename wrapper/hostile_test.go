@@ -458,8 +458,12 @@ func TestHostileOrphan(t *testing.T) {
 }
 
 // TestHostileFlood: a program calling a forbidden syscall many times gets every call answered
-// and counted exactly once, also while a fast interval timer keeps interrupting calls that wait
-// at the supervisor (an interrupted call restarts and is notified again).
+// and counted. Without signals the counts are exact. Under a storm of interval-timer signals
+// (SA_RESTART) calls waiting at the supervisor get interrupted and restarted: each must still be
+// answered, and counted at least once. It can be counted twice: when the signal wakes the
+// thread just before the supervisor's reply lands, SECCOMP_IOCTL_NOTIF_SEND succeeds, yet the
+// kernel drops that reply and restarts the call, which notifies again (seen 1-3 times in 20000
+// calls with ~10000 interruptions; see docs/bench/hostile.md).
 func TestHostileFlood(t *testing.T) {
 	const calls = 20000
 	for _, mode := range []string{"plain", "storm"} {
@@ -476,17 +480,48 @@ func TestHostileFlood(t *testing.T) {
 			for _, e := range o.Blocked("personality") {
 				sum += e.Count
 			}
-			if sum != calls {
-				t.Errorf("events count %d personality calls, the program made %d", sum, calls)
-			}
 			var stat int64
 			for _, st := range o.Stats {
 				if st.Syscall == "personality" {
 					stat += st.Count
 				}
 			}
-			if stat != calls {
-				t.Errorf("Stats count %d personality calls, the program made %d", stat, calls)
+			if int64(sum) != stat {
+				t.Errorf("events count %d personality calls, Stats %d", sum, stat)
+			}
+			switch {
+			case mode == "plain" && sum != calls:
+				t.Errorf("counted %d personality calls, the program made %d", sum, calls)
+			case sum < calls:
+				t.Errorf("counted %d personality calls, fewer than the %d the program made", sum, calls)
+			case sum > calls:
+				t.Logf("counted %d: %d interrupted calls had a reply the kernel dropped, and were counted again on restart", sum, sum-calls)
+			}
+			if max := calls + o.Result.Int("ticks"); sum > max {
+				t.Errorf("counted %d calls, more than calls + interruptions (%d)", sum, max)
+			}
+		})
+	}
+}
+
+// TestKernelNotifyRace pins down the kernel behaviour TestHostileFlood's storm mode tolerates,
+// with a C program of its own (no sandbug code): under a signal storm, successful
+// SECCOMP_IOCTL_NOTIF_SEND replies can exceed the calls made (interruptible wait), but never with
+// SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, which would make the supervisor's counts exact when no
+// debugger needs to interrupt the program.
+func TestKernelNotifyRace(t *testing.T) {
+	for _, mode := range []string{"interruptible", "killable"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			bin := cprog(t, "notify_race.c")
+			o := runPlain(t, spec{Argv: []string{bin, "20000", mode}})
+			if !o.HasResult || o.Result.Int("denied") != 20000 {
+				t.Fatalf("want 20000 denied calls; %s", o)
+			}
+			t.Log(o.Result.Line)
+			over := o.Result.Int("overcount")
+			if over < 0 || (mode == "killable" && over != 0) {
+				t.Errorf("%s: %d more successful replies than calls", mode, over)
 			}
 		})
 	}
