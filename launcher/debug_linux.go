@@ -38,7 +38,8 @@ type debugState struct {
 	killedBy    *wrapper.Event // the supervisor killed infPid for this call
 	userKilled  bool
 	timedOut    bool
-	lastSignal  *Stop // the last signal stop (for "terminated by SIGSEGV at file:line")
+	lastSignal  *Stop        // the last signal stop (for "terminated by SIGSEGV at file:line")
+	detached    map[int]bool // wrapper pids whose sandboxed processes are all gone
 	bps         map[string]Breakpoint
 	bpOrder     []string
 	varobjs     []string
@@ -66,7 +67,7 @@ func StartDebug(ctx context.Context, cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.dbg = &debugState{verdicts: map[int]oneShot{}, bps: map[string]Breakpoint{}, thread: 1}
+	s.dbg = &debugState{verdicts: map[int]oneShot{}, bps: map[string]Breakpoint{}, thread: 1, detached: map[int]bool{}}
 	m, sl, err := openPTY(cfg.Rows, cfg.Cols)
 	if err != nil {
 		s.cancel()
@@ -241,11 +242,13 @@ func (s *Session) intercept(e wrapper.Event) (wrapper.Verdict, bool) {
 func (s *Session) interruptFor(b *Blocked) {
 	d := s.dbg
 	d.mu.Lock()
-	if d.pending != b || !d.running {
-		// Already stopped (the stop handler will pick the pending call up) or resolved.
+	if d.pending != b {
+		// Resolved meanwhile (the program stopped and was resumed).
 		d.mu.Unlock()
 		return
 	}
+	// gdb resumed the program before it could make the call, so gdb sees it running even when
+	// this session has not processed the *running record yet.
 	d.interrupted = true
 	d.mu.Unlock()
 	if _, err := s.mi(s.ctx, "-exec-interrupt"); err != nil {
@@ -276,6 +279,10 @@ func (s *Session) onSupEvent(e wrapper.Event) bool {
 			// Shown when gdb has stopped the program (stopAtBlocked), with the source line.
 			return true
 		}
+	case wrapper.EventDetached:
+		d.mu.Lock()
+		d.detached[e.Pid] = true
+		d.mu.Unlock()
 	case wrapper.EventAttached:
 		s.mu.Lock()
 		s.attached = true
@@ -618,6 +625,14 @@ func (s *Session) decodeSIGSYS(stop *Stop) (b *Blocked, kernel bool, ok bool) {
 func (s *Session) onExit(st gdbmi.StopEvent) {
 	d := s.dbg
 	d.mu.Lock()
+	pid := d.infPid
+	d.mu.Unlock()
+	if st.Reason == gdbmi.ReasonExitedSignalled && pid > 0 {
+		// A kill by the supervisor is known once it reported it: it does before "detached".
+		killTree(pid, true)
+		s.waitDetached(pid, time.Second)
+	}
+	d.mu.Lock()
 	killed, userKilled, timedOut, last := d.killedBy, d.userKilled, d.timedOut, d.lastSignal
 	d.mu.Unlock()
 	var es ExitStatus
@@ -675,14 +690,36 @@ func (s *Session) finishRun(es ExitStatus) {
 		killTree(pid, true)
 	}
 	s.drainPTY()
-	// Every blocked call of this run is reported before the exit.
-	time.Sleep(10 * time.Millisecond)
+	// Every blocked call of this run is reported before the exit: the supervisor's "detached"
+	// for this program comes after all of them.
+	s.mu.Lock()
+	attached := s.attached
+	s.mu.Unlock()
+	if attached && pid > 0 {
+		s.waitDetached(pid, time.Second)
+	}
 	s.mu.Lock()
 	s.mainPid = 0
 	s.mu.Unlock()
 	s.finish(es)
 	if done != nil {
 		close(done)
+	}
+}
+
+// waitDetached waits (at most max) until the supervisor reported that the sandboxed processes
+// of the program pid are all gone.
+func (s *Session) waitDetached(pid int, max time.Duration) bool {
+	d := s.dbg
+	deadline := time.Now().Add(max)
+	for {
+		d.mu.Lock()
+		ok := d.detached[pid]
+		d.mu.Unlock()
+		if ok || time.Now().After(deadline) {
+			return ok
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ int main(void) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out bytes.Buffer
+	var out lockedBuffer
 	done := make(chan struct{})
 	go func() { io.Copy(&out, f); close(done) }()
 	deadline := time.Now().Add(20 * time.Second)
@@ -58,4 +59,21 @@ int main(void) {
 			t.Errorf("output lacks %q: %q", want, s)
 		}
 	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
