@@ -125,11 +125,21 @@ func (s *Session) debugMain() {
 	case <-s.ctx.Done():
 	case <-loopDone:
 		s.emit(ErrorEvent{Err: errors.New("gdb ended unexpectedly")})
+		s.killProgram()
 		s.mu.Lock()
 		ended := s.exit != nil
 		s.mu.Unlock()
 		if !ended {
-			s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: "gdb ended unexpectedly"})
+			st := ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup,
+				Message: "gdb ended unexpectedly, so the program was stopped"}
+			s.dbg.mu.Lock()
+			started := s.dbg.started
+			s.dbg.mu.Unlock()
+			if started {
+				s.finishRun(st)
+			} else {
+				s.finish(st)
+			}
 		}
 		<-s.ctx.Done()
 	}
