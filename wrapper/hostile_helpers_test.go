@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -426,3 +427,84 @@ func statusField(pid int, field string) string {
 	}
 	return ""
 }
+
+// mustAttach checks that the supervisor saw the wrapper's hand-off for the program we started:
+// without it, an absence of events would prove nothing. It returns the attached event, whose
+// pid is the program's (in the supervisor's pid namespace).
+func mustAttach(t *testing.T, o outcome) wrapper.Event {
+	t.Helper()
+	for _, e := range o.Events {
+		if e.Kind == wrapper.EventAttached {
+			if o.Direct && e.Pid != o.Pid {
+				t.Errorf("attached event pid %d, want the program's pid %d", e.Pid, o.Pid)
+			}
+			return e
+		}
+	}
+	t.Fatalf("the supervisor never saw the wrapper attach; %s", o)
+	return wrapper.Event{}
+}
+
+// mustReport checks that the supervisor reported the denied call: the syscall, a rule of the
+// default profile that really matches those arguments, the action, the errno the program got,
+// and a pid of the program (or of its child).
+func mustReport(t *testing.T, o outcome, sysname, errnoName string, pids []int) wrapper.Event {
+	t.Helper()
+	evs := o.Blocked(sysname)
+	if len(evs) == 0 {
+		t.Fatalf("the supervisor reported no blocked %s; %s", sysname, o)
+	}
+	e := evs[0]
+	if !slices.Contains(pids, e.Pid) {
+		t.Errorf("event pid %d, want one of %v (the program or its attacking child)", e.Pid, pids)
+	}
+	if nr, ok := policy.SyscallNumber(sysname); !ok || e.Nr != nr {
+		t.Errorf("event nr %d, want %s = %d", e.Nr, sysname, nr)
+	}
+	if e.Arch != policy.AuditArchX86_64 {
+		t.Errorf("event arch %#x, want x86_64", e.Arch)
+	}
+	if e.Rule == "" || e.RuleIndex < 0 {
+		t.Errorf("event names no rule (rule %q index %d): a denial must say which rule", e.Rule, e.RuleIndex)
+	}
+	if e.Action != "errno" {
+		t.Errorf("event action %q, want errno", e.Action)
+	}
+	if want, _ := policy.ErrnoNumber(errnoName); e.Errno != want {
+		t.Errorf("event errno %d, want %s = %d (what the program printed)", e.Errno, errnoName, want)
+	}
+	if e.Count < 1 {
+		t.Errorf("event count %d, want >= 1", e.Count)
+	}
+	// The supervisor's rule must be the one the pure policy picks for those very arguments.
+	m := o.Policy.Match(e.Arch, e.Nr, e.Args)
+	if m.Rule == nil || m.Rule.Name != e.Rule || m.Action.Kind != e.Action {
+		t.Errorf("policy.Match(%s, args %#x) = rule %v action %v, but the supervisor reported rule %q action %q",
+			sysname, e.Args, m.Rule, m.Action, e.Rule, e.Action)
+	}
+	return e
+}
+
+// mustBeSilent checks a denial the profile deliberately does not report: its rule (which takes
+// no arguments) says Report: false, and the supervisor published nothing.
+func mustBeSilent(t *testing.T, o outcome, sysname string) {
+	t.Helper()
+	nr, _ := policy.SyscallNumber(sysname)
+	if m := o.Policy.Match(policy.AuditArchX86_64, nr, [6]uint64{}); m.Report || !m.Action.Denies() {
+		t.Errorf("the %s profile now reports or allows %s (rule %v, action %v): update this case", o.Policy.Name, sysname, m.Rule, m.Action)
+	}
+	if d := o.Denials(); len(d) != 0 {
+		t.Errorf("unreported rule, yet the supervisor reported:\n%s", formatEvents(d))
+	}
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// fdNumber returns the number of a fd_leak entry "N:target".
+func fdNumber(entry string) string { n, _, _ := strings.Cut(entry, ":"); return n }
