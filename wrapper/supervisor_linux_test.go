@@ -344,6 +344,11 @@ func TestSupervisorPeerCheck(t *testing.T) {
 		t.Fatalf("root peer: %v %q", err, out)
 	}
 	c.waitFor(t, "root peer attached", func(e Event) bool { return e.Kind == EventAttached })
+	// A right peer passing some other fd than a seccomp listener is refused too.
+	out, err = exec.Command(peer, sup.SocketPath(), "stdin").CombinedOutput()
+	if err != nil || string(out) != "closed\n" {
+		t.Fatalf("root peer passing stdin: %v %q (want closed)", err, out)
+	}
 	// Let nobody reach the socket, then connect as nobody: rejected without an ack.
 	dir := sup.SocketPath()[:strings.LastIndex(sup.SocketPath(), "/")]
 	os.Chmod(dir, 0o711)

@@ -1,6 +1,6 @@
-/* peer SOCKET: installs an allow-all filter with a listener, connects to a supervisor socket,
- * sends a well-formed hello with the real listener fd, and prints what came back: "ack" or
- * "closed". */
+/* peer SOCKET [stdin]: installs an allow-all filter with a listener, connects to a supervisor
+ * socket, sends a well-formed hello with the real listener fd (or, with "stdin", fd 0 instead),
+ * and prints what came back: "ack" or "closed". */
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@ int main(int argc, char **argv) {
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	int fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &p);
 	if (fd < 0) { perror("seccomp"); return 1; }
+	if (argc > 2 && !strcmp(argv[2], "stdin")) fd = 0;
 	char cbuf[CMSG_SPACE(sizeof fd)] = {0};
 	struct iovec iov = {.iov_base = msg, .iov_len = n};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
