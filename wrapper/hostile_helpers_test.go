@@ -5,7 +5,6 @@ package wrapper_test
 // with a real supervisor, and read back their RESULT line, wait status and sandbox events.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -395,8 +394,9 @@ func pidNSPrefix(t *testing.T) []string {
 	return []string{u, "--pid", "--fork", "--mount-proc", "--kill-child"}
 }
 
-// processesNamed lists the pids of live processes whose command name is comm (a scan of /proc).
-func processesNamed(comm string) []int {
+// processesRunning lists the pids of live processes executing the binary at path (a scan of
+// /proc; other tests' programs of the same name do not count).
+func processesRunning(path string) []int {
 	ents, _ := os.ReadDir("/proc")
 	var pids []int
 	for _, e := range ents {
@@ -404,28 +404,11 @@ func processesNamed(comm string) []int {
 		if err != nil {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
-		if err == nil && strings.TrimSpace(string(b)) == comm {
+		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && exe == path {
 			pids = append(pids, pid)
 		}
 	}
 	return pids
-}
-
-// statusField reads one field of /proc/<pid>/status ("Uid", "Seccomp"...).
-func statusField(pid int, field string) string {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && k == field {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 // mustAttach checks that the supervisor saw the wrapper's hand-off for the program we started:

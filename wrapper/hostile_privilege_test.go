@@ -275,7 +275,7 @@ func TestHostileForkBomb(t *testing.T) {
 	if reaped != forks {
 		t.Errorf("reaped %d children of %d", reaped, forks)
 	}
-	if left := processesNamed("forkbomb"); len(left) != 0 {
+	if left := processesRunning(bin); len(left) != 0 {
 		t.Errorf("fork bomb processes outlived the run: %v", left)
 	}
 }
