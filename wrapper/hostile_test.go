@@ -233,6 +233,31 @@ func TestHostileCustomActions(t *testing.T) {
 	}
 }
 
+// TestHostileStrictNetwork: the strict profile allows only AF_UNIX sockets, also when the
+// family carries garbage in its upper 32 bits; the default profile allows networking.
+func TestHostileStrictNetwork(t *testing.T) {
+	for _, mode := range []string{"", "hi"} {
+		name := "socket_inet" + map[string]string{"": "", "hi": "_hi"}[mode]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			bin := cprog(t, "socket_inet.c")
+			argv := []string{bin}
+			if mode != "" {
+				argv = append(argv, mode)
+			}
+			if o := runSandboxed(t, spec{Argv: argv}); !o.Result.Succeeded() {
+				t.Fatalf("the default profile should allow an IPv4 socket; %s", o)
+			}
+			o := runSandboxed(t, spec{Argv: argv, Profile: "strict"})
+			mustAttach(t, o)
+			if o.Result.Errno() != "EPERM" {
+				t.Fatalf("strict: want EPERM for an IPv4 socket; %s", o)
+			}
+			mustReport(t, o, "socket", "EPERM", []int{o.Pid})
+		})
+	}
+}
+
 // TestHostilePermissive: the permissive profile lets the dangerous calls run but reports each
 // one (action log), so the same attacks succeed and show up as logged events.
 func TestHostilePermissive(t *testing.T) {
