@@ -118,7 +118,7 @@ func TestHostileOrphan(t *testing.T) {
 }
 
 // TestHostileFlood: a program calling a forbidden syscall many times gets every call answered
-// and counted. Without signals the counts are exact. Under a storm of interval-timer signals
+// and counted. Without signals the counts are exact, also from 8 threads at once. Under a storm of interval-timer signals
 // (SA_RESTART) calls waiting at the supervisor get interrupted and restarted: each must still be
 // answered, and counted at least once. It can be counted twice: when the signal wakes the
 // thread just before the supervisor's reply lands, SECCOMP_IOCTL_NOTIF_SEND succeeds, yet the
@@ -126,7 +126,7 @@ func TestHostileOrphan(t *testing.T) {
 // calls with ~10000 interruptions; see docs/bench/hostile.md).
 func TestHostileFlood(t *testing.T) {
 	const calls = 20000
-	for _, mode := range []string{"plain", "storm"} {
+	for _, mode := range []string{"plain", "storm", "threads"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			bin := cprog(t, "flood.c")
@@ -146,11 +146,17 @@ func TestHostileFlood(t *testing.T) {
 					stat += st.Count
 				}
 			}
+			for _, e := range o.Blocked("personality") {
+				if e.Pid != o.Pid {
+					t.Errorf("event from pid %d (tid %d), want the program's %d", e.Pid, e.Tid, o.Pid)
+					break
+				}
+			}
 			if int64(sum) != stat {
 				t.Errorf("events count %d personality calls, Stats %d", sum, stat)
 			}
 			switch {
-			case mode == "plain" && sum != calls:
+			case mode != "storm" && sum != calls:
 				t.Errorf("counted %d personality calls, the program made %d", sum, calls)
 			case sum < calls:
 				t.Errorf("counted %d personality calls, fewer than the %d the program made", sum, calls)
