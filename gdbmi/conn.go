@@ -432,4 +432,3 @@ func (c *Conn) Close() error {
 	})
 	return nil
 }
-

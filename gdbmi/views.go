@@ -364,4 +364,3 @@ func breakpointsIn(items []Result) []Breakpoint {
 	}
 	return out
 }
-
