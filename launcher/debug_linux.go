@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/sandbug/sandbug/gdbmi"
@@ -51,6 +53,7 @@ type debugState struct {
 	wallTimer *time.Timer
 
 	asm gdbmi.TextAssembler
+	pty *ptyReader
 }
 
 type oneShot struct {
@@ -100,8 +103,8 @@ func (s *Session) debugMain() {
 	defer s.cleanup()
 	defer s.debugCleanup()
 	s.emit(StateEvent{State: Starting})
-	outDone := make(chan struct{})
-	go s.readOutput(s.master, outDone)
+	s.dbg.pty = &ptyReader{}
+	go s.readPTY(s.master, s.dbg.pty)
 	if !s.compileIfSource() {
 		return
 	}
@@ -733,23 +736,111 @@ func (s *Session) waitDetached(pid int, max time.Duration) bool {
 	}
 }
 
-// drainPTY waits (briefly) until the program's output still in the pty has been read.
+// drainPTY returns once everything the program wrote to its terminal has been read and emitted.
+// The session holds the pty's slave open (gdb reopens it for every run), so the master never
+// reads end-of-file; and bytes written to the slave reach the master through the kernel's flip
+// buffer asynchronously, so an empty input queue proves nothing. Instead a unique marker is
+// written to the slave after the program is gone: it travels behind the program's bytes, and the
+// reader (ptyReader) strips it and reports when it has passed.
 func (s *Session) drainPTY() {
 	s.mu.Lock()
-	m := s.master
+	sl := s.slave
 	s.mu.Unlock()
-	if m == nil {
+	d := s.dbg
+	if sl == nil || d == nil || d.pty == nil {
 		return
 	}
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
-		if pendingInput(m) == 0 {
-			time.Sleep(5 * time.Millisecond)
-			if pendingInput(m) == 0 {
-				return
+	done := d.pty.expect()
+	mark := d.pty.marker()
+	// A terminal left stopped (Ctrl-S) would block the write: never wait for it here.
+	go sl.Write(mark)
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		d.pty.cancel()
+	}
+}
+
+// ptyReader copies a debug session's pty output into OutputEvents for the whole session,
+// removing the drain markers drainPTY writes.
+type ptyReader struct {
+	mu      sync.Mutex
+	n       int
+	mark    []byte        // the marker expected, nil when none
+	done    chan struct{} // closed when mark has passed
+	pending []byte        // held back: may be the start of mark
+}
+
+func (p *ptyReader) expect() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	p.mark = []byte(fmt.Sprintf("\x1b_sandbug-drain-%d-%d\x1b\\", os.Getpid(), p.n))
+	p.done = make(chan struct{})
+	return p.done
+}
+
+func (p *ptyReader) marker() []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.mark
+}
+
+func (p *ptyReader) cancel() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mark = nil
+}
+
+// filter returns the bytes to emit from a chunk read from the pty.
+func (p *ptyReader) filter(b []byte) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.mark == nil {
+		if len(p.pending) > 0 {
+			b = append(p.pending, b...)
+			p.pending = nil
+		}
+		return b
+	}
+	buf := append(p.pending, b...)
+	p.pending = nil
+	if i := bytes.Index(buf, p.mark); i >= 0 {
+		out := append(append([]byte(nil), buf[:i]...), buf[i+len(p.mark):]...)
+		p.mark = nil
+		close(p.done)
+		return out
+	}
+	// Hold back a tail that could be the start of the marker.
+	keep := 0
+	for k := len(p.mark) - 1; k > 0; k-- {
+		if k <= len(buf) && bytes.Equal(buf[len(buf)-k:], p.mark[:k]) {
+			keep = k
+			break
+		}
+	}
+	p.pending = append([]byte(nil), buf[len(buf)-keep:]...)
+	return buf[:len(buf)-keep]
+}
+
+func (s *Session) readPTY(f *os.File, p *ptyReader) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			if out := p.filter(buf[:n]); len(out) > 0 {
+				s.emit(OutputEvent{Data: out})
 			}
 		}
-		time.Sleep(2 * time.Millisecond)
+		if err != nil {
+			if errors.Is(err, syscall.EINTR) {
+				continue
+			}
+			if !isEndOfPTY(err) {
+				s.emit(ErrorEvent{Err: fmt.Errorf("reading the program's output: %w", err)})
+			}
+			return
+		}
 	}
 }
 

@@ -73,3 +73,36 @@ func TestQueueBackPressureAndAbandon(t *testing.T) {
 	for range q.out {
 	}
 }
+
+func TestPTYReaderMarker(t *testing.T) {
+	p := &ptyReader{}
+	if got := string(p.filter([]byte("plain"))); got != "plain" {
+		t.Fatalf("no marker expected: %q", got)
+	}
+	done := p.expect()
+	m := string(p.marker())
+	input := "before" + m[:5] + "" // marker split over three reads
+	var out []byte
+	out = append(out, p.filter([]byte(input))...)
+	out = append(out, p.filter([]byte(m[5:9]))...)
+	select {
+	case <-done:
+		t.Fatal("done before the whole marker")
+	default:
+	}
+	out = append(out, p.filter([]byte(m[9:]+"after"))...)
+	<-done
+	if string(out) != "beforeafter" {
+		t.Fatalf("got %q", out)
+	}
+	// A near-miss of the marker is kept as data.
+	p.expect()
+	m = string(p.marker())
+	out = append([]byte(nil), p.filter([]byte("x"+m[:4]))...)
+	out = append(out, p.filter([]byte("y"))...)
+	p.cancel()
+	out = append(out, p.filter([]byte("z"))...)
+	if string(out) != "x"+m[:4]+"yz" {
+		t.Fatalf("near miss: %q", out)
+	}
+}
