@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/sandbug/sandbug/wrapper"
@@ -296,4 +297,19 @@ func (s *Session) cleanup() {
 	if err := os.RemoveAll(s.tmp); err != nil && s.closeErr == nil {
 		s.closeErr = err
 	}
+}
+
+// Signal sends sig to the program's process group (run sessions; in a debug session gdb owns
+// the program: use Interrupt or Kill). It is what a shell does with Ctrl-C for its foreground job.
+func (s *Session) Signal(sig syscall.Signal) error {
+	s.mu.Lock()
+	pid := s.mainPid
+	s.mu.Unlock()
+	if pid <= 0 {
+		return errors.New("the program is not running")
+	}
+	if s.debug {
+		return errors.New("in a debug session gdb delivers signals: use Interrupt or Kill")
+	}
+	return syscall.Kill(-pid, sig)
 }

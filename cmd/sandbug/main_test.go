@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sandbug/sandbug/internal/testbin"
 )
@@ -203,3 +204,22 @@ func TestDemoRun(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func TestRunForwardsSIGINT(t *testing.T) {
+	prog := testbin.CompileC(t, "pause", "#include <unistd.h>\n#include <stdio.h>\nint main(void){ puts(\"ready\"); fflush(stdout); pause(); return 0; }\n")
+	cmd := exec.Command(testbin.Sandbug(t), "run", prog)
+	var out, errb lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000 && !strings.Contains(out.String(), "ready"); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(errb.String(), "terminated by SIGINT") {
+		t.Fatalf("status %v, stderr %q", err, errb.String())
+	}
+}

@@ -88,6 +88,16 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		return 125
 	}
 	defer s.Close()
+	// Ctrl-C or kill -INT/-QUIT reaching sandbug goes on to the program, as a shell does for its
+	// foreground job: the program decides what it means and the exit card says what happened.
+	intr := make(chan os.Signal, 1)
+	signal.Notify(intr, syscall.SIGINT, syscall.SIGQUIT)
+	defer signal.Stop(intr)
+	go func() {
+		for sig := range intr {
+			s.Signal(sig.(syscall.Signal))
+		}
+	}()
 	if cfg.IO == launcher.IOPty {
 		if r, err := launcher.MakeRaw(os.Stdin); err == nil {
 			restore = r
