@@ -365,12 +365,15 @@ func (s *Session) runMain(pio *progIO) {
 		case <-time.After(300 * time.Millisecond):
 		}
 	}
+	// Verify on the zombie if it was not done at the hello; a program that ran without any hello
+	// and without a wrapper error is checked too: the kernel says whether it was sandboxed.
 	s.mu.Lock()
-	if s.attached && s.verified == nil {
-		s.mu.Unlock()
-		s.recordVerified(VerifyPid(pid))
-	} else {
-		s.mu.Unlock()
+	verify := s.verified == nil && s.wrapErr == nil
+	s.mu.Unlock()
+	if verify {
+		if v := VerifyPid(pid); attached || !v.OK {
+			s.recordVerified(v)
+		}
 	}
 	cmd.Wait()
 	if pio.foreground {
