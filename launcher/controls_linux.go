@@ -494,3 +494,40 @@ func (s *Session) Console(cmd string) error {
 	}
 	return err
 }
+
+// ConsoleCapture runs a gdb CLI command like Console and also returns the text it printed
+// (console and log lines, joined by newlines). The lines are still emitted as ConsoleEvents.
+func (s *Session) ConsoleCapture(cmd string) (string, error) {
+	d, err := s.dbgOrErr()
+	if err != nil {
+		return "", err
+	}
+	d.capMu.Lock()
+	defer d.capMu.Unlock()
+	c := &consoleCapture{marker: fmt.Sprintf("@@sandbug-console-end-%d@@", time.Now().UnixNano()), done: make(chan struct{})}
+	d.mu.Lock()
+	d.capture = c
+	d.mu.Unlock()
+	cmdErr := s.Console(cmd)
+	// The marker's echo travels behind the command's output on gdb's ordered stream.
+	_, err = d.conn.Exec(s.ctx, "-interpreter-exec", "console", "echo "+c.marker+"\\n")
+	if err == nil {
+		select {
+		case <-c.done:
+		case <-time.After(5 * time.Second):
+			err = errors.New("gdb's console output did not end")
+		case <-s.ctx.Done():
+			err = ErrClosed
+		}
+	}
+	d.mu.Lock()
+	if d.capture == c {
+		d.capture = nil
+	}
+	lines := c.lines
+	d.mu.Unlock()
+	if cmdErr != nil {
+		return strings.Join(lines, "\n"), cmdErr
+	}
+	return strings.Join(lines, "\n"), err
+}

@@ -54,6 +54,16 @@ type debugState struct {
 
 	asm gdbmi.TextAssembler
 	pty *ptyReader
+
+	capMu   sync.Mutex // one ConsoleCapture at a time
+	capture *consoleCapture
+}
+
+// consoleCapture collects the console lines of one command up to its end marker.
+type consoleCapture struct {
+	marker string
+	lines  []string
+	done   chan struct{}
 }
 
 type oneShot struct {
@@ -320,6 +330,9 @@ func (s *Session) gdbLoop(done chan<- struct{}) {
 				kind = ConsoleTarget
 			}
 			for _, line := range d.asm.Add(r) {
+				if s.captureLine(kind, string(line)) {
+					continue
+				}
 				s.emit(ConsoleEvent{Kind: kind, Text: string(line)})
 			}
 		case gdbmi.ExecAsync:
@@ -343,6 +356,26 @@ func (s *Session) gdbLoop(done chan<- struct{}) {
 			s.onNotify(r)
 		}
 	}
+}
+
+// captureLine feeds a ConsoleCapture in progress; true swallows the line (its end marker).
+func (s *Session) captureLine(kind ConsoleKind, line string) bool {
+	d := s.dbg
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := d.capture
+	if c == nil {
+		return false
+	}
+	if line == c.marker {
+		d.capture = nil
+		close(c.done)
+		return true
+	}
+	if kind == ConsoleOutput || kind == ConsoleLog {
+		c.lines = append(c.lines, line)
+	}
+	return false
 }
 
 func (s *Session) onNotify(r *gdbmi.Record) {
