@@ -234,3 +234,59 @@ func BenchmarkOutputDirect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOutputPTYSession: 64 MB through a run session's pty (IOPty: the TUI's "run without
+// debugging" and `sandbug run` on a terminal), every byte an OutputEvent.
+func BenchmarkOutputPTYSession(b *testing.B) {
+	prog := testbin.CompileC(b, "flood", srcFlood)
+	const n = 64 << 20
+	b.SetBytes(n)
+	for i := 0; i < b.N; i++ {
+		cfg := Config{Program: prog, Args: []string{strconv.Itoa(n)}, WrapperPath: testbin.Wrapper(b), IO: IOPty}
+		s, err := StartRun(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		got := 0
+		for e := range s.Events() {
+			if o, ok := e.(OutputEvent); ok {
+				got += len(o.Data)
+			}
+		}
+		s.Close()
+		if got != n {
+			b.Fatalf("got %d bytes", got)
+		}
+	}
+}
+
+// BenchmarkOutputPTYDirect: the same program on a pty read directly by this process.
+func BenchmarkOutputPTYDirect(b *testing.B) {
+	prog := testbin.CompileC(b, "flood", srcFlood)
+	const n = 64 << 20
+	b.SetBytes(n)
+	for i := 0; i < b.N; i++ {
+		m, sl, err := openPTY(24, 80)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(prog, strconv.Itoa(n))
+		cmd.Stdout = sl
+		cmd.Start()
+		sl.Close()
+		buf := make([]byte, 64<<10)
+		got := 0
+		for {
+			k, err := m.Read(buf)
+			got += k
+			if err != nil {
+				break
+			}
+		}
+		cmd.Wait()
+		m.Close()
+		if got != n {
+			b.Fatalf("got %d", got)
+		}
+	}
+}
