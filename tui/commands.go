@@ -14,14 +14,16 @@ import (
 type (
 	// eventsMsg carries one or more launcher events, in order.
 	eventsMsg struct {
-		sid    int
-		evs    []launcher.Event
-		closed bool // the stream ended after evs
+		sid     int
+		evs     []launcher.Event
+		skipped int64 // program output skipped (a flood) before evs
+		closed  bool  // the stream ended after evs
 	}
 	sessionMsg struct {
 		sid   int
 		debug bool
 		sess  Session
+		pump  *pump
 		err   error
 	}
 	// doneMsg reports the result of a control command (continue, next, break ...).
@@ -89,42 +91,29 @@ var waitHook atomic.Pointer[func(delta int)]
 // frameInterval caps how often program output is drawn (about 60 frames a second).
 const frameInterval = 16 * time.Millisecond
 
-// maxBatch bounds how many queued events one message carries.
+// maxBatch is how many events the tests put in one message.
 const maxBatch = 256
 
-// waitEvents waits for one event of the session and then takes whatever else is already
-// queued (up to maxBatch), so a flood of output costs one message per batch, not per chunk.
+// waitEvents waits for the session's next events and takes all that are queued (see pump).
 // The model issues it again after each eventsMsg: events are never dropped.
-func waitEvents(sid int, ch <-chan launcher.Event) tea.Cmd {
+func waitEvents(sid int, p *pump) tea.Cmd {
 	return func() tea.Msg {
 		if h := waitHook.Load(); h != nil {
 			(*h)(1)
 			defer (*h)(-1)
 		}
-		ev, ok := <-ch
-		if !ok {
-			return eventsMsg{sid: sid, closed: true}
-		}
-		evs := []launcher.Event{ev}
-		for len(evs) < maxBatch {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return eventsMsg{sid: sid, evs: evs, closed: true}
-				}
-				evs = append(evs, ev)
-			default:
-				return eventsMsg{sid: sid, evs: evs}
-			}
-		}
-		return eventsMsg{sid: sid, evs: evs}
+		evs, skipped, closed := p.take()
+		return eventsMsg{sid: sid, evs: evs, skipped: skipped, closed: closed}
 	}
 }
 
 func startSession(ctx context.Context, start Starter, cfg launcher.Config, sid int, debug bool) tea.Cmd {
 	return func() tea.Msg {
 		s, err := start(ctx, cfg, debug)
-		return sessionMsg{sid: sid, debug: debug, sess: s, err: err}
+		if err != nil {
+			return sessionMsg{sid: sid, debug: debug, err: err}
+		}
+		return sessionMsg{sid: sid, debug: debug, sess: s, pump: startPump(s.Events())}
 	}
 }
 

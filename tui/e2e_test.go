@@ -179,7 +179,7 @@ int main(void) {
 // printing the errno, the exit card with the right code, then quit leaving nothing behind.
 func TestE2EDebugSession(t *testing.T) {
 	tm := newTerm(t, 120, 40, e2eDebugSrc)
-	tm.wait(30*time.Second, "int main(void)", "stopped at", ":16 in main()", "sandbox: default ✓")
+	tm.wait(30*time.Second, "int main(void)", "stopped", ":16 in main()", "sandbox: default ✓")
 
 	// Three F10: each assignment shows up in Locals.
 	for _, want := range []string{"a = 10", "b = 20", "c = 30"} {
@@ -224,7 +224,7 @@ int main(void) {
 // the Program pane reaches it and its echo comes back.
 func TestE2ERunWithoutDebugging(t *testing.T) {
 	tm := newTerm(t, 120, 40, e2eKeyboardSrc)
-	tm.wait(30*time.Second, "stopped at")
+	tm.wait(30*time.Second, "in main()", "sandbox: default ✓")
 	tm.keys("C-r")
 	tm.wait(15*time.Second, "type a line:", "running (run)")
 	tm.text("hello sandbox")
@@ -249,7 +249,7 @@ int main(void) {
 // last line is on screen at the end.
 func TestE2EFloodKeysRespond(t *testing.T) {
 	tm := newTerm(t, 120, 40, e2eFloodSrc)
-	tm.wait(30*time.Second, "stopped at")
+	tm.wait(30*time.Second, "in main()", "sandbox: default ✓")
 	tm.keys("C-r")
 	tm.wait(15*time.Second, "abcdefghij")
 	start := time.Now()
@@ -288,7 +288,7 @@ int main(void) {
 // names the signal and the line.
 func TestE2ESegfaultCard(t *testing.T) {
 	tm := newTerm(t, 120, 40, e2eSegvSrc)
-	tm.wait(30*time.Second, "stopped at")
+	tm.wait(30*time.Second, "in main()", "sandbox: default ✓")
 	tm.keys("F5")
 	tm.wait(15*time.Second, "SIGSEGV", ":7 in sum()")
 	tm.keys("F5")
@@ -304,7 +304,7 @@ func TestE2ESegfaultCard(t *testing.T) {
 // program's output survives the resizes.
 func TestE2EResize(t *testing.T) {
 	tm := newTerm(t, 120, 40, e2eKeyboardSrc)
-	tm.wait(30*time.Second, "stopped at")
+	tm.wait(30*time.Second, "in main()", "sandbox: default ✓")
 	tm.keys("C-r")
 	tm.wait(15*time.Second, "type a line:")
 	tm.tmux("resize-window", "-t", "0", "-x", "90", "-y", "30")

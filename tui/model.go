@@ -52,6 +52,8 @@ type Model struct {
 	dbg, run  Session
 	dbgID     int
 	runID     int
+	dbgPump   *pump
+	runPump   *pump
 	debugMode bool
 	starting  bool
 	runAfter  bool // run the program as soon as the debug session is up

@@ -18,12 +18,14 @@ import (
 // more than floodKeep bytes wait, the oldest are skipped (the screen would scroll them away
 // unseen anyway) and a note says how much. Nothing is skipped while the pane keeps up.
 const (
-	floodKeep   = 128 << 10 // bytes kept when the queue overflows
-	floodLimit  = 512 << 10 // queue size that triggers skipping
-	feedBudget  = 6 * time.Millisecond
+	floodKeep   = 32 << 10  // bytes kept when the queue overflows (a few screens)
+	floodLimit  = 128 << 10 // queue size that triggers skipping: more than ~3 frames can parse
+	feedBudget  = 4 * time.Millisecond
 	feedChunk   = 4 << 10
 	scrollbackN = 2000
 )
+
+const skipMarker = "\x1b[0m\r\n\x1b[2m[... output skipped: the program prints faster than the screen ...]\x1b[0m\r\n"
 
 // termPane is the program's own terminal.
 type termPane struct {
@@ -72,8 +74,19 @@ func (p *termPane) write(b []byte) {
 		}
 		p.skipped += int64(cut)
 		p.pending = append(p.pending[:0:0], p.pending[cut:]...)
-		p.emu.WriteString("\x1b[0m\r\n\x1b[2m[... output skipped: the program prints faster than the screen ...]\x1b[0m\r\n")
+		p.emu.WriteString(skipMarker)
 	}
+}
+
+// skip records output skipped before it reached the pane (see pump).
+func (p *termPane) skip(n int64) {
+	p.skipped += n
+	p.total += n
+	if len(p.carry) > 0 {
+		p.pending = append(p.pending, "\uFFFD"...) // its continuation was skipped
+		p.carry = nil
+	}
+	p.pending = append(p.pending, skipMarker...)
 }
 
 // busy reports whether bytes still wait to be fed.

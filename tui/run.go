@@ -21,7 +21,9 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(ctx, cfg, opts)
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// 120 frames a second halves the wait for the renderer's next tick after a key (the UI's own
+	// cap on program output stays at about 60: see frameInterval).
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120)}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
 	}

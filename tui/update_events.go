@@ -13,11 +13,12 @@ import (
 // onEvents applies a batch of launcher events and re-issues the wait for the next ones.
 func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
 	var s Session
+	var p *pump
 	switch msg.sid {
 	case m.dbgID:
-		s = m.dbg
+		s, p = m.dbg, m.dbgPump
 	case m.runID:
-		s = m.run
+		s, p = m.run, m.runPump
 	}
 	if s == nil {
 		return nil, false // a session the UI already replaced
@@ -26,6 +27,9 @@ func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
 	isActive := msg.sid == activeID
 	var cmds []tea.Cmd
 	visible := false
+	if msg.skipped > 0 && isActive {
+		m.prog.skip(msg.skipped)
+	}
 	for _, ev := range msg.evs {
 		c, v := m.onEvent(s, msg.sid, isActive, ev)
 		cmds = append(cmds, c)
@@ -42,8 +46,8 @@ func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
 			m.setState(launcher.Exited)
 		}
 		visible = true
-	} else {
-		cmds = append(cmds, waitEvents(msg.sid, s.Events()))
+	} else if p != nil {
+		cmds = append(cmds, waitEvents(msg.sid, p))
 	}
 	return tea.Batch(cmds...), visible
 }
@@ -434,11 +438,11 @@ func (m *Model) onSession(msg sessionMsg) tea.Cmd {
 	}
 	s := msg.sess
 	var cmds []tea.Cmd
-	cmds = append(cmds, waitEvents(msg.sid, s.Events()))
+	cmds = append(cmds, waitEvents(msg.sid, msg.pump))
 	if msg.debug {
-		m.dbg = s
+		m.dbg, m.dbgPump = s, msg.pump
 	} else {
-		m.run = s
+		m.run, m.runPump = s, msg.pump
 	}
 	if msg.debug == m.debugMode {
 		m.prog.setSink(func(b []byte) { _ = s.Input(b) })
