@@ -135,11 +135,15 @@ func (r *runner) run() *ExitError {
 	if err != nil {
 		return exitErrorf(ExitSetup, "environment: %v", err)
 	}
+	// Under a debugger the wait for an answer must stay interruptible: the debugger stops a
+	// thread whose call is held (SupervisorConfig.Intercept). Elsewhere make it killable only,
+	// so counts stay exact under signal storms.
+	killable := notify && !traced()
 
 	// From here to execve only the calls the policies must allow happen on this thread:
 	// seccomp, prlimit64, sendmsg, read, close, execve, plus the Go runtime's own (futex,
 	// rt_sigreturn, rt_sigprocmask, mmap...); the collector is off since Exec started.
-	r.listener, err = installFilter(filter, notify)
+	r.listener, err = installFilter(filter, notify, killable)
 	if err != nil {
 		return exitErrorf(ExitSetup, "%v", err)
 	}

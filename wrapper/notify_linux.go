@@ -152,7 +152,8 @@ func (s *Supervisor) handleNotification(l *listener) error {
 			s.reply(lfd, rbuf, seccompNotifResp{ID: n.ID, Error: -int32(v.Errno)})
 			return nil
 		}
-		if ok = s.trap(lfd, n.ID, tid); ok {
+		var answered bool
+		if ok, answered = s.trap(lfd, n.ID, tid, rbuf, v.Errno); ok && !answered {
 			if len(l.trapped) >= 4096 {
 				clear(l.trapped)
 			}
@@ -229,20 +230,25 @@ func (s *Supervisor) kill(lfd int, id uint64, pid, tid int) bool {
 	return unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0) == nil
 }
 
-// trap raises SIGSYS in the calling thread while the call is pending, as the kernel's RET_TRAP
-// does: unhandled, it ends the process (a debugger stops there first); after a handler returns,
-// the call restarts and handleNotification answers it with ENOSYS. The signal carries
-// SI_TKILL details, not the seccomp ones.
-func (s *Supervisor) trap(lfd int, id uint64, tid int) bool {
+// trap raises SIGSYS in the calling thread while the call is pending, then answers errno, as
+// the kernel's RET_TRAP does: unhandled, the signal ends the process (a debugger stops there
+// first); handled, the handler runs as the call returns. When the wait is interruptible (the
+// wrapper runs under a debugger) the signal withdraws the call first (answered=false): it
+// restarts after the handler or the debugger and handleNotification answers it then. The signal
+// carries SI_TKILL details, not the seccomp ones.
+func (s *Supervisor) trap(lfd int, id uint64, tid int, rbuf []byte, errno int) (ok, answered bool) {
 	tfd, err := unix.PidfdOpen(tid, pidfdThread)
 	if err != nil {
-		return false
+		return false, false
 	}
 	defer unix.Close(tfd)
 	if !idValid(lfd, id) {
-		return false
+		return false, false
 	}
-	return unix.PidfdSendSignal(tfd, unix.SIGSYS, nil, 0) == nil
+	if unix.PidfdSendSignal(tfd, unix.SIGSYS, nil, 0) != nil {
+		return false, false
+	}
+	return true, s.reply(lfd, rbuf, seccompNotifResp{ID: id, Error: -int32(errno)})
 }
 
 // tgids maps thread ids to their process (thread group) id, for one listener loop.

@@ -3,6 +3,8 @@ package wrapper
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -79,8 +81,11 @@ func checkNotifSizes() (seccompNotifSizes, error) {
 // installFilter installs prog as a seccomp filter on the calling thread only (no TSYNC: the
 // caller has locked its OS thread and is the thread that will execve). With newListener it asks
 // for SECCOMP_FILTER_FLAG_NEW_LISTENER and returns the listener fd; otherwise it returns -1.
-// It uses seccomp(2) directly and reports every failure: never fail open.
-func installFilter(prog []unix.SockFilter, newListener bool) (int, error) {
+// killable adds SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV where the kernel has it (5.19+): once the
+// supervisor has received a call, only a fatal signal interrupts the wait for its answer, so a
+// signal cannot make the kernel drop an answer already given and restart the call (which would
+// count one call twice). It uses seccomp(2) directly and reports every failure: never fail open.
+func installFilter(prog []unix.SockFilter, newListener, killable bool) (int, error) {
 	if len(prog) == 0 || len(prog) > 4096 {
 		return -1, fmt.Errorf("seccomp filter has %d instructions (want 1..4096)", len(prog))
 	}
@@ -88,8 +93,16 @@ func installFilter(prog []unix.SockFilter, newListener bool) (int, error) {
 	var flags uintptr
 	if newListener {
 		flags |= unix.SECCOMP_FILTER_FLAG_NEW_LISTENER
+		if killable {
+			flags |= unix.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+		}
 	}
 	r, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flags, uintptr(unsafe.Pointer(&fprog)))
+	if e == unix.EINVAL && flags&unix.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV != 0 {
+		// A kernel without the flag: the counts may then exceed the calls under a signal storm.
+		flags &^= unix.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+		r, _, e = unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flags, uintptr(unsafe.Pointer(&fprog)))
+	}
 	if e != 0 {
 		return -1, fmt.Errorf("seccomp(SECCOMP_SET_MODE_FILTER): %w", e)
 	}
@@ -100,6 +113,21 @@ func installFilter(prog []unix.SockFilter, newListener bool) (int, error) {
 		return -1, errors.New("seccomp(SECCOMP_SET_MODE_FILTER) returned no listener fd")
 	}
 	return int(r), nil
+}
+
+// traced reports whether a debugger (or strace) traces this process: /proc/self/status
+// TracerPid is not 0.
+func traced() bool {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return true // unknown: assume a debugger, the safe side for it
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
+			return strings.TrimSpace(v) != "0"
+		}
+	}
+	return true
 }
 
 func ioctlPtr(fd int, req uint, p unsafe.Pointer) error {
