@@ -76,11 +76,19 @@ func Compile(ctx context.Context, src, cc, cflags, outDir string) (CompileEvent,
 	args = append(args, flagWords...)
 	args = append(args, "-o", bin, src)
 	cmd := exec.CommandContext(ctx, ccWords[0], args...)
+	// The compiler's temp files go to outDir (removed with the session) and the driver runs in
+	// its own process group, so that cancelling stops cc1, as and ld too (SIGTERM lets the driver
+	// delete its temp files; SIGKILL follows if it lingers) and nothing is left running.
+	cmd.Env = append(os.Environ(), "TMPDIR="+outDir)
+	groupCommand(cmd)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	ev := CompileEvent{Command: ShellJoin(append([]string{ccWords[0]}, args...))}
 	runErr := cmd.Run()
+	if cmd.Process != nil {
+		reapGroup(cmd.Process.Pid)
+	}
 	ev.Output = out.String()
 	if runErr != nil {
 		var ee *exec.ExitError

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"sync"
+	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -157,4 +160,38 @@ func isSandboxedOrphan(pid int) bool {
 	}
 	ev := VerifyPid(pid)
 	return ev.Seccomp == 2
+}
+
+// groupCommand runs cmd in its own process group; cancelling its context sends SIGTERM to the
+// whole group, and SIGKILL to the leader 3 s later if it has not exited.
+func groupCommand(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = 3 * time.Second
+}
+
+// reapGroup kills what is left of the process group pgid (its leader already waited for) and
+// reaps members re-parented to this process (a subreaper), so none stays as a zombie.
+func reapGroup(pgid int) {
+	unix.Kill(-pgid, unix.SIGKILL)
+	self := os.Getpid()
+	for pass := 0; pass < 50; pass++ {
+		left := 0
+		for _, p := range allProcs() {
+			if p.pgid != pgid || p.pid == pgid {
+				continue
+			}
+			left++
+			if p.ppid == self && p.state == 'Z' {
+				var ws unix.WaitStatus
+				unix.Wait4(p.pid, &ws, unix.WNOHANG, nil)
+			} else {
+				unix.Kill(p.pid, unix.SIGKILL)
+			}
+		}
+		if left == 0 {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
