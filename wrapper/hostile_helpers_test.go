@@ -152,6 +152,7 @@ type outcome struct {
 	Events         []wrapper.Event    // everything the supervisor published, in order (sandboxed runs)
 	Policy         *policy.Policy     // the policy of a sandboxed run
 	Stats          []wrapper.RuleStat // the supervisor's totals once the program was gone
+	Program        string             // the program the wrapper was asked to run (sandboxed runs)
 }
 
 // Signal returns the signal that killed the process, or 0.
@@ -301,6 +302,7 @@ func runSandboxed(t *testing.T, s spec) outcome {
 		t.Logf("no detached event within 5 s of the program's exit (wrapper failed early?)")
 	}
 	o.Stats = sup.Stats()
+	o.Program = s.Argv[0]
 	o.Events = closeSup()
 	o.Policy = pol
 	return o
@@ -420,6 +422,12 @@ func mustAttach(t *testing.T, o outcome) wrapper.Event {
 		if e.Kind == wrapper.EventAttached {
 			if o.Direct && e.Pid != o.Pid {
 				t.Errorf("attached event pid %d, want the program's pid %d", e.Pid, o.Pid)
+			}
+			if e.Program != o.Program {
+				t.Errorf("attached event program %q, want %q", e.Program, o.Program)
+			}
+			if e.Policy != o.Policy.Name {
+				t.Errorf("attached event policy %q, want %q", e.Policy, o.Policy.Name)
 			}
 			return e
 		}
