@@ -1,6 +1,6 @@
 package wrapper_test
 
-// Helpers of the hostile-program suite (hostile_test.go): compile the C programs of
+// Helpers of the hostile-program suite (hostile_*_test.go): compile the C programs of
 // testdata/hostile, run them plainly (the controls) or through the real sandbug-wrapper binary
 // with a real supervisor, and read back their RESULT line, wait status and sandbox events.
 
