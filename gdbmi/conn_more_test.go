@@ -348,3 +348,33 @@ func TestConnBackPressureBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveEnvironment: gdb runs with LC_ALL=C.UTF-8 and SHELL=/bin/sh whatever the caller's
+// environment says, plus the extra entries of Options.Env.
+func TestLiveEnvironment(t *testing.T) {
+	s := startSession(t, Options{Env: []string{"SHELL=/bin/bash", "LC_ALL=C", "SANDBUG_TEST=x y"}})
+	var a TextAssembler
+	got := map[string]string{}
+	for _, v := range []string{"SHELL", "LC_ALL", "SANDBUG_TEST"} {
+		s.console("show environment " + v)
+		timeout := time.After(5 * time.Second)
+		for got[v] == "" {
+			select {
+			case r := <-s.c.Events():
+				for _, l := range a.Add(r) {
+					if k, val, ok := strings.Cut(string(l), " = "); ok && k == v {
+						got[v] = val
+					}
+				}
+			case <-timeout:
+				t.Fatalf("no value for %s", v)
+			}
+		}
+	}
+	want := map[string]string{"SHELL": "/bin/sh", "LC_ALL": "C.UTF-8", "SANDBUG_TEST": "x y"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
