@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -114,6 +115,13 @@ func (r *runner) run() *ExitError {
 		if err := unix.Prctl(unix.PR_SET_DUMPABLE, 1, 0, 0, 0); err != nil {
 			return exitErrorf(ExitSetup, "prctl(PR_SET_DUMPABLE): %v", err)
 		}
+	}
+	// Whatever the caller left open above stderr must not reach the program (a launcher's
+	// socket, a terminal master, a file of the user's): mark it all close-on-exec. Done before
+	// the filter goes on, so close_range needs no rule in any policy; the notify socket and the
+	// listener are close-on-exec already.
+	if err := cloexecFrom(3); err != nil {
+		return exitErrorf(ExitSetup, "%v", err)
 	}
 	if notify {
 		if _, err := checkNotifSizes(); err != nil {
@@ -396,4 +404,36 @@ func handOff(conn int, hello []byte, listener int) error {
 		}
 		return nil
 	}
+}
+
+// cloexecFrom marks every descriptor >= lowfd close-on-exec: close_range(2) with
+// CLOSE_RANGE_CLOEXEC (Linux 5.11), else a walk of /proc/self/fd.
+func cloexecFrom(lowfd int) error {
+	_, _, e := unix.RawSyscall(unix.SYS_CLOSE_RANGE, uintptr(lowfd), ^uintptr(0)>>32, unix.CLOSE_RANGE_CLOEXEC)
+	if e == 0 {
+		return nil
+	}
+	if e != unix.ENOSYS && e != unix.EINVAL {
+		return fmt.Errorf("close_range(%d, ~0, CLOSE_RANGE_CLOEXEC): %w", lowfd, e)
+	}
+	d, err := os.Open("/proc/self/fd")
+	if err != nil {
+		return fmt.Errorf("marking descriptors close-on-exec: %w", err)
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("marking descriptors close-on-exec: %w", err)
+	}
+	for _, n := range names {
+		fd, err := strconv.Atoi(n)
+		if err != nil || fd < lowfd {
+			continue
+		}
+		// The directory's own fd is closed by now: EBADF is expected for it.
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC); err != nil && err != unix.EBADF {
+			return fmt.Errorf("fcntl(%d, F_SETFD, FD_CLOEXEC): %w", fd, err)
+		}
+	}
+	return nil
 }

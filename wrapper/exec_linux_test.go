@@ -97,3 +97,34 @@ func TestExecExitStatuses(t *testing.T) {
 		})
 	}
 }
+
+// TestExecInheritedFdsClosed: descriptors the wrapper's caller left open above stderr (here a
+// file as fd 5, and fd 3 and 4 too) never reach the program.
+func TestExecInheritedFdsClosed(t *testing.T) {
+	status := fixture(t, "status")
+	f, err := os.Create(filepath.Join(t.TempDir(), "secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(os.Args[0], status)
+	cmd.Env = append(os.Environ(), childEnv+"=errno")
+	cmd.ExtraFiles = []*os.File{f, f, f} // fds 3, 4 and 5, none close-on-exec in the wrapper
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("wrapper failed: %v\nstderr: %s", err, errb.String())
+	}
+	var fds string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "fds="); ok {
+			fds = v
+		}
+	}
+	if !strings.Contains(out.String(), "Seccomp=2\n") {
+		t.Fatalf("the program did not run sandboxed:\n%s", out.String())
+	}
+	if strings.TrimSpace(fds) != "" {
+		t.Errorf("the program inherited descriptors from the wrapper's caller: %s", fds)
+	}
+}
