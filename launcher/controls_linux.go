@@ -20,7 +20,7 @@ func (s *Session) dbgOrErr() (*debugState, error) {
 	if s.ctx.Err() != nil {
 		return nil, ErrClosed
 	}
-	if s.dbg.conn == nil {
+	if s.dbg.getConn() == nil {
 		return nil, errors.New("gdb is not running yet")
 	}
 	return s.dbg, nil
@@ -418,7 +418,7 @@ func (s *Session) Locals(frame int) ([]Variable, error) {
 	d.varobjs = nil
 	d.mu.Unlock()
 	for _, v := range old {
-		d.conn.Exec(s.ctx, "-var-delete", v)
+		d.getConn().Exec(s.ctx, "-var-delete", v)
 	}
 	r, err := s.mi(s.ctx, "-stack-list-variables", "--thread", t, "--frame", f, "--simple-values")
 	if err != nil {
@@ -429,7 +429,7 @@ func (s *Session) Locals(frame int) ([]Variable, error) {
 	for _, v := range vars {
 		x := Variable{Name: v.Name, Type: v.Type, Value: v.Value, Arg: v.Arg}
 		if !v.HasValue || (strings.HasSuffix(strings.TrimSpace(v.Type), "*") && !strings.Contains(v.Type, "char")) {
-			cr, err := d.conn.Exec(s.ctx, "-var-create", "--thread", t, "--frame", f, "-", "*", v.Name)
+			cr, err := d.getConn().Exec(s.ctx, "-var-create", "--thread", t, "--frame", f, "-", "*", v.Name)
 			if err == nil {
 				o := gdbmi.ParseVarObj(cr.Results)
 				x.VarObj, x.NumChild = o.Name, o.NumChild
@@ -510,7 +510,7 @@ func (s *Session) ConsoleCapture(cmd string) (string, error) {
 	d.mu.Unlock()
 	cmdErr := s.Console(cmd)
 	// The marker's echo travels behind the command's output on gdb's ordered stream.
-	_, err = d.conn.Exec(s.ctx, "-interpreter-exec", "console", "echo "+c.marker+"\\n")
+	_, err = d.getConn().Exec(s.ctx, "-interpreter-exec", "console", "echo "+c.marker+"\\n")
 	if err == nil {
 		select {
 		case <-c.done:

@@ -112,7 +112,7 @@ func TestDebugGDBDies(t *testing.T) {
 		return ok && strings.Contains(string(o.Data), "sleeping")
 	})
 	pid := r.s.Pid()
-	if err := syscall.Kill(r.s.dbg.conn.Pid(), syscall.SIGKILL); err != nil {
+	if err := syscall.Kill(r.s.dbg.getConn().Pid(), syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	r.until("the error", func(e Event) bool { _, ok := e.(ErrorEvent); return ok })

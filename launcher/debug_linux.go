@@ -59,6 +59,13 @@ type debugState struct {
 	capture *consoleCapture
 }
 
+// getConn returns gdb's connection, nil before gdb has started.
+func (d *debugState) getConn() *gdbmi.Conn {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.conn
+}
+
 // consoleCapture collects the console lines of one command up to its end marker.
 type consoleCapture struct {
 	marker string
@@ -80,7 +87,8 @@ func StartDebug(ctx context.Context, cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.dbg = &debugState{verdicts: map[int]oneShot{}, bps: map[string]Breakpoint{}, thread: 1, detached: map[int]bool{}}
+	s.dbg = &debugState{verdicts: map[int]oneShot{}, bps: map[string]Breakpoint{}, thread: 1,
+		detached: map[int]bool{}, pty: &ptyReader{}}
 	m, sl, err := openPTY(cfg.Rows, cfg.Cols)
 	if err != nil {
 		s.cancel()
@@ -96,15 +104,19 @@ func StartDebug(ctx context.Context, cfg Config) (*Session, error) {
 // mi issues one MI command and records it in the console transcript.
 func (s *Session) mi(ctx context.Context, cmd string, args ...string) (*gdbmi.Record, error) {
 	d := s.dbg
-	if d == nil || d.conn == nil {
+	if d == nil {
 		return nil, ErrNotDebugging
+	}
+	conn := d.getConn()
+	if conn == nil {
+		return nil, errors.New("gdb is not running yet")
 	}
 	text := cmd
 	for _, a := range args {
 		text += " " + gdbmi.Quote(a)
 	}
 	s.emit(ConsoleEvent{Kind: ConsoleCommand, Text: text})
-	return d.conn.Exec(ctx, cmd, args...)
+	return conn.Exec(ctx, cmd, args...)
 }
 
 func (s *Session) debugMain() {
@@ -113,7 +125,6 @@ func (s *Session) debugMain() {
 	defer s.cleanup()
 	defer s.debugCleanup()
 	s.emit(StateEvent{State: Starting})
-	s.dbg.pty = &ptyReader{}
 	go s.readPTY(s.master, s.dbg.pty)
 	if !s.compileIfSource() {
 		return
@@ -169,9 +180,9 @@ func (s *Session) debugCleanup() {
 	if pid > 0 {
 		killTree(pid, true)
 	}
-	if d.conn != nil {
-		gpid := d.conn.Pid()
-		d.conn.Close()
+	if conn := d.getConn(); conn != nil {
+		gpid := conn.Pid()
+		conn.Close()
 		killTree(gpid, false)
 	}
 	if d.logF != nil {
@@ -195,7 +206,9 @@ func (s *Session) startGDB() error {
 	if err != nil {
 		return fmt.Errorf("start gdb: %w", err)
 	}
+	d.mu.Lock()
 	d.conn = conn
+	d.mu.Unlock()
 	s.mu.Lock()
 	prog := s.program
 	s.mu.Unlock()
@@ -320,7 +333,7 @@ func (s *Session) onSupEvent(e wrapper.Event) bool {
 func (s *Session) gdbLoop(done chan<- struct{}) {
 	defer close(done)
 	d := s.dbg
-	for r := range d.conn.Events() {
+	for r := range d.getConn().Events() {
 		switch r.Kind {
 		case gdbmi.ConsoleStream, gdbmi.TargetStream, gdbmi.LogStream:
 			kind := ConsoleOutput
