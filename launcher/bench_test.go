@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sandbug/sandbug/internal/testbin"
+	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
 // srcSteps has a loop whose body is one line per step: 200 `next`s stay inside it.
@@ -288,5 +289,58 @@ func BenchmarkOutputPTYDirect(b *testing.B) {
 		if got != n {
 			b.Fatalf("got %d", got)
 		}
+	}
+}
+
+// BenchmarkStopAtBlocked measures the two designs of FIELD-NOTES ("Two ways to stop a debugged
+// program at a blocked call"): the time from Continue at main to the Stopped state at the
+// blocked ptrace. notify: the supervisor holds the call and the session interrupts the program
+// through gdb (the design in use); trap: a trap rule, the program stops on the SIGSYS (decoded
+// from $_siginfo / the supervisor's event). Each iteration restarts the program (not timed).
+func BenchmarkStopAtBlocked(b *testing.B) {
+	prog := testbin.CompileC(b, "ptraceslow", srcPtraceSlow)
+	testbin.NeedTool(b, "gdb")
+	for _, design := range []string{"notify", "trap"} {
+		b.Run(design, func(b *testing.B) {
+			cfg := Config{Program: prog, WrapperPath: testbin.Wrapper(b), Dir: b.TempDir(), StopAtBlocked: design == "notify"}
+			if design == "trap" {
+				cfg.PolicyFile = policyWith(b, policy.Action{Kind: policy.Trap})
+			}
+			s, err := StartDebug(context.Background(), cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			waitStop := func() *Stop {
+				for e := range s.Events() {
+					if x, ok := e.(StateEvent); ok && x.State == Stopped {
+						return x.Stop
+					}
+				}
+				b.Fatal("events closed")
+				return nil
+			}
+			waitStop()
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if err := s.Continue(); err != nil {
+					b.Fatal(err)
+				}
+				st := waitStop()
+				lat = append(lat, time.Since(t0))
+				if st == nil || st.Reason != "blocked-syscall" {
+					b.Fatalf("stop %+v", st)
+				}
+				b.StopTimer()
+				if err := s.Run(); err != nil {
+					b.Fatal(err)
+				}
+				waitStop()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(median(lat).Microseconds())/1000, "ms-to-stop")
+		})
 	}
 }

@@ -122,7 +122,7 @@ func program(t *testing.T, name, src string) string {
 }
 
 // policyWith writes the default profile with the debugging rule's action replaced.
-func policyWith(t *testing.T, action policy.Action) string {
+func policyWith(t testing.TB, action policy.Action) string {
 	t.Helper()
 	p, err := policy.Profile("default")
 	if err != nil {
