@@ -63,7 +63,21 @@ func (s *Session) Run() error {
 	s.blocked = BlockedList{}
 	s.mu.Unlock()
 	s.setState(Starting, nil)
-	_, err = s.mi(s.ctx, "-exec-run", "--start")
+	// Stop before main runs; a program without a main symbol (stripped) stops at its first
+	// instruction instead, so that the sandbox is verified before any of its code runs.
+	starti := false
+	if _, berr := s.mi(s.ctx, "-break-insert", "-t", "main"); berr != nil {
+		starti = true
+	}
+	d.mu.Lock()
+	d.startiRun = starti
+	d.attachVerify = nil
+	d.mu.Unlock()
+	if starti {
+		_, err = s.mi(s.ctx, "-interpreter-exec", "console", "starti")
+	} else {
+		_, err = s.mi(s.ctx, "-exec-run")
+	}
 	if err == nil {
 		return nil
 	}

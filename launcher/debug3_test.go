@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"fmt"
+	"github.com/sandbug/sandbug/internal/testbin"
 	"strings"
 	"syscall"
 	"testing"
@@ -125,4 +126,28 @@ func TestDebugGDBDies(t *testing.T) {
 	}
 	r.s.Close()
 	checkNoLeftovers(t, r.s)
+}
+
+// TestDebugProgramWithoutMain: a stripped binary has no main to stop at: the session stops at
+// its first instruction instead, verifies the sandbox there, and runs it on.
+func TestDebugProgramWithoutMain(t *testing.T) {
+	prog := testbinStripped(t)
+	r := startDebug(t, baseConfig(t, prog, "5"))
+	st := r.stopped()
+	if st == nil || !st.Entry || st.Reason != "" || !strings.Contains(st.Summary(), "first instruction") {
+		t.Fatalf("first stop %+v", st)
+	}
+	if r.c.verified == nil || !r.c.verified.OK {
+		t.Fatalf("not verified at the first instruction: %+v", r.c.verified)
+	}
+	r.s.Continue()
+	if ex := r.exit(); ex.Kind != KindExited || ex.Code != 5 {
+		t.Fatalf("exit %+v", ex)
+	}
+	r.s.Close()
+	checkNoLeftovers(t, r.s)
+}
+
+func testbinStripped(t *testing.T) string {
+	return testbin.CompileC(t, "stripped", srcExit, "-s")
 }

@@ -24,28 +24,30 @@ type debugState struct {
 	logF  *os.File
 	cmdMu sync.Mutex // serialises the controls (not the queries)
 
-	mu          sync.Mutex
-	infPid      int      // the program's pid (=thread-group-started)
-	running     bool     // gdb said *running and no *stopped since
-	started     bool     // a run is in progress (from -exec-run until the exit)
-	verifiedRun bool     // the sandbox was verified for this run
-	thread      int      // gdb thread id commands act on
-	frame       int      // selected frame
-	pending     *Blocked // a held notification gdb is asked to stop at, or the one stopped at
-	pendingTrap bool     // pending came from a SIGSYS stop, not a held notification
-	lastTrap    *Blocked // the supervisor's last trap answer (it signals SIGSYS after it)
-	kernelTrap  bool     // pending is a kernel SECCOMP_RET_TRAP: the call has not returned yet
-	interrupted bool     // -exec-interrupt was sent for pending
-	verdicts    map[int]oneShot
-	killedBy    *wrapper.Event // the supervisor killed infPid for this call
-	userKilled  bool
-	timedOut    bool
-	lastSignal  *Stop        // the last signal stop (for "terminated by SIGSEGV at file:line")
-	detached    map[int]bool // wrapper pids whose sandboxed processes are all gone
-	bps         map[string]Breakpoint
-	bpOrder     []string
-	varobjs     []string
-	exitDone    chan struct{} // closed when the current run's ExitEvent was emitted
+	mu           sync.Mutex
+	infPid       int      // the program's pid (=thread-group-started)
+	running      bool     // gdb said *running and no *stopped since
+	started      bool     // a run is in progress (from -exec-run until the exit)
+	verifiedRun  bool     // the sandbox was verified for this run
+	thread       int      // gdb thread id commands act on
+	frame        int      // selected frame
+	pending      *Blocked // a held notification gdb is asked to stop at, or the one stopped at
+	pendingTrap  bool     // pending came from a SIGSYS stop, not a held notification
+	lastTrap     *Blocked // the supervisor's last trap answer (it signals SIGSYS after it)
+	kernelTrap   bool     // pending is a kernel SECCOMP_RET_TRAP: the call has not returned yet
+	interrupted  bool     // -exec-interrupt was sent for pending
+	verdicts     map[int]oneShot
+	killedBy     *wrapper.Event // the supervisor killed infPid for this call
+	userKilled   bool
+	timedOut     bool
+	lastSignal   *Stop          // the last signal stop (for "terminated by SIGSEGV at file:line")
+	detached     map[int]bool   // wrapper pids whose sandboxed processes are all gone
+	attachVerify *VerifiedEvent // the sandbox as read at the wrapper's hello
+	startiRun    bool           // this run started with starti (no main to stop at)
+	bps          map[string]Breakpoint
+	bpOrder      []string
+	varobjs      []string
+	exitDone     chan struct{} // closed when the current run's ExitEvent was emitted
 
 	// wall clock, paused while stopped
 	budget    time.Duration
@@ -324,7 +326,14 @@ func (s *Session) onSupEvent(e wrapper.Event) bool {
 		s.attached = true
 		s.mu.Unlock()
 		s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy})
-		return true // verified at the first stop, where gdb holds the program
+		// Verified at the first stop, where gdb holds the program. The wrapper installed the
+		// filter before its hello, so this reading stands in when no stop comes (a program that
+		// ends before main).
+		v := VerifyPid(e.Pid)
+		d.mu.Lock()
+		d.attachVerify = &v
+		d.mu.Unlock()
+		return true
 	}
 	return false
 }
@@ -501,15 +510,22 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 	if n, err := strconv.Atoi(st.BkptNo); err == nil {
 		stop.BkptNo = n
 	}
-	stop.Entry = verify && st.Reason == gdbmi.ReasonBreakpointHit && st.Disp == "del"
-	if stop.Signal != "" {
+	d.mu.Lock()
+	starti := d.startiRun
+	d.mu.Unlock()
+	stop.Entry = verify && (st.Reason == gdbmi.ReasonBreakpointHit && st.Disp == "del" || starti)
+	if stop.Entry && starti {
+		// starti reports a stop by "signal 0": not a signal the program received.
+		stop.Reason, stop.Signal = "", ""
+	}
+	if stop.Signal != "" && stop.Signal != "0" {
 		stop.SignalDesc = SignalMeaning(stop.Signal)
 	}
 	d.mu.Lock()
-	pending := d.pending
+	pending, pendingTrap := d.pending, d.pendingTrap
 	d.mu.Unlock()
 	switch {
-	case pending != nil && !d.pendingTrap && (st.Reason == "" || st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGINT"):
+	case pending != nil && !pendingTrap && (st.Reason == "" || st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGINT"):
 		s.blockedStop(stop, pending)
 		return
 	case st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGSYS":
@@ -523,7 +539,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 			return
 		}
 	}
-	if st.Reason == gdbmi.ReasonSignalReceived {
+	if stop.Reason == gdbmi.ReasonSignalReceived {
 		s.fillSource(stop)
 		cp := *stop
 		d.mu.Lock()
@@ -739,6 +755,8 @@ func (s *Session) finishRun(es ExitStatus) {
 	d.pending = nil
 	d.verdicts = map[int]oneShot{}
 	pid := d.infPid
+	unverified := !d.verifiedRun && pid > 0
+	av := d.attachVerify
 	d.infPid = 0
 	if d.wallTimer != nil {
 		d.wallTimer.Stop()
@@ -756,6 +774,16 @@ func (s *Session) finishRun(es ExitStatus) {
 	s.mu.Unlock()
 	if attached && pid > 0 {
 		s.waitDetached(pid, time.Second)
+	}
+	if unverified {
+		// The program ended without ever stopping: report what the hello showed, or that
+		// nothing could be checked.
+		if av != nil {
+			s.recordVerifiedRun(*av)
+		} else {
+			s.recordVerifiedRun(VerifiedEvent{Pid: pid, Seccomp: -1, Filters: -1,
+				Detail: fmt.Sprintf("process %d ended before the sandbox could be verified (the wrapper never reported)", pid)})
+		}
 	}
 	s.mu.Lock()
 	s.mainPid = 0

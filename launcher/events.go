@@ -73,12 +73,13 @@ type Stop struct {
 	// Reason is gdb's stop reason ("breakpoint-hit", "end-stepping-range", "function-finished",
 	// "location-reached", "signal-received", "watchpoint-trigger", ...) or "blocked-syscall" when
 	// the session stopped the program at a call the sandbox denies.
-	Reason     string
-	Thread     int    // gdb's thread id
-	Frame      Frame  // where the program stopped (frame 0)
-	Source     Frame  // the first frame in the user's own source ("" File when there is none)
-	BkptNo     int    // breakpoint number for breakpoint-hit, 0 otherwise
-	Entry      bool   // the run's first stop, at the temporary breakpoint on main (before main runs)
+	Reason string
+	Thread int   // gdb's thread id
+	Frame  Frame // where the program stopped (frame 0)
+	Source Frame // the first frame in the user's own source ("" File when there is none)
+	BkptNo int   // breakpoint number for breakpoint-hit, 0 otherwise
+	Entry  bool  // the run's first stop: at the temporary breakpoint on main (before main runs), or
+	// at the first instruction when the program has no main symbol (Reason "")
 	Signal     string // "SIGSEGV" for signal-received
 	SignalDesc string // plain meaning of Signal ("segmentation fault (invalid memory access)")
 	Blocked    *Blocked
@@ -94,11 +95,14 @@ func (s Stop) Summary() string {
 	if where != "" {
 		where = " at " + where
 	}
-	switch s.Reason {
-	case "breakpoint-hit":
-		if s.Entry {
+	if s.Entry {
+		if s.Reason == "breakpoint-hit" {
 			return "stopped before main runs" + where
 		}
+		return "stopped at the program's first instruction" + where
+	}
+	switch s.Reason {
+	case "breakpoint-hit":
 		if s.BkptNo > 0 {
 			return fmt.Sprintf("stopped at breakpoint %d%s", s.BkptNo, where)
 		}
