@@ -21,27 +21,18 @@ type consoleLine struct {
 // transcript of MI commands the UI sent (F10 shows up as -exec-next: a teaching aid).
 type consolePane struct {
 	lines   []consoleLine
-	partial string // console text without its newline yet
-	offset  int    // lines scrolled back from the bottom
+	offset  int // lines scrolled back from the bottom
 	input   lineInput
 	editing bool
 	history []string
 	hpos    int
 }
 
-// add appends console text, splitting lines; fragments wait for their newline.
+// add appends console text. The launcher sends whole lines (it assembles gdb's fragments), with
+// or without their newline; several lines in one event are split.
 func (p *consolePane) add(kind launcher.ConsoleKind, text string) {
-	if kind == launcher.ConsoleCommand {
-		p.push(consoleLine{Kind: kind, Text: strings.TrimRight(text, "\n")})
-		return
-	}
-	text = p.partial + text
-	p.partial = ""
-	parts := strings.Split(text, "\n")
-	if !strings.HasSuffix(text, "\n") {
-		p.partial = parts[len(parts)-1]
-	}
-	for _, l := range parts[:len(parts)-1] {
+	text = strings.TrimSuffix(text, "\n")
+	for _, l := range strings.Split(text, "\n") {
 		p.push(consoleLine{Kind: kind, Text: l})
 	}
 }
