@@ -10,7 +10,8 @@
 // supervisor's socket (so every later failure reaches it); compile the policy; resolve the
 // program (127 not found, 126 not executable); drop privileges (started as root: nobody, unless
 // --user says otherwise) with per-thread set*id calls; check the program is executable by that
-// user; set no_new_privs; install the filter with seccomp(2) (with NEW_LISTENER when notifying;
+// user; set no_new_privs; mark every fd >= 3 close-on-exec (the program gets stdin, stdout
+// and stderr only); install the filter with seccomp(2) (with NEW_LISTENER when notifying;
 // never the fail-open LoadFilter of go-seccomp-bpf); set the rlimits; hand the listener over and
 // wait for the ack; close both fds; execve once with arguments built before the limits (a Go
 // allocation after RLIMIT_AS could fail). Any failure is one line on stderr starting with
@@ -21,7 +22,16 @@
 // # The supervisor
 //
 // A Supervisor serves many wrappers over its life. It checks each peer with SO_PEERCRED (our uid
-// or root) and that the fd it passes is a seccomp listener, then answers each notification from
+// or root) and that the fd it passes is a seccomp listener. A program run as our uid (--user
+// root when we are root) can reach the socket too, so wrappers also prove themselves with the
+// supervisor's random token, which they get in $SANDBUG_NOTIFY_TOKEN (Supervisor.Env) and
+// remove from the program's environment; a wrong token is always refused, a missing one when
+// SupervisorConfig.RequireToken is set. As defence in depth an error message from a peer that
+// already runs under seccomp (read from /proc/<pid>/status, pinned with SO_PEERPIDFD) is refused
+// unless it carries the listener: a wrapper sends its errors before its filter is on, or with
+// the listener after; a sandboxed program is always filtered and has no listener to show
+// (unless its policy lets it install a filter of its own). The check cannot judge a peer that
+// is gone before it looks; the token can. Then it answers each notification from
 // the policy's rule: errno (the call fails without running), log or allow (the kernel runs it:
 // never decided from pointer contents), kill (SIGKILL to the whole process through a pidfd
 // opened before the notification is re-validated), trap (SIGSYS to the thread, like RET_TRAP).

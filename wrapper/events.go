@@ -49,6 +49,11 @@ type SupervisorConfig struct {
 	// restarts the next notification is consulted again. Otherwise v (if non-zero) replaces the
 	// rule's verdict.
 	Intercept func(Event) (v Verdict, hold bool)
+
+	// RequireToken makes the supervisor refuse every message that lacks its token (see
+	// Supervisor.Env): set it once every wrapper is started with Env in its environment. A
+	// message that carries a wrong token is refused either way.
+	RequireToken bool
 }
 
 // Event is one thing the supervisor saw. Events of kinds Blocked, Logged and Killed stand for

@@ -42,15 +42,23 @@ func Exec(cfg ExecConfig) *ExitError {
 
 type runner struct {
 	cfg      ExecConfig
-	conn     int // notify socket, -1 when none
-	listener int // seccomp listener, -1 when none
+	conn     int    // notify socket, -1 when none
+	listener int    // seccomp listener, -1 when none
+	token    string // the supervisor's token from TokenEnv, "" when none
 }
 
 // fail reports err on the socket (when connected) and on stderr, and closes what is open.
 func (r *runner) fail(err *ExitError) {
 	msg := strings.ReplaceAll(err.Msg, "\n", " ")
 	if r.conn >= 0 {
-		writeAll(r.conn, Message{Type: MsgError, Code: err.Code, Msg: msg}.encode())
+		m := Message{Type: MsgError, Code: err.Code, Msg: msg, Token: r.token}.encode()
+		if r.listener >= 0 {
+			// Once the filter is on, the wrapper looks like the program to the supervisor's
+			// peer check; the listener it carries shows it is not (see Supervisor).
+			sendWithFd(r.conn, m, r.listener)
+		} else {
+			writeAll(r.conn, m)
+		}
 		unix.Close(r.conn)
 		r.conn = -1
 	}
@@ -67,6 +75,9 @@ func (r *runner) run() *ExitError {
 	if env == nil {
 		env = os.Environ()
 	}
+	// The token proves to the supervisor that a message comes from the wrapper: the program
+	// must never see it.
+	r.token, env = takeToken(env)
 	notify := cfg.NotifySocket != ""
 	restoreNofile()
 	if notify {
@@ -128,7 +139,7 @@ func (r *runner) run() *ExitError {
 			return exitErrorf(ExitSetup, "%v", err)
 		}
 	}
-	hello := Message{Type: MsgHello, Pid: os.Getpid(), Program: path, Policy: policyName}.encode()
+	hello := Message{Type: MsgHello, Pid: os.Getpid(), Program: path, Policy: policyName, Token: r.token}.encode()
 	// execve's arguments are built now: once RLIMIT_AS is set, a Go allocation that needs a new
 	// mapping dies with "out of memory" (a Go process reserves over 1 GB of address space).
 	pathp, err := syscall.BytePtrFromString(path)
@@ -372,20 +383,27 @@ func writeAll(fd int, b []byte) error {
 	return nil
 }
 
-// handOff sends the hello line with the listener fd and waits for the supervisor's ack.
-func handOff(conn int, hello []byte, listener int) error {
+// sendWithFd sends msg with fd attached (SCM_RIGHTS) to its first byte.
+func sendWithFd(conn int, msg []byte, fd int) error {
 	for {
-		n, err := unix.SendmsgN(conn, hello, unix.UnixRights(listener), nil, unix.MSG_NOSIGNAL)
+		n, err := unix.SendmsgN(conn, msg, unix.UnixRights(fd), nil, unix.MSG_NOSIGNAL)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("sending the listener: %w", err)
 		}
-		if err := writeAll(conn, hello[n:]); err != nil {
-			return fmt.Errorf("sending the hello: %w", err)
+		if err := writeAll(conn, msg[n:]); err != nil {
+			return fmt.Errorf("sending the message: %w", err)
 		}
-		break
+		return nil
+	}
+}
+
+// handOff sends the hello line with the listener fd and waits for the supervisor's ack.
+func handOff(conn int, hello []byte, listener int) error {
+	if err := sendWithFd(conn, hello, listener); err != nil {
+		return err
 	}
 	var ack [1]byte
 	for {

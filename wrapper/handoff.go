@@ -3,6 +3,7 @@ package wrapper
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Exit statuses of the wrapper when it fails itself, as env(1) and timeout(1) use them.
@@ -23,13 +24,15 @@ const maxMessage = 64 << 10
 //
 // The wrapper sends exactly one message: either
 //
-//	{"type":"hello","pid":N,"program":"...","policy":"name"}  + the listener fd as SCM_RIGHTS
+//	{"type":"hello","pid":N,"program":"...","policy":"name","token":"..."}  + the listener fd as SCM_RIGHTS
 //
 // after which it waits for AckByte, or
 //
-//	{"type":"error","code":125,"msg":"..."}                   (no fd)
+//	{"type":"error","code":125,"msg":"...","token":"..."}  (+ the listener fd when the filter is on)
 //
-// just before it exits with that code.
+// just before it exits with that code. The token is the supervisor's secret, which the wrapper
+// got in its environment (TokenEnv) and removed from the program's: it is absent when the
+// wrapper was given none.
 type Message struct {
 	Type    string `json:"type"`              // "hello" or "error"
 	Pid     int    `json:"pid,omitempty"`     // hello: the wrapper's pid, which the program keeps
@@ -37,6 +40,29 @@ type Message struct {
 	Policy  string `json:"policy,omitempty"`  // hello: the policy name
 	Code    int    `json:"code,omitempty"`    // error: the exit status the wrapper uses
 	Msg     string `json:"msg,omitempty"`     // error: one-line reason
+	Token   string `json:"token,omitempty"`   // the supervisor's token (TokenEnv), when given
+}
+
+// TokenEnv is the environment variable through which a launcher gives the wrapper its
+// supervisor's token (Supervisor.Env). The wrapper removes it from the program's environment
+// and puts it in its hand-off messages, so the supervisor can tell the wrapper from the
+// sandboxed program, which may reach the socket too when it runs as the launcher's uid.
+const TokenEnv = "SANDBUG_NOTIFY_TOKEN"
+
+// takeToken returns the last TokenEnv value in env and env without any TokenEnv entry.
+func takeToken(env []string) (token string, rest []string) {
+	rest = make([]string, 0, len(env))
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, TokenEnv+"="); ok {
+			token = v
+			continue
+		}
+		if kv == TokenEnv { // a name without "=": not a value, but never pass it on either
+			continue
+		}
+		rest = append(rest, kv)
+	}
+	return token, rest
 }
 
 // Message types.

@@ -138,6 +138,9 @@ type spec struct {
 	Env     []string       // extra environment
 	Timeout time.Duration  // default runTimeout
 	Policy  *policy.Policy // a custom policy, given to the wrapper as a file (default: the profile)
+
+	RequireToken bool // the supervisor refuses messages without its token
+	NoToken      bool // the wrapper is not given the supervisor's token (a launcher that does not pass it)
 }
 
 // outcome is what a run produced.
@@ -233,7 +236,7 @@ func runSandboxed(t *testing.T, s spec) outcome {
 			t.Fatalf("policy.Profile(%q): %v", prof, err)
 		}
 	}
-	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: pol})
+	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: pol, RequireToken: s.RequireToken})
 	if err != nil {
 		t.Fatalf("NewSupervisor: %v", err)
 	}
@@ -293,6 +296,9 @@ func runSandboxed(t *testing.T, s spec) outcome {
 			a = sup.SocketPath()
 		}
 		argv = append(argv, a)
+	}
+	if !s.NoToken {
+		s.Env = append(append([]string{}, s.Env...), sup.Env()...)
 	}
 	o := execute(t, s, argv)
 	// A wrapper that failed before the hand-off never attaches, so never detaches either.

@@ -102,22 +102,44 @@ func TestHostileSuidExec(t *testing.T) {
 }
 
 // TestHostileNotifySpoof: the program connects to its own supervisor's socket and forges a
-// wrapper error. Run as nobody it cannot even reach the socket (0700 directory); with
-// --user root it reaches it, and the supervisor accepts root peers (see the report: an explicit
-// root program can forge wrapper errors).
+// wrapper error (with the token, if the wrapper let it see one). Run as nobody it cannot even
+// reach the socket (0700 directory). With --user root it reaches it, and the supervisor must
+// still refuse the forgery: by the token when it requires one, and by the seccomp filter the
+// peer runs under otherwise (a launcher that does not pass the token yet).
 func TestHostileNotifySpoof(t *testing.T) {
 	t.Parallel()
 	needRoot(t, "the nobody drop keeps the program out of the socket's directory")
 	bin := cprog(t, "notify_spoof.c")
-	o := runSandboxed(t, spec{Argv: []string{bin, socketArg}})
-	mustAttach(t, o)
-	if o.Result.Errno() != "EACCES" {
-		t.Fatalf("as nobody, connecting to the supervisor's socket should fail with EACCES; %s", o)
-	}
-	for _, e := range o.Events {
-		if e.Kind == wrapper.EventWrapperError {
-			t.Errorf("the program forged a wrapper error: %s", formatEvent(e))
-		}
+	for _, tc := range []struct {
+		name      string
+		s         spec
+		wantErrno string
+	}{
+		{"nobody", spec{Argv: []string{bin, socketArg}}, "EACCES"},
+		{"root", spec{Argv: []string{bin, socketArg}, User: "root"}, ""},
+		{"root/require-token", spec{Argv: []string{bin, socketArg}, User: "root", RequireToken: true}, ""},
+		{"root/no-token", spec{Argv: []string{bin, socketArg}, User: "root", NoToken: true}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			o := runSandboxed(t, tc.s)
+			mustAttach(t, o)
+			if tc.wantErrno != "" {
+				if o.Result.Errno() != tc.wantErrno {
+					t.Fatalf("connecting to the supervisor's socket should fail with %s; %s", tc.wantErrno, o)
+				}
+			} else if !o.Result.Succeeded() || o.Result.Fields["step"] != "sent" {
+				t.Fatalf("as root the program should reach the socket and send its forgery; %s", o)
+			}
+			if tok := o.Result.Fields["token"]; tok != "" && tok != "none" {
+				t.Errorf("the program saw the supervisor's token in its environment (token=%s)", tok)
+			}
+			for _, e := range o.Events {
+				if e.Kind == wrapper.EventWrapperError {
+					t.Errorf("the program forged a wrapper error: %s", formatEvent(e))
+				}
+			}
+		})
 	}
 }
 

@@ -21,6 +21,12 @@ func NewSupervisor(cfg SupervisorConfig) (*Supervisor, error) { return nil, errN
 // SocketPath returns "".
 func (s *Supervisor) SocketPath() string { return "" }
 
+// Token returns "".
+func (s *Supervisor) Token() string { return "" }
+
+// Env returns nothing.
+func (s *Supervisor) Env() []string { return nil }
+
 // Events returns a closed channel.
 func (s *Supervisor) Events() <-chan Event {
 	c := make(chan Event)

@@ -3,6 +3,9 @@ package wrapper
 import (
 	"bytes"
 	"cmp"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -33,6 +36,7 @@ type Supervisor struct {
 	wake  int // eventfd, readable once Close starts
 	uid   int
 	sizes seccompNotifSizes
+	token string // hex; wrappers prove themselves with it (TokenEnv)
 
 	closing   atomic.Bool
 	wg        sync.WaitGroup // accept loop, connections, listener loops
@@ -73,9 +77,14 @@ func NewSupervisor(cfg SupervisorConfig) (*Supervisor, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("supervisor: %w", err)
 	}
+	var secret [16]byte
+	if _, err := rand.Read(secret[:]); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("supervisor: token: %w", err)
+	}
 	s := &Supervisor{
 		cfg: cfg, dir: dir, path: filepath.Join(dir, "notify.sock"), sock: -1, wake: -1,
-		uid: os.Geteuid(), sizes: sizes,
+		uid: os.Geteuid(), sizes: sizes, token: hex.EncodeToString(secret[:]),
 		q: newEventQueue(), out: make(chan Event), stopDeliver: make(chan struct{}), delivered: make(chan struct{}),
 		stats: map[statKey]*RuleStat{},
 	}
@@ -118,6 +127,15 @@ func (s *Supervisor) closeFds() {
 
 // SocketPath is the path to give the wrapper's --notify flag.
 func (s *Supervisor) SocketPath() string { return s.path }
+
+// Token is this supervisor's random secret (128 bits, hex). Wrappers put it in their messages
+// to prove they are not the sandboxed program; give it to them with Env.
+func (s *Supervisor) Token() string { return s.token }
+
+// Env returns the environment entries ("NAME=value") to add to the wrapper's environment:
+// the token in TokenEnv. The wrapper removes them before it execs the program. Under gdb, put
+// them in gdb's environment (the inferior and so the exec-wrapper inherit it).
+func (s *Supervisor) Env() []string { return []string{TokenEnv + "=" + s.token} }
 
 // Events returns the ordered event stream. The supervisor never blocks on it: when the reader
 // is behind, events with the same (kind, pid, syscall, rule, action) are merged into one with a
@@ -267,6 +285,8 @@ func (s *Supervisor) serveConn(conn int) {
 		unix.Close(conn) // not our user: never read from it
 		return
 	}
+	// Look as early as possible: a wrapper connects before it installs its filter.
+	filtered := peerFiltered(conn, int(cred.Pid))
 	line, fds, err := s.readMessage(conn)
 	if err != nil {
 		closeAll(fds)
@@ -274,15 +294,20 @@ func (s *Supervisor) serveConn(conn int) {
 		return
 	}
 	m, err := decodeMessage(line)
-	if err != nil {
+	if err != nil || !s.tokenOK(m.Token) {
 		closeAll(fds)
 		unix.Close(conn)
 		return
 	}
 	if m.Type == MsgError {
+		// A wrapper that fails once its filter is on sends its listener along; without one,
+		// a filtered peer can only be a sandboxed program forging the error.
+		withListener := len(fds) == 1 && isNotifyFd(fds[0])
 		closeAll(fds)
-		unix.Close(conn)
-		s.emit(Event{Kind: EventWrapperError, Pid: int(cred.Pid), Code: m.Code, Message: m.Msg})
+		if !filtered || withListener {
+			s.emit(Event{Kind: EventWrapperError, Pid: int(cred.Pid), Code: m.Code, Message: m.Msg})
+		}
+		unix.Close(conn) // after the event: a peer that sees EOF may rely on it being queued
 		return
 	}
 	if len(fds) != 1 || !isNotifyFd(fds[0]) || s.closing.Load() {
@@ -371,4 +396,50 @@ func isNotifyFd(fd int) bool {
 	var buf [64]byte
 	n, err := unix.Readlink("/proc/self/fd/"+strconv.Itoa(fd), buf[:])
 	return err == nil && string(buf[:n]) == "anon_inode:seccomp notify"
+}
+
+// tokenOK says whether a message's token is acceptable: the right one, or none when the
+// supervisor does not require it (launchers that do not pass Env yet).
+func (s *Supervisor) tokenOK(token string) bool {
+	if token == "" {
+		return !s.cfg.RequireToken
+	}
+	return subtle.ConstantTimeCompare([]byte(token), []byte(s.token)) == 1
+}
+
+// peerFiltered says whether the process at the other end of conn runs under a seccomp filter,
+// which a sandboxed program always does and a wrapper does not until it installs its own.
+// It reads /proc/<pid>/status, then makes sure through a pidfd taken from the socket
+// (SO_PEERPIDFD, Linux 6.5) that pid was not reaped and reused meanwhile. A peer that cannot be
+// checked (gone already, older kernel without the pidfd and the pid unreadable) counts as not
+// filtered: this is defence in depth, the token is the proof.
+func peerFiltered(conn, pid int) bool {
+	pidfd, err := unix.GetsockoptInt(conn, unix.SOL_SOCKET, unix.SO_PEERPIDFD)
+	if err == nil {
+		defer unix.Close(pidfd)
+	} else {
+		pidfd = -1
+	}
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return false
+	}
+	if pidfd >= 0 {
+		// Still the same process (alive or a zombie): the status read was its own.
+		if _, _, e := unix.Syscall6(unix.SYS_PIDFD_SEND_SIGNAL, uintptr(pidfd), 0, 0, 0, 0, 0); e != 0 {
+			return false
+		}
+	}
+	return seccompMode(status) != 0
+}
+
+// seccompMode returns the Seccomp field of a /proc/<pid>/status text (0 when absent).
+func seccompMode(status []byte) int {
+	for line := range bytes.Lines(status) {
+		if v, ok := bytes.CutPrefix(line, []byte("Seccomp:")); ok {
+			n, _ := strconv.Atoi(string(bytes.TrimSpace(v)))
+			return n
+		}
+	}
+	return 0
 }
