@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 	"github.com/sandbug/sandbug/internal/testbin"
+	"github.com/sandbug/sandbug/launcher"
 )
 
 // TestBenchTUI measures the TUI against gdb side by side (docs/bench/tui.md). It runs only
@@ -51,10 +53,16 @@ func TestBenchTUI(t *testing.T) {
 	// 2. F10: key press to the last byte of the updated frame, against gdb's own -exec-next.
 	tuiNext := nextLatency(t, sb, steps, rounds)
 	gdbNext := gdbNextLatency(t, gdb, steps, rounds)
+	lnStop, lnAll := launcherNextLatency(t, testbin.Wrapper(t), steps, rounds)
 	tn, gn := median(tuiNext), median(gdbNext)
 	fmt.Fprintf(&out, "| F10 to the new line shown (median of %d) | %v | gdb -exec-next: %v | +%v |\n",
 		rounds, median(firstShown).Round(100*time.Microsecond), gn.Round(100*time.Microsecond),
 		(median(firstShown) - gn).Round(100*time.Microsecond))
+	fmt.Fprintf(&out, "| a key with no gdb work (g opens a prompt), median of %d | %v | | the UI's floor |\n",
+		rounds, median(uiFloor).Round(100*time.Microsecond))
+	fmt.Fprintf(&out, "| launcher alone: Next to its Stopped event / plus Stack and Locals (median of %d) | | %v / %v | TUI adds %v / %v |\n",
+		rounds, median(lnStop).Round(100*time.Microsecond), median(lnAll).Round(100*time.Microsecond),
+		(median(firstShown) - median(lnStop)).Round(100*time.Microsecond), (tn - median(lnAll)).Round(100*time.Microsecond))
 	fmt.Fprintf(&out, "| F10 to the whole frame updated: locals, stack (median of %d) | %v (p90 %v) | gdb -exec-next: %v | +%v |\n",
 		rounds, tn.Round(100*time.Microsecond), pct(tuiNext, 90).Round(100*time.Microsecond),
 		gn.Round(100*time.Microsecond), (tn - gn).Round(100*time.Microsecond))
@@ -134,32 +142,46 @@ func startScreen(t *testing.T, args ...string) *screen {
 	}
 	s := &screen{t: t, cmd: cmd, pty: f, emu: vt.NewSafeEmulator(120, 40), done: make(chan struct{})}
 	go io.Copy(f, s.emu) // the emulator's replies to terminal queries
+	// The reader only timestamps and hands bytes on: parsing (slow) must not delay the next read.
+	type chunk struct {
+		at time.Time
+		b  []byte
+	}
+	chunks := make(chan chunk, 4096)
 	go func() {
-		defer close(s.done)
-		b := make([]byte, 64<<10)
+		defer close(chunks)
 		for {
+			b := make([]byte, 64<<10)
 			n, err := f.Read(b)
 			if n > 0 {
 				now := time.Now()
-				s.emu.Write(b[:n])
 				s.mu.Lock()
 				s.last = now
 				s.bytes += int64(n)
-				text := s.emu.String()
-				keep := s.hits[:0]
-				for _, h := range s.hits {
-					if h.ok(text) {
-						h.ch <- now
-					} else {
-						keep = append(keep, h)
-					}
-				}
-				s.hits = keep
 				s.mu.Unlock()
+				chunks <- chunk{now, b[:n]}
 			}
 			if err != nil {
 				return
 			}
+		}
+	}()
+	go func() {
+		defer close(s.done)
+		for c := range chunks {
+			s.emu.Write(c.b)
+			s.mu.Lock()
+			text := s.emu.String()
+			keep := s.hits[:0]
+			for _, h := range s.hits {
+				if h.ok(text) {
+					h.ch <- c.at
+				} else {
+					keep = append(keep, h)
+				}
+			}
+			s.hits = keep
+			s.mu.Unlock()
 		}
 	}()
 	t.Cleanup(s.close)
@@ -236,6 +258,9 @@ func firstFrame(t *testing.T, sb, prog string) time.Duration {
 	return at.Sub(start)
 }
 
+// uiFloor collects how long a key takes to show when it needs no session call.
+var uiFloor []time.Duration
+
 // firstShown collects, for each F10, when the new line first showed (status bar and arrow).
 var firstShown []time.Duration
 
@@ -249,6 +274,16 @@ func nextLatency(t *testing.T, sb, prog string, n int) []time.Duration {
 			return m[1]
 		}
 		return ""
+	}
+	// The UI's own floor: a key that only opens a prompt (no session call).
+	for i := 0; i < n; i++ {
+		t0 := time.Now()
+		s.send("g")
+		at := s.await(`go to line:`, 5*time.Second)
+		uiFloor = append(uiFloor, at.Sub(t0))
+		s.send(keyEsc)
+		s.awaitFn(func(text string) bool { return !strings.Contains(text, "go to line:") }, "prompt closed", 5*time.Second)
+		s.quiet(50 * time.Millisecond)
 	}
 	s.mu.Lock()
 	cur := lineOf(s.emu.String())
@@ -271,6 +306,41 @@ func nextLatency(t *testing.T, sb, prog string, n int) []time.Duration {
 		firstShown = append(firstShown, at.Sub(t0))
 	}
 	return out
+}
+
+// launcherNextLatency times the launcher's own Next (to its Stopped event) and Next plus the
+// Stack and Locals queries the TUI makes after each stop: what the TUI builds on.
+func launcherNextLatency(t *testing.T, wrapperPath, prog string, n int) (stop, all []time.Duration) {
+	s, err := launcher.StartDebug(context.Background(), launcher.Config{Program: prog, WrapperPath: wrapperPath, StopAtBlocked: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	stopped := make(chan struct{}, 16)
+	go func() {
+		for ev := range s.Events() {
+			if st, ok := ev.(launcher.StateEvent); ok && st.State == launcher.Stopped {
+				stopped <- struct{}{}
+			}
+		}
+	}()
+	<-stopped
+	for i := 0; i < n; i++ {
+		t0 := time.Now()
+		if err := s.Next(); err != nil {
+			t.Fatal(err)
+		}
+		<-stopped
+		stop = append(stop, time.Since(t0))
+		if _, err := s.Stack(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Locals(0); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, time.Since(t0))
+	}
+	return stop, all
 }
 
 // gdbMI is a bare gdb/MI session over pipes, the baseline.
@@ -340,7 +410,7 @@ func floodRun(t *testing.T, sb, prog string) (maxRSS int64, keys []time.Duration
 	s.await(`│abcdefghij`, 30*time.Second) // in the Program pane, not the source
 	end := make(chan struct{})
 	go func() {
-		s.await(`│END OF FLOOD`, 10*time.Minute)
+		s.await(`[^"]END OF FLOOD`, 10*time.Minute) // the output, not the source
 		close(end)
 	}()
 	tick := time.NewTicker(100 * time.Millisecond)

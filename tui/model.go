@@ -285,6 +285,7 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		if m.opts.Dark == nil {
 			m.dark = msg.IsDark()
 			m.st = NewStyles(m.dark, m.noColor)
+			m.src.cacheFile = nil // drop lines highlighted with the old palette
 		}
 		return nil, true
 	case tea.KeyPressMsg:

@@ -53,7 +53,7 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := width(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
 		sw = ansi.StringWidth(s)
@@ -62,6 +62,16 @@ func fit(s string, w int) string {
 		s += strings.Repeat(" ", w-sw)
 	}
 	return s
+}
+
+// width is ansi.StringWidth with a fast path for plain ASCII (most lines of a frame).
+func width(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
 }
 
 // fitStyled fits plain text to w cells and then styles the whole cell run.

@@ -106,6 +106,11 @@ type sourcePane struct {
 	blocked map[string]map[int]int  // full path -> line -> blocked calls there
 	search  string
 	note    string // shown when there is no source (no -g, a libc frame)
+	// cache holds highlighted lines without overlay by (line, width); cleared when the file or
+	// the styles change.
+	cache     map[[2]int]string
+	cacheFile *sourceFile
+	cacheSt   *Styles
 }
 
 func newSourcePane() sourcePane {
@@ -290,6 +295,23 @@ func (p *sourcePane) renderLine(st *Styles, ln, w int, overlay *lipgloss.Style) 
 		return ""
 	}
 	text := p.file.Lines[ln-1]
+	plain := overlay == nil && (p.search == "" || !strings.Contains(strings.ToLower(text), strings.ToLower(p.search)))
+	if plain {
+		if p.cacheFile != p.file || p.cacheSt != st {
+			p.cache, p.cacheFile, p.cacheSt = map[[2]int]string{}, p.file, st
+		}
+		if s, ok := p.cache[[2]int{ln, w}]; ok {
+			return s
+		}
+		s := p.renderLineNoCache(st, ln, w, nil)
+		p.cache[[2]int{ln, w}] = s
+		return s
+	}
+	return p.renderLineNoCache(st, ln, w, overlay)
+}
+
+func (p *sourcePane) renderLineNoCache(st *Styles, ln, w int, overlay *lipgloss.Style) string {
+	text := p.file.Lines[ln-1]
 	var b strings.Builder
 	if p.search != "" && strings.Contains(strings.ToLower(text), strings.ToLower(p.search)) {
 		// Search matches win over syntax colours on that line.
@@ -312,10 +334,11 @@ func (p *sourcePane) renderLine(st *Styles, ln, w int, overlay *lipgloss.Style) 
 		b.WriteString(styleOver(st.Operator, overlay).Render(text))
 	}
 	s := b.String()
-	if ansi.StringWidth(s) > w {
+	tw := width(p.file.Lines[ln-1]) // the styles add no cells: measure the plain text
+	if tw > w {
 		return ansi.Truncate(s, w, "…")
 	}
-	pad := strings.Repeat(" ", w-ansi.StringWidth(s))
+	pad := strings.Repeat(" ", w-tw)
 	if overlay != nil {
 		pad = overlay.Render(pad)
 	}

@@ -326,10 +326,12 @@ func (m *Model) cardKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 			m.card = cardNone
 			return m.quit()
 		default:
+			card := m.card
+			m.card = cardNone
 			if c, ok := m.globalKey(ks); ok {
-				m.card = cardNone
 				return c
 			}
+			m.card = card
 		}
 	case cardBlocked:
 		return m.blockedKey(ks)

@@ -44,7 +44,9 @@ func (m *Model) render() string {
 	if m.lay.TooSmall {
 		return m.tooSmall()
 	}
-	var layers []*lipgloss.Layer
+	// The slots tile the screen: without a card, rows are plain concatenations (no cell
+	// compositing, which costs more than drawing the panes).
+	rows := make([][]string, m.h)
 	for _, sl := range m.lay.Slots {
 		p := m.visible(sl)
 		var titles []string
@@ -57,17 +59,28 @@ func (m *Model) render() string {
 		}
 		in := sl.R.inner()
 		body := m.paneBody(p, in.W, in.H)
-		layers = append(layers, lipgloss.NewLayer(frame(&m.st, titles, active, m.focus == p, body, sl.R.W, sl.R.H)).X(sl.R.X).Y(sl.R.Y))
+		lines := strings.Split(frame(&m.st, titles, active, m.focus == p, body, sl.R.W, sl.R.H), "\n")
+		for i, l := range lines {
+			if y := sl.R.Y + i; y < m.h {
+				rows[y] = append(rows[y], l)
+			}
+		}
 	}
-	layers = append(layers, lipgloss.NewLayer(m.statusLine()).X(0).Y(m.lay.Status.Y))
-	layers = append(layers, lipgloss.NewLayer(m.hintLine()).X(0).Y(m.lay.Hint.Y))
-	if ov, w, h := m.overlay(); ov != "" {
-		x := max((m.w-w)/2, 0)
-		y := max((m.h-h)/2-1, 0)
-		layers = append(layers, lipgloss.NewLayer(ov).X(x).Y(y).Z(1))
+	out := make([]string, 0, m.h)
+	for y := 0; y < m.lay.Status.Y; y++ {
+		out = append(out, strings.Join(rows[y], ""))
+	}
+	out = append(out, m.statusLine(), m.hintLine())
+	screen := strings.Join(out, "\n")
+	ov, w, h := m.overlay()
+	if ov == "" {
+		return screen
 	}
 	c := lipgloss.NewCanvas(m.w, m.h)
-	c.Compose(lipgloss.NewCompositor(layers...))
+	c.Compose(lipgloss.NewCompositor(
+		lipgloss.NewLayer(screen),
+		lipgloss.NewLayer(ov).X(max((m.w-w)/2, 0)).Y(max((m.h-h)/2-1, 0)).Z(1),
+	))
 	return c.Render()
 }
 
