@@ -65,7 +65,8 @@ func RetValue(a Action, report bool, o CompileOptions) uint32 {
 // bits (bypassed by the upper-32-bit truncation trick), takes the default action on an arch
 // mismatch (a blocklist is bypassed by i386 "int $0x80"), and answers x32 numbers with ENOSYS
 // instead of killing; its linear chain also costs one comparison per listed syscall, where this
-// binary search costs ~log2(n). go-seccomp-bpf still supplies the syscall table.
+// binary search costs ~log2(n). The syscall table is go-seccomp-bpf's, generated into
+// linux_tables.go (internal/gen), so the package does not import it at run time.
 //
 // Layout:
 //

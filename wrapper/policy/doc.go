@@ -2,7 +2,10 @@
 // profiles (default, strict, permissive), the compiler to a seccomp BPF program, and Match,
 // the same decision made in Go for the supervisor and the TUI.
 //
-// The package is pure: no syscalls, no I/O except Load reading a file.
+// The package is pure: no syscalls, no I/O except Load reading a file, and no Linux-only
+// imports (it builds on any GOOS): the x86_64 syscall table, errno and signal names and the
+// symbolic constants are generated into linux_tables.go by internal/gen from go-seccomp-bpf
+// and x/sys/unix, and TestGeneratedTablesUpToDate keeps them in step.
 //
 // # Semantics
 //

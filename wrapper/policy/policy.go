@@ -241,7 +241,7 @@ func (a Action) validate() error {
 	case Errno:
 		if a.Errno != "" {
 			if _, ok := ErrnoNumber(a.Errno); !ok {
-				return fmt.Errorf("unknown errno %q%s", a.Errno, suggest(a.Errno, errnoNames()))
+				return fmt.Errorf("unknown errno %q%s", a.Errno, suggest(a.Errno, sortedErrnoNames()))
 			}
 		}
 	default:
@@ -328,7 +328,7 @@ func (c ArgCond) validate() error {
 	return nil
 }
 
-func errnoNames() []string {
+func sortedErrnoNames() []string {
 	out := make([]string, 0, len(errnoByName))
 	for n := range errnoByName {
 		out = append(out, n)

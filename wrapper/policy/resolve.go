@@ -20,10 +20,7 @@ type resolved struct {
 }
 
 func (p *Policy) resolve() *resolved {
-	maxNr := 0
-	for nr := range x86.SyscallNumbers {
-		maxNr = max(maxNr, nr)
-	}
+	maxNr := len(syscallNames) - 1
 	nums := make([][]int, len(p.Rules))
 	for i := range p.Rules {
 		nums[i] = p.Rules[i].numbers()

@@ -4,10 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
-
-	"github.com/elastic/go-seccomp-bpf/arch"
-	"golang.org/x/sys/unix"
 )
 
 // AuditArchX86_64 is AUDIT_ARCH_X86_64 from <linux/audit.h>: the only arch value the compiled
@@ -22,12 +18,34 @@ const AuditArchI386 = 0x40000003
 // arch value and this bit set in the number; the filter kills every number at or above it.
 const X32SyscallBit = 0x40000000
 
-// The syscall table is go-seccomp-bpf's x86_64 table (generated from Linux v6.15).
-var x86 = arch.X86_64
+//go:generate go run ./internal/gen -o linux_tables.go
+
+// The syscall table (syscallNames, syscallsByName in linux_tables.go) is go-seccomp-bpf's
+// x86_64 table (from Linux v6.15), generated into static arrays: importing go-seccomp-bpf/arch
+// built the maps of every architecture at start-up (~0.2 ms of the wrapper's). Lookups by
+// name are a binary search over ~380 names.
+
+// syscallEntry is one (name, number) pair of syscallsByName.
+type syscallEntry struct {
+	name string
+	nr   int
+}
 
 // SyscallName returns the x86_64 name of syscall nr, or "" when the number has no name.
 func SyscallName(nr int) string {
-	return x86.SyscallNumbers[nr]
+	if nr < 0 || nr >= len(syscallNames) {
+		return ""
+	}
+	return syscallNames[nr]
+}
+
+// syscallNumberOf looks name up in the generated table.
+func syscallNumberOf(name string) (int, bool) {
+	i := sort.Search(len(syscallsByName), func(i int) bool { return syscallsByName[i].name >= name })
+	if i < len(syscallsByName) && syscallsByName[i].name == name {
+		return syscallsByName[i].nr, true
+	}
+	return 0, false
 }
 
 // maxSyscallNr bounds the numbers "syscall_<n>" may name (x86_64 has about 470 today).
@@ -37,7 +55,7 @@ const maxSyscallNr = 1024
 // "syscall_<n>" (n below 1024) for a number the table does not know (a syscall newer than the
 // table).
 func SyscallNumber(name string) (int, bool) {
-	if nr, ok := x86.SyscallNames[name]; ok {
+	if nr, ok := syscallNumberOf(name); ok {
 		return nr, true
 	}
 	if rest, ok := strings.CutPrefix(name, "syscall_"); ok {
@@ -51,23 +69,22 @@ func SyscallNumber(name string) (int, bool) {
 
 // SyscallNames returns every x86_64 syscall name the table knows, sorted.
 func SyscallNames() []string {
-	names := make([]string, 0, len(x86.SyscallNames))
-	for n := range x86.SyscallNames {
-		names = append(names, n)
+	names := make([]string, len(syscallsByName))
+	for i, e := range syscallsByName {
+		names[i] = e.name
 	}
-	sort.Strings(names)
 	return names
 }
 
-// errnoAliases are the second names of errno values that unix.ErrnoName reports under
-// another name.
+// errnoAliases are the second names of errno values that errnoNames lists under another
+// name (<asm-generic/errno-base.h>, <asm-generic/errno.h>).
 var errnoAliases = map[string]int{
-	"EAGAIN":      int(unix.EAGAIN),
-	"EWOULDBLOCK": int(unix.EWOULDBLOCK),
-	"EDEADLK":     int(unix.EDEADLK),
-	"EDEADLOCK":   int(unix.EDEADLOCK),
-	"ENOTSUP":     int(unix.ENOTSUP),
-	"EOPNOTSUPP":  int(unix.EOPNOTSUPP),
+	"EAGAIN":      11,
+	"EWOULDBLOCK": 11,
+	"EDEADLK":     35,
+	"EDEADLOCK":   35,
+	"ENOTSUP":     95,
+	"EOPNOTSUPP":  95,
 }
 
 // maxErrno is MAX_ERRNO from <linux/err.h>: the largest value a syscall can return as an error.
@@ -75,8 +92,8 @@ const maxErrno = 4095
 
 var errnoByName = func() map[string]int {
 	m := make(map[string]int, 160)
-	for n := 1; n <= maxErrno; n++ {
-		if name := unix.ErrnoName(syscall.Errno(n)); name != "" {
+	for n, name := range errnoNames {
+		if name != "" {
 			m[name] = n
 		}
 	}
@@ -94,10 +111,10 @@ func ErrnoNumber(name string) (int, bool) {
 
 // ErrnoName returns the name of errno n ("EPERM" for 1), or "" when n has no name.
 func ErrnoName(n int) string {
-	if n <= 0 || n > maxErrno {
+	if n <= 0 || n >= len(errnoNames) {
 		return ""
 	}
-	return unix.ErrnoName(syscall.Errno(n))
+	return errnoNames[n]
 }
 
 // Aliases lists the syscall families that do the same thing through different numbers. A rule
