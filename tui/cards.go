@@ -114,7 +114,7 @@ func exitCard(st *Styles, s launcher.ExitStatus, debug bool, w int) string {
 // quitCard asks before killing a live program.
 func quitCard(st *Styles, w int) string {
 	return card(st, "Quit?", []string{
-		"The program is still running. Quitting kills it.",
+		"The program still runs (or waits in the debugger). Quitting kills it.",
 		"",
 		st.Key.Render("y") + " quit and kill it    " + st.Key.Render("n") + "/" + st.Key.Render("Esc") + " stay",
 	}, w)

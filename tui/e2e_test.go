@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -323,4 +324,49 @@ func TestE2EResize(t *testing.T) {
 	tm.wait(15*time.Second, "you typed: [still here]", "exited normally")
 	tm.keys("Enter")
 	tm.quit()
+}
+
+// sandbugPid finds the sandbug process of this terminal.
+func (tm *term) sandbugPid() int {
+	tm.t.Helper()
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(b), "\x00")
+		if len(args) >= 2 && filepath.Base(args[0]) == "sandbug" && strings.Contains(args[len(args)-2]+args[len(args)-1], tm.name) {
+			var pid int
+			fmt.Sscan(e.Name(), &pid)
+			return pid
+		}
+	}
+	tm.t.Fatal("sandbug process not found")
+	return 0
+}
+
+// TestE2ESignalsLeaveNothing: SIGTERM, and SIGHUP when the terminal goes away, end sandbug with
+// the program and gdb gone too.
+func TestE2ESignalsLeaveNothing(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eKeyboardSrc)
+	tm.wait(30*time.Second, "in main()", "sandbox: default ✓")
+	if err := syscall.Kill(tm.sandbugPid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	tm.wait(15*time.Second, "SANDBUG-EXIT=")
+	tm.noLeftovers()
+
+	tm2 := newTerm(t, 120, 40, e2eKeyboardSrc)
+	tm2.wait(30*time.Second, "in main()", "sandbox: default ✓")
+	pid := tm2.sandbugPid()
+	tm2.tmux("kill-server") // the terminal goes away: SIGHUP
+	deadline := time.Now().Add(15 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbug (pid %d) still runs after SIGHUP", pid)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tm2.noLeftovers()
 }
