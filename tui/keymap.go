@@ -104,8 +104,8 @@ type keyState struct {
 	sourcePane bool // the Source pane has focus
 }
 
-// SetState enables the bindings that make sense in st, so help only shows keys that work.
-func (k *KeyMap) SetState(st keyState) {
+// applyState enables the bindings that make sense in st, so help only shows keys that work.
+func (k *KeyMap) applyState(st keyState) {
 	k.Next.SetEnabled(st.stopped)
 	k.Step.SetEnabled(st.stopped)
 	k.Finish.SetEnabled(st.stopped)

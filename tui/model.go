@@ -57,6 +57,7 @@ type Model struct {
 	debugMode bool
 	starting  bool
 	runAfter  bool // run the program as soon as the debug session is up
+	untilRun  bool // run to cursor from a fresh start: continue past the stop at main
 
 	state    launcher.State
 	stop     *launcher.Stop
@@ -243,7 +244,7 @@ func (m *Model) setState(s launcher.State) {
 		m.msg = "" // a hint about the previous state is stale now
 	}
 	m.state = s
-	m.keys.SetState(keyState{
+	m.keys.applyState(keyState{
 		debug:      m.debugMode,
 		running:    s == launcher.Running,
 		stopped:    s == launcher.Stopped,

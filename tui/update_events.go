@@ -178,6 +178,11 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 		cmds = append(cmds, fetchStack(m.ctx, s, sid), fetchLocals(m.ctx, s, sid, where.Level, where.Func))
 		m.frameSel = where.Level
 		cmds = append(cmds, m.evalWatches(s, sid)...)
+		if st.Entry && m.untilRun {
+			// Run to cursor from a fresh start: the temporary breakpoint is set; go on to it.
+			m.untilRun = false
+			cmds = append(cmds, do(sid, "continue", func() error { return s.Continue(m.ctx) }))
+		}
 		if st.Reason == "blocked-syscall" && st.Blocked != nil {
 			b := *st.Blocked
 			m.blocked = &b

@@ -245,6 +245,7 @@ func (m *Model) runToCursor() tea.Cmd {
 		return nil
 	}
 	m.setState(launcher.Starting)
+	m.untilRun = true
 	return do(m.dbgID, "run to cursor", func() error {
 		if _, err := s.Console(m.ctx, fmt.Sprintf("tbreak %s:%d", file, line)); err != nil {
 			return err
