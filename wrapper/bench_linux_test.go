@@ -40,12 +40,15 @@ func timeRun(b *testing.B, argv ...string) time.Duration {
 }
 
 // BenchmarkWrapperStartup: `sandbug-wrapper -- /bin/true` against `/bin/true`, interleaved,
-// SANDBUG_BENCH_RUNS (200) runs each; metrics are medians. Target: adds <= 3 ms.
+// SANDBUG_BENCH_RUNS (200) runs each; metrics are medians. Target: adds <= 3 ms. With
+// SANDBUG_BENCH_BASELINE_WRAPPER set to another build of the wrapper (an older commit), that one
+// runs interleaved too (baseline-wrapper-ms), so a change is measured side by side.
 func BenchmarkWrapperStartup(b *testing.B) {
 	w := testbin.Wrapper(b)
 	runs := envInt("SANDBUG_BENCH_RUNS", 200)
+	other := os.Getenv("SANDBUG_BENCH_BASELINE_WRAPPER")
 	for b.Loop() {
-		var plain, wrapped, notified []time.Duration
+		var plain, wrapped, notified, baseline []time.Duration
 		sup, err := NewSupervisor(SupervisorConfig{Policy: defaultProfile(b)})
 		if err != nil {
 			b.Fatal(err)
@@ -58,6 +61,9 @@ func BenchmarkWrapperStartup(b *testing.B) {
 			plain = append(plain, timeRun(b, "/bin/true"))
 			wrapped = append(wrapped, timeRun(b, w, "--", "/bin/true"))
 			notified = append(notified, timeRun(b, w, "--notify", sup.SocketPath(), "--", "/bin/true"))
+			if other != "" {
+				baseline = append(baseline, timeRun(b, other, "--", "/bin/true"))
+			}
 		}
 		sup.Close()
 		p, wr, n := median(plain), median(wrapped), median(notified)
@@ -67,6 +73,11 @@ func BenchmarkWrapperStartup(b *testing.B) {
 		b.ReportMetric(float64((wr-p).Microseconds())/1000, "added-ms")
 		b.ReportMetric(float64((n-p).Microseconds())/1000, "added-notify-ms")
 		b.ReportMetric(float64(wr)/float64(p), "ratio")
+		if other != "" {
+			o := median(baseline)
+			b.ReportMetric(float64(o.Microseconds())/1000, "baseline-wrapper-ms")
+			b.ReportMetric(float64((o-p).Microseconds())/1000, "baseline-added-ms")
+		}
 	}
 }
 

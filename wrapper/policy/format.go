@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // named is one symbolic constant.
@@ -18,7 +19,9 @@ type named struct {
 
 // constByName maps every symbolic constant above to its value, for policy files that write
 // `value: CLONE_NEWUSER|CLONE_NEWNS` instead of a number. AF_LOCAL and SIG* names are extras.
-var constByName = func() map[string]uint64 {
+// Built on first use: the wrapper compiling a built-in profile never needs it, and its
+// start-up is measured in tenths of a millisecond.
+var constByName = sync.OnceValue(func() map[string]uint64 {
 	m := map[string]uint64{"AF_LOCAL": 1 /* AF_UNIX */, "QUERY_PERSONALITY": 0xffffffff}
 	for _, t := range [][]named{ptraceRequests, socketDomains, socketTypes, socketFlags, cloneFlags,
 		ioctlRequests, personalityFlags, personas, prctlOptions, seccompOps, bpfCommands} {
@@ -32,12 +35,12 @@ var constByName = func() map[string]uint64 {
 		}
 	}
 	return m
-}()
+})
 
 // ConstantValue returns the value of a symbolic constant a policy file may use in an argument
 // condition (CLONE_NEWUSER, AF_INET, TIOCSTI, PR_SET_SECCOMP, PTRACE_ATTACH, SIGKILL, ...).
 func ConstantValue(name string) (uint64, bool) {
-	v, ok := constByName[name]
+	v, ok := constByName()[name]
 	return v, ok
 }
 
@@ -261,8 +264,8 @@ func constComment(syscalls []string, index int, v uint64) string {
 
 // sortedConstNames is used by error suggestions.
 func sortedConstNames() []string {
-	out := make([]string, 0, len(constByName))
-	for n := range constByName {
+	out := make([]string, 0, len(constByName()))
+	for n := range constByName() {
 		out = append(out, n)
 	}
 	sort.Strings(out)

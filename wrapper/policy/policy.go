@@ -329,12 +329,16 @@ func (c ArgCond) validate() error {
 }
 
 func sortedErrnoNames() []string {
-	out := make([]string, 0, len(errnoByName))
-	for n := range errnoByName {
+	out := make([]string, 0, len(errnoNames)+len(errnoAliases))
+	for _, n := range errnoNames {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	for n := range errnoAliases {
 		out = append(out, n)
 	}
-	slices.Sort(out)
-	return out
+	return slices.Compact(slices.Sorted(slices.Values(out)))
 }
 
 func groupNames() []string {

@@ -90,23 +90,21 @@ var errnoAliases = map[string]int{
 // maxErrno is MAX_ERRNO from <linux/err.h>: the largest value a syscall can return as an error.
 const maxErrno = 4095
 
-var errnoByName = func() map[string]int {
-	m := make(map[string]int, 160)
-	for n, name := range errnoNames {
-		if name != "" {
-			m[name] = n
+// ErrnoNumber returns the number of the named errno ("EPERM" -> 1). A scan of ~135 names:
+// cheaper for the few lookups of a policy than building a map at start-up.
+func ErrnoNumber(name string) (int, bool) {
+	if n, ok := errnoAliases[name]; ok {
+		return n, true
+	}
+	if name == "" {
+		return 0, false
+	}
+	for n, e := range errnoNames {
+		if e == name {
+			return n, true
 		}
 	}
-	for name, n := range errnoAliases {
-		m[name] = n
-	}
-	return m
-}()
-
-// ErrnoNumber returns the number of the named errno ("EPERM" -> 1).
-func ErrnoNumber(name string) (int, bool) {
-	n, ok := errnoByName[name]
-	return n, ok
+	return 0, false
 }
 
 // ErrnoName returns the name of errno n ("EPERM" for 1), or "" when n has no name.

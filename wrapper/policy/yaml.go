@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -65,7 +66,7 @@ func Load(path string) (*Policy, error) {
 	return p, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // Parse parses and validates a policy in the YAML format described in the package doc. Every
 // error is a *ParseError naming the line and what to fix.
@@ -73,7 +74,7 @@ func Parse(data []byte) (*Policy, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := strings.SplitN(err.Error(), "\n", 2)[0]
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		if m := yamlLine().FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
 			msg := "invalid YAML: " + m[2]
 			if lines := strings.Split(string(data), "\n"); line >= 1 && line <= len(lines) && strings.Contains(lines[line-1], "@") && !strings.Contains(lines[line-1], `"@`) {
@@ -321,7 +322,7 @@ func parseValue(v *yaml.Node, width64 bool) (uint64, error) {
 	var total uint64
 	for _, tok := range strings.Split(v.Value, "|") {
 		tok = strings.TrimSpace(tok)
-		if x, ok := constByName[tok]; ok {
+		if x, ok := constByName()[tok]; ok {
 			total |= x
 			continue
 		}
