@@ -313,7 +313,7 @@ func (p *sourcePane) renderLine(st *Styles, ln, w int, overlay *lipgloss.Style) 
 func (p *sourcePane) renderLineNoCache(st *Styles, ln, w int, overlay *lipgloss.Style) string {
 	text := p.file.Lines[ln-1]
 	var b strings.Builder
-	if p.search != "" && strings.Contains(strings.ToLower(text), strings.ToLower(p.search)) {
+	if p.search != "" && len(strings.ToLower(text)) == len(text) && strings.Contains(strings.ToLower(text), strings.ToLower(p.search)) {
 		// Search matches win over syntax colours on that line.
 		lt, lq := strings.ToLower(text), strings.ToLower(p.search)
 		for len(text) > 0 {
