@@ -41,6 +41,12 @@
 // counts stay exact. Close and POLLHUP end the loops through poll(2) with an eventfd: no
 // timeouts, no busy loops.
 //
+// # Hardening the processes around the program
+//
+// A program running as its launcher's uid can open /proc/<ppid>/mem, which no seccomp rule can
+// refuse by path. HardenSelf makes the calling process non-dumpable, so the kernel refuses it;
+// GDBHardenArgs does the same for gdb through its Python.
+//
 // Code that touches the kernel is in _linux.go files; the pure parts (Limits, the hand-off
 // messages, events, the queue) build everywhere, with a stub for the rest.
 package wrapper

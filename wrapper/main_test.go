@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(childEnv); mode != "" {
 		os.Exit(runTestChild(mode))
 	}
+	if mode := os.Getenv(hardenEnv); mode != "" {
+		os.Exit(runHardenChild(mode))
+	}
 	testbin.Main(m)
 }
 

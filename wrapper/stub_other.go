@@ -12,6 +12,9 @@ func Exec(cfg ExecConfig) *ExitError {
 	return &ExitError{Code: ExitSetup, Msg: errNotLinux.Error()}
 }
 
+// HardenSelf fails: PR_SET_DUMPABLE is Linux's.
+func HardenSelf() error { return errNotLinux }
+
 // Supervisor is unavailable outside Linux.
 type Supervisor struct{}
 
