@@ -157,23 +157,30 @@ func TestWrapperAsGDBExecWrapper(t *testing.T) {
 }
 
 // TestWrapperNotifyUnderGDB: gdb starts the wrapper with --notify as its exec-wrapper; the
-// program's denied calls are answered by the supervisor while gdb debugs it.
+// program's denied calls are answered by the supervisor while gdb debugs it. As a launcher
+// does it: the supervisor requires its token, which is in gdb's environment (the wrapper
+// inherits it and removes it from the program's), and gdb runs hardened (GDBHardenArgs).
 func TestWrapperNotifyUnderGDB(t *testing.T) {
 	gdb := testbin.NeedTool(t, "gdb")
 	denied := fixture(t, "denied")
-	sup, c := newSupervisor(t, SupervisorConfig{})
-	cmd := exec.Command(gdb, "-nx", "-batch",
+	sup, c := newSupervisor(t, SupervisorConfig{RequireToken: true})
+	args := append(GDBHardenArgs(), "-nx", "-batch",
 		"-ex", "set startup-with-shell on",
 		"-ex", "set exec-wrapper "+testbin.Wrapper(t)+" --notify "+sup.SocketPath()+" --profile default",
 		"-ex", "break main",
 		"-ex", "run",
+		"-ex", `python print("ENVIRON=" + open("/proc/%d/environ" % gdb.selected_inferior().pid).read().replace(chr(0), " "))`,
 		"-ex", "continue",
 		"--args", denied, "3")
-	cmd.Env = append(os.Environ(), "SHELL=/bin/sh", "LC_ALL=C.UTF-8")
+	cmd := exec.Command(gdb, args...)
+	cmd.Env = append(append(os.Environ(), "SHELL=/bin/sh", "LC_ALL=C.UTF-8"), sup.Env()...)
 	out, err := cmd.CombinedOutput()
 	s := string(out)
 	if err != nil || !strings.Contains(s, "Breakpoint 1, main") || !strings.Contains(s, "eperm=3 other=0") {
 		t.Fatalf("gdb: %v\n%s", err, s)
+	}
+	if !strings.Contains(s, "ENVIRON=") || strings.Contains(s, TokenEnv) || strings.Contains(s, sup.Token()) {
+		t.Errorf("the program's environment should be shown and lack the token:\n%s", s)
 	}
 	evs := c.waitFor(t, "detach", func(e Event) bool { return e.Kind == EventDetached })
 	n := 0
