@@ -101,3 +101,24 @@ func TestWrapperToken(t *testing.T) {
 		}
 	}
 }
+
+// TestSupervisorFilteredPeerErrors: the defence in depth behind the token. A peer already under
+// seccomp when it connects (as a sandboxed program always is) cannot report a wrapper error
+// without showing a seccomp listener; a wrapper that fails after its own filter is on sends its
+// listener along and is heard. The supervisor does not require the token here.
+func TestSupervisorFilteredPeerErrors(t *testing.T) {
+	peer := fixture(t, "peer")
+	sup, c := newSupervisor(t, SupervisorConfig{})
+	for _, mode := range []string{"error-nofd", "error"} {
+		if out, err := exec.Command(peer, sup.SocketPath(), mode).CombinedOutput(); err != nil || string(out) != "closed\n" {
+			t.Fatalf("peer %s: %v %q", mode, err, out)
+		}
+	}
+	c.waitFor(t, "the error sent with a listener", func(e Event) bool { return e.Message == "peer error" })
+	sup.Close()
+	for _, e := range c.all() {
+		if e.Message == "peer error-nofd" {
+			t.Errorf("a filtered peer without a listener was heard: %s", dumpEvents([]Event{e}))
+		}
+	}
+}
