@@ -184,6 +184,7 @@ type harness struct {
 	inflight map[int]time.Time // running commands and when they started
 	nextCmd  int
 	waiting  int // commands blocked waiting for session events
+	starts   int // debug sessions started
 }
 
 func newHarness(t *testing.T, w, h int, opts Options) *harness {
@@ -195,6 +196,13 @@ func newHarness(t *testing.T, w, h int, opts Options) *harness {
 	}
 	opts.Start = func(_ context.Context, _ launcher.Config, debug bool) (Session, error) {
 		if debug {
+			hs.dbg.mu.Lock()
+			closed := hs.dbg.closed
+			hs.dbg.mu.Unlock()
+			if closed {
+				hs.dbg = newFake(true) // a new session after the old one was closed
+			}
+			hs.starts++
 			return hs.dbg, nil
 		}
 		// A fresh run session each time, like the launcher.

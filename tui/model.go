@@ -56,7 +56,7 @@ type Model struct {
 	runPump   *pump
 	debugMode bool
 	starting  bool
-	runAfter  bool // run the program as soon as the debug session is up
+	dbgDead   bool // the debug session failed to start its program (compile or sandbox error)
 	untilRun  bool // run to cursor from a fresh start: continue past the stop at main
 
 	state    launcher.State

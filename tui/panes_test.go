@@ -129,3 +129,18 @@ func TestRunToCursorFromExit(t *testing.T) {
 		t.Fatalf("F4 when stopped: calls %v", hs.dbg.Calls())
 	}
 }
+
+func TestCompileErrorThenF5StartsAgain(t *testing.T) {
+	hs := started(t, 120, 40, Options{})
+	old := hs.dbg
+	hs.events(launcher.CompileEvent{OK: false, Command: "cc -g -O0 -Wall demo.c", Output: "demo.c:3: error: expected ';'"},
+		launcher.ExitEvent{Status: launcher.ExitStatus{Kind: launcher.KindCompileError, Message: "demo.c:3: error: expected ';'"}})
+	scr := hs.screen()
+	if !strings.Contains(scr, "compilation failed") || !strings.Contains(scr, "expected ';'") {
+		t.Fatalf("compile error not shown:\n%s", scr)
+	}
+	hs.key("f5")
+	if !old.has("Close") || hs.starts != 2 || hs.dbg == old {
+		t.Fatalf("F5 after a compile error: old calls %v, starts %d", old.Calls(), hs.starts)
+	}
+}

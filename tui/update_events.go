@@ -108,6 +108,9 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		return nil, true
 	case launcher.ExitEvent:
 		st := ev.Status
+		if sid == m.dbgID && (st.Kind == launcher.KindCompileError || st.Kind == launcher.KindSandboxError) {
+			m.dbgDead = true // gdb may never have started: F5 starts a new session
+		}
 		m.exit = &st
 		m.stop = nil
 		m.blocked = nil
@@ -457,13 +460,9 @@ func (m *Model) onSession(msg sessionMsg) tea.Cmd {
 		if m.state == launcher.Starting {
 			m.setState(launcher.NotStarted)
 		}
+		// A debug session runs the program to main by itself (launcher.StartDebug).
 		cmds = append(cmds, fetchMain(m.ctx, s, msg.sid))
-		if m.runAfter {
-			m.runAfter = false
-			cmds = append(cmds, do(msg.sid, "run", func() error { return s.Run(m.ctx) }))
-		} else {
-			m.say("Ready. F5 debugs, Ctrl+R runs without debugging, F9 sets a breakpoint.")
-		}
+		m.dbgDead = false
 	}
 	return tea.Batch(cmds...)
 }

@@ -168,11 +168,15 @@ func (m *Model) debugContinue() tea.Cmd {
 	}
 	m.prog.write([]byte("\x1b[0m\r\n\x1b[2m── debugging ──\x1b[0m\r\n"))
 	cmds = append(cmds, m.scheduleFrame())
+	if m.dbg != nil && m.dbgDead {
+		cmds = append(cmds, closeAll(m.dbg))
+		m.dbg, m.dbgPump = nil, nil
+	}
 	if m.dbg == nil {
-		if !m.starting || m.dbgID == 0 {
+		// A new debug session compiles, starts gdb and stops before main by itself.
+		if !(m.starting && m.dbgID == m.nextID) {
 			cmds = append(cmds, m.startSession(true))
 		}
-		m.runAfter = true
 		return tea.Batch(cmds...)
 	}
 	s := m.dbg
