@@ -196,11 +196,10 @@ func newHarness(t *testing.T, w, h int, opts Options) *harness {
 	}
 	opts.Start = func(_ context.Context, _ launcher.Config, debug bool) (Session, error) {
 		if debug {
-			hs.dbg.mu.Lock()
-			closed := hs.dbg.closed
-			hs.dbg.mu.Unlock()
-			if closed {
-				hs.dbg = newFake(true) // a new session after the old one was closed
+			hs.mu.Lock()
+			defer hs.mu.Unlock()
+			if hs.starts > 0 {
+				hs.dbg = newFake(true) // a new debug session, like the launcher
 			}
 			hs.starts++
 			return hs.dbg, nil
