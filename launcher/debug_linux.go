@@ -195,7 +195,9 @@ func (s *Session) debugCleanup() {
 // startGDB starts gdb and sends the init sequence.
 func (s *Session) startGDB() error {
 	d := s.dbg
-	o := gdbmi.Options{GDB: s.cfg.GDB, Dir: s.cfg.Dir}
+	// gdb's environment carries the supervisor's token to the exec-wrapper (which strips it
+	// before exec), and gdb makes itself non-dumpable so the program cannot open its memory.
+	o := gdbmi.Options{GDB: s.cfg.GDB, Dir: s.cfg.Dir, Env: s.sup.Env(), Args: wrapper.GDBHardenArgs()}
 	if s.cfg.LogMI != "" {
 		f, err := os.OpenFile(s.cfg.LogMI, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {

@@ -95,7 +95,7 @@ func (s *Session) finish(st ExitStatus) {
 }
 
 func (s *Session) newSupervisor(intercept func(wrapper.Event) (wrapper.Verdict, bool)) error {
-	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: s.pol, Intercept: intercept})
+	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: s.pol, Intercept: intercept, RequireToken: true})
 	if err != nil {
 		return fmt.Errorf("start the sandbox supervisor: %w", err)
 	}
@@ -266,7 +266,12 @@ func (s *Session) runMain(pio *progIO) {
 	args = append(args, s.cfg.Args...)
 	cmd := exec.Command(s.wrapperPath, args...)
 	cmd.Dir = s.cfg.Dir
-	cmd.Env = s.cfg.Env
+	// The supervisor's token reaches the wrapper only: the wrapper removes it before exec.
+	env := s.cfg.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	cmd.Env = append(env[:len(env):len(env)], s.sup.Env()...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(pio.stdin), fileOrNil(pio.stdout), fileOrNil(pio.stderr)
 	attr := &syscall.SysProcAttr{}
 	switch {

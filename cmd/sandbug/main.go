@@ -20,6 +20,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/sandbug/sandbug/wrapper"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -33,6 +35,11 @@ const (
 )
 
 func main() {
+	// A sandboxed program running as our uid must not be able to open /proc/<sandbug>/mem.
+	if err := wrapper.HardenSelf(); err != nil {
+		fmt.Fprintf(os.Stderr, "sandbug: cannot make this process non-dumpable: %v\n", err)
+		os.Exit(exitFailure)
+	}
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
