@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -142,5 +143,29 @@ func TestCompileErrorThenF5StartsAgain(t *testing.T) {
 	hs.key("f5")
 	if !old.has("Close") || hs.starts != 2 || hs.dbg == old {
 		t.Fatalf("F5 after a compile error: old calls %v, starts %d", old.Calls(), hs.starts)
+	}
+}
+
+func TestProgramScrollback(t *testing.T) {
+	hs := started(t, 120, 40, Options{})
+	var b strings.Builder
+	for i := 1; i <= 100; i++ {
+		b.WriteString("line " + strconv.Itoa(i) + "\r\n")
+	}
+	hs.events(launcher.StateEvent{State: launcher.Running}, launcher.OutputEvent{Data: []byte(b.String())})
+	hs.m.prog.feed(0)
+	if scr := hs.screen(); !strings.Contains(scr, "line 100") || strings.Contains(scr, "line 50\n") {
+		t.Fatalf("live view:\n%s", scr)
+	}
+	hs.m.setFocus(paneProgram)
+	hs.update(tea.KeyPressMsg{Code: tea.KeyPgUp, Mod: tea.ModShift})
+	hs.update(tea.KeyPressMsg{Code: tea.KeyPgUp, Mod: tea.ModShift})
+	scr := hs.screen()
+	if !strings.Contains(scr, "scrolled back") || strings.Contains(scr, "line 100") {
+		t.Fatalf("scrollback view:\n%s", scr)
+	}
+	hs.key("x") // typing returns to the live screen
+	if hs.m.prog.offset != 0 {
+		t.Fatalf("typing did not return to the live screen")
 	}
 }

@@ -124,7 +124,13 @@ func frame(st *Styles, titles []string, active int, focused bool, body []string,
 		label := " " + t + " "
 		lw := ansi.StringWidth(label)
 		if used+lw+2 > w {
-			break
+			// Too long: the first title is cut to fit (a pane always says what it is); the
+			// tabs after it are left out.
+			if i > 0 || w-used-3 < 6 {
+				break
+			}
+			label = ansi.Truncate(label, w-used-3, "… ")
+			lw = ansi.StringWidth(label)
 		}
 		top.WriteString(bs.Render("─"))
 		used++
@@ -135,7 +141,7 @@ func frame(st *Styles, titles []string, active int, focused bool, body []string,
 				ts = st.TitleFocused
 			}
 			if len(titles) > 1 {
-				label = "[" + t + "]"
+				label = "[" + label[1:len(label)-1] + "]"
 			}
 		}
 		top.WriteString(ts.Render(label))
