@@ -86,7 +86,7 @@ func (p *localsPane) set(fn string, vars []launcher.Variable) []*varNode {
 	}
 	var again []*varNode
 	for _, n := range p.roots {
-		if p.expanded[n.Path] && n.V.VarObj != "" && n.V.NumChild > 0 {
+		if p.expanded[n.Path] && expandable(n.V) {
 			n.Loading = true
 			again = append(again, n)
 		}
@@ -135,12 +135,22 @@ func (p *localsPane) setChildren(path string, vars []launcher.Variable) []*varNo
 	for _, v := range vars {
 		c := p.node(v, path+"."+v.Name, n.Depth+1)
 		n.Children = append(n.Children, c)
-		if p.expanded[c.Path] && c.V.VarObj != "" && c.V.NumChild > 0 {
+		if p.expanded[c.Path] && expandable(c.V) {
 			c.Loading = true
 			again = append(again, c)
 		}
 	}
 	return again
+}
+
+// expandable reports whether v has members to show: a struct, an array, or a pointer that is
+// not NULL (gdb would list the members of *NULL with no values).
+func expandable(v launcher.Variable) bool {
+	if v.NumChild == 0 || v.VarObj == "" {
+		return false
+	}
+	val := strings.TrimSpace(v.Value)
+	return val != "0x0" && !strings.HasPrefix(val, "0x0 ")
 }
 
 // selected returns the selected node, or nil.
@@ -156,7 +166,7 @@ func (p *localsPane) selected() *varNode {
 // fetched.
 func (p *localsPane) toggle() *varNode {
 	n := p.selected()
-	if n == nil || n.V.NumChild == 0 || n.V.VarObj == "" {
+	if n == nil || !expandable(n.V) {
 		return nil
 	}
 	if n.Expanded {
@@ -202,9 +212,9 @@ func (p *localsPane) view(st *Styles, w, h int, focused bool) []string {
 		switch {
 		case n.Loading:
 			icon = "… "
-		case n.V.NumChild > 0 && n.V.VarObj != "" && n.Expanded:
+		case expandable(n.V) && n.Expanded:
 			icon = "▾ "
-		case n.V.NumChild > 0 && n.V.VarObj != "":
+		case expandable(n.V):
 			icon = "▸ "
 		}
 		indent := strings.Repeat("  ", n.Depth)

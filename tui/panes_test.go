@@ -169,3 +169,14 @@ func TestProgramScrollback(t *testing.T) {
 		t.Fatalf("typing did not return to the live screen")
 	}
 }
+
+func TestNullPointerDoesNotExpand(t *testing.T) {
+	hs := started(t, 120, 40, Options{})
+	hs.dbg.locals[0] = []launcher.Variable{{Name: "next", Type: "struct node *", Value: "0x0", VarObj: "var9", NumChild: 2}}
+	hs.events(launcher.StateEvent{State: launcher.Running}, stopAt(t, 15, "breakpoint-hit"))
+	hs.m.setFocus(paneLocals)
+	hs.key("right")
+	if hs.dbg.has("Children(var9)") || strings.Contains(hs.screen(), "▸ next") {
+		t.Fatalf("a NULL pointer offered members")
+	}
+}
