@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -74,10 +73,6 @@ func width(s string) int {
 	return len(s)
 }
 
-// fitStyled fits plain text to w cells and then styles the whole cell run.
-func fitStyled(st lipgloss.Style, s string, w int) string {
-	return st.Render(fit(s, w))
-}
 
 // block fits lines into exactly w x h cells.
 func block(lines []string, w, h int) []string {

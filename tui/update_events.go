@@ -322,7 +322,7 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 	case sessionMsg:
 		return m.onSession(msg), true
 	case doneMsg:
-		if msg.err != nil && !errors.Is(msg.err, errStale) {
+		if msg.err != nil && !errors.Is(msg.err, launcher.ErrClosed) {
 			m.fail("%s: %v", msg.what, msg.err)
 			m.con.add(launcher.ConsoleLog, fmt.Sprintf("%s: %v\n", msg.what, msg.err))
 		}
@@ -416,8 +416,6 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// errStale marks a command dropped because its session went away.
-var errStale = errors.New("session replaced")
 
 func (m *Model) expandAgain(nodes []*varNode) tea.Cmd {
 	if len(nodes) == 0 || m.dbg == nil {
