@@ -73,7 +73,6 @@ func width(s string) int {
 	return len(s)
 }
 
-
 // block fits lines into exactly w x h cells.
 func block(lines []string, w, h int) []string {
 	out := make([]string, h)

@@ -416,7 +416,6 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-
 func (m *Model) expandAgain(nodes []*varNode) tea.Cmd {
 	if len(nodes) == 0 || m.dbg == nil {
 		return nil
