@@ -58,6 +58,12 @@ func newTerm(t *testing.T, w, h int, src string, args ...string) *term {
 	}
 	t.Cleanup(func() {
 		exec.Command(tmux, "-L", tm.sock, "kill-server").Run()
+		// tmux leaves its socket file behind: remove it ($TMUX_TMPDIR or /tmp, tmux-UID/NAME).
+		dir := os.Getenv("TMUX_TMPDIR")
+		if dir == "" {
+			dir = "/tmp"
+		}
+		os.Remove(filepath.Join(dir, fmt.Sprintf("tmux-%d", os.Getuid()), tm.sock))
 		tm.noLeftovers()
 	})
 	return tm
