@@ -8,7 +8,6 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -46,7 +45,7 @@ func loadSource(path string) (*sourceFile, error) {
 	return tokenise(path, string(b)), nil
 }
 
-// tokenise splits text into cleaned lines and chroma tokens (C by default).
+// tokenise splits text into cleaned lines and chroma tokens of the C/C++ lexer (cLexer).
 func tokenise(path, text string) *sourceFile {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.TrimSuffix(text, "\n")
@@ -55,24 +54,17 @@ func tokenise(path, text string) *sourceFile {
 	for _, l := range raw {
 		f.Lines = append(f.Lines, clean(l))
 	}
-	lx := lexers.Match(path)
-	if lx == nil {
-		lx = lexers.Get("c")
-	}
-	if lx != nil {
-		lx = chroma.Coalesce(lx)
-		if it, err := lx.Tokenise(nil, text+"\n"); err == nil {
-			for _, line := range chroma.SplitTokensIntoLines(it.Tokens()) {
-				var lt []token
-				for _, t := range line {
-					v := strings.TrimRight(t.Value, "\n")
-					if v == "" {
-						continue
-					}
-					lt = append(lt, token{t.Type, clean(v)})
+	if it, err := cLexer().Tokenise(nil, text+"\n"); err == nil {
+		for _, line := range chroma.SplitTokensIntoLines(it.Tokens()) {
+			var lt []token
+			for _, t := range line {
+				v := strings.TrimRight(t.Value, "\n")
+				if v == "" {
+					continue
 				}
-				f.Toks = append(f.Toks, lt)
+				lt = append(lt, token{t.Type, clean(v)})
 			}
+			f.Toks = append(f.Toks, lt)
 		}
 	}
 	// The tokens must describe the very same text as Lines; otherwise draw plain lines.
