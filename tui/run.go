@@ -68,17 +68,26 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 	return nil
 }
 
+// sessionConfig is the launcher configuration of one session. The TUI keeps the caller's
+// settings, StopAtBlocked included (the CLI sets it unless --no-stop-at-blocked was given); a run
+// without debugging gets the program pane's pty.
+func sessionConfig(cfg launcher.Config, debug bool) launcher.Config {
+	if !debug {
+		cfg.IO = launcher.IOPty
+	}
+	return cfg
+}
+
 // launcherStarter starts real launcher sessions.
 func launcherStarter(ctx context.Context, cfg launcher.Config, debug bool) (Session, error) {
+	cfg = sessionConfig(cfg, debug)
 	if debug {
-		cfg.StopAtBlocked = true
 		s, err := launcher.StartDebug(ctx, cfg)
 		if err != nil {
 			return nil, err
 		}
 		return &launcherSession{s: s}, nil
 	}
-	cfg.IO = launcher.IOPty
 	s, err := launcher.StartRun(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,65 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// TestSessionsKeepStopAtBlocked: the TUI starts its debug sessions with the StopAtBlocked the
+// caller chose (the CLI turns it off with --no-stop-at-blocked), for the first session, and for
+// the launcher configuration a real session gets (sessionConfig).
+func TestSessionsKeepStopAtBlocked(t *testing.T) {
+	for _, stop := range []bool{true, false} {
+		var got []launcher.Config
+		rec := func(_ context.Context, cfg launcher.Config, debug bool) (Session, error) {
+			if debug {
+				got = append(got, sessionConfig(cfg, debug))
+			}
+			return nil, errors.New("not started in this test")
+		}
+		dark := true
+		m := New(context.Background(), launcher.Config{Program: "/x/demo.c", StopAtBlocked: stop}, Options{Start: rec, Dark: &dark})
+		runCmds(m.Init())
+		if len(got) != 1 {
+			t.Fatalf("StopAtBlocked=%v: %d debug sessions started, want 1", stop, len(got))
+		}
+		if got[0].StopAtBlocked != stop {
+			t.Errorf("debug session started with StopAtBlocked=%v, the caller asked %v", got[0].StopAtBlocked, stop)
+		}
+		if c := sessionConfig(launcher.Config{StopAtBlocked: stop}, false); c.IO != launcher.IOPty || c.StopAtBlocked != stop {
+			t.Errorf("run session config: IO %v, StopAtBlocked %v", c.IO, c.StopAtBlocked)
+		}
+	}
+}
+
+// runCmds runs cmd and the commands it batches, synchronously, dropping their messages.
+func runCmds(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			runCmds(c)
+		}
+	}
+}
+
+// TestE2ENoStopAtBlocked: with --no-stop-at-blocked the blocked ptrace fails with EPERM as in
+// run mode: no blocked-call card, the program prints the errno and exits with its own status.
+func TestE2ENoStopAtBlocked(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eDebugSrc, "--no-stop-at-blocked")
+	tm.wait(30*time.Second, "int main(void)", ":16 in main()", "sandbox: default ✓")
+	tm.keys("F5")
+	scr := tm.wait(15*time.Second, "ptrace failed: errno 1 (Operation not permitted)", "exited with status 3")
+	if strings.Contains(scr, "Blocked: the program tried") {
+		t.Errorf("the program stopped at the blocked call despite --no-stop-at-blocked:\n%s", scr)
+	}
+	tm.keys("Enter")
+	tm.quit()
+}
