@@ -81,7 +81,8 @@ type Conn struct {
 
 	nextTok atomic.Int64
 	mu      sync.Mutex
-	waiters map[int64]chan *Record // nil value: the caller gave up, drop the result
+	waiters map[int64]*call // nil value: the caller gave up, drop the result
+	free    []*call         // calls (and their eventfds) ready for reuse
 	closed  bool
 
 	writeMu sync.Mutex
@@ -186,7 +187,7 @@ func start(ctx context.Context, o Options, interp string) (*Conn, error) {
 	}
 	c := &Conn{
 		cmd: cmd, stdin: inW, stdout: outR, stderr: errR, interp: interp, opts: o,
-		waiters:     map[int64]chan *Record{},
+		waiters:     map[int64]*call{},
 		events:      make(chan *Record, 64),
 		firstPrompt: make(chan struct{}),
 		closing:     make(chan struct{}),
@@ -265,15 +266,20 @@ func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	w, err := c.getCall()
+	if err != nil {
+		return nil, err
+	}
 	tok := c.nextTok.Add(1)
-	ch := make(chan *Record, 1)
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
+		c.putCall(w)
 		return nil, ErrClosed
 	}
-	c.waiters[tok] = ch
+	c.waiters[tok] = w
 	c.mu.Unlock()
+	defer c.putCall(w)
 	// While this call waits, the reader must keep reading even if Events is not drained.
 	// (Dekker-style with the reader, which sets readerHeld before it looks at waiting: one of
 	// the two sees the other, so the wake-up cannot be missed.)
@@ -284,11 +290,9 @@ func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
 		c.qspace.Signal()
 		c.qmu.Unlock()
 	}
-	select {
-	case <-c.dead:
+	if isDone(c.dead) {
 		c.forget(tok)
 		return nil, c.deadErr()
-	default:
 	}
 
 	line := make([]byte, 0, len(cmdline)+21)
@@ -297,39 +301,75 @@ func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
 	line = append(line, '\n')
 	if err := c.write(line); err != nil {
 		c.forget(tok)
-		select {
-		case <-c.procDone:
+		if isDone(c.procDone) {
 			return nil, c.deadErr()
-		default:
 		}
 		return nil, fmt.Errorf("gdbmi: write %s: %w", cmdline, err)
 	}
+	return c.await(ctx, tok, w)
+}
 
-	select {
-	case r := <-ch:
-		return resultOf(r)
-	case <-ctx.Done():
-		c.cancel(tok, ch)
-		return nil, ctx.Err()
-	case <-c.dead:
-	case <-c.procDone:
-		// gdb is gone; its last output may still be on its way through the reader.
-		t := time.NewTimer(100 * time.Millisecond)
-		defer t.Stop()
-		select {
-		case r := <-ch:
+// await waits for the result of call w (token tok), ctx's end or gdb's. Whatever ends the wait
+// rings w's bell (the reader, ctx through AfterFunc, the reader's and the reaper's ends through
+// ringAll, the grace timer), and each wake-up looks at all of them again.
+func (c *Conn) await(ctx context.Context, tok int64, w *call) (*Record, error) {
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, w.ring)
+		defer stop()
+	}
+	var grace *time.Timer
+	var graceOver atomic.Bool
+	defer func() {
+		if grace != nil {
+			grace.Stop()
+		}
+	}()
+	for {
+		c.mu.Lock()
+		r := w.r
+		c.mu.Unlock()
+		if r != nil {
 			return resultOf(r)
-		case <-c.dead:
-		case <-t.C:
+		}
+		if ctx.Err() != nil {
+			c.cancel(tok)
+			return nil, ctx.Err()
+		}
+		if isDone(c.dead) {
+			break
+		}
+		if isDone(c.procDone) {
+			// gdb is gone; its last output may still be on its way through the reader.
+			if grace == nil {
+				grace = time.AfterFunc(100*time.Millisecond, func() {
+					graceOver.Store(true)
+					w.ring()
+				})
+			} else if graceOver.Load() {
+				break
+			}
+		}
+		if err := w.wait(); err != nil {
+			return nil, fmt.Errorf("gdbmi: wait for the result: %w", err)
 		}
 	}
-	select {
-	case r := <-ch:
+	c.mu.Lock()
+	r := w.r
+	c.mu.Unlock()
+	if r != nil {
 		return resultOf(r)
-	default:
 	}
 	c.forget(tok)
 	return nil, c.deadErr()
+}
+
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 func resultOf(r *Record) (*Record, error) {
@@ -346,13 +386,10 @@ func (c *Conn) forget(tok int64) {
 }
 
 // cancel leaves a marker so the late result is dropped instead of reaching Events.
-func (c *Conn) cancel(tok int64, ch chan *Record) {
+func (c *Conn) cancel(tok int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	select {
-	case <-ch:
-		delete(c.waiters, tok)
-	default:
+	if _, ok := c.waiters[tok]; ok {
 		c.waiters[tok] = nil
 	}
 }
@@ -429,6 +466,7 @@ func (c *Conn) Close() error {
 		c.wg.Wait()
 		c.stdout.Close()
 		c.stderr.Close()
+		c.closeFree()
 	})
 	return nil
 }

@@ -30,6 +30,7 @@ func (c *Conn) readLoop() {
 		case <-time.After(time.Second):
 		}
 		close(c.dead)
+		c.ringAll()
 	}()
 	br := bufio.NewReaderSize(c.stdout, 64<<10)
 	var long []byte
@@ -74,14 +75,17 @@ func (c *Conn) readLoop() {
 func (c *Conn) route(r *Record) {
 	if r.Kind == ResultRecord && r.Token != NoToken {
 		c.mu.Lock()
-		ch, ok := c.waiters[r.Token]
+		w, ok := c.waiters[r.Token]
 		if ok {
 			delete(c.waiters, r.Token)
+			if w != nil {
+				w.r = r
+			}
 		}
 		c.mu.Unlock()
 		if ok {
-			if ch != nil {
-				ch <- r // buffered, never blocks
+			if w != nil {
+				w.ring()
 			}
 			return
 		}
@@ -193,6 +197,7 @@ func (c *Conn) waitLoop() {
 	// cannot be reused while any member lives, so this reaches nothing else.
 	syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 	close(c.procDone)
+	c.ringAll()
 	c.stdin.Close()
 	// A detached child of the program could keep the output pipe open: do not wait on it.
 	select {
