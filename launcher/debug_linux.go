@@ -549,7 +549,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 		d.mu.Unlock()
 	} else {
 		stop.Source = stop.Frame
-		if stop.Frame.FullName == "" || !fileExists(stop.Frame.FullName) {
+		if !stop.Frame.UserSource() {
 			s.fillSource(stop)
 		}
 	}
@@ -612,22 +612,11 @@ func (s *Session) fillSource(stop *Stop) {
 		stop.Frame = frames[0]
 	}
 	for _, f := range frames {
-		// Check File too: gdb resolves a library frame's relative file name by its base name,
-		// so glibc's ../sysdeps/unix/sysv/linux/ptrace.c got the FullName of a user's ptrace.c.
-		if f.FullName != "" && f.From == "" && fileExists(f.FullName) && !isSystemSource(f.FullName) && !isSystemSource(f.File) {
+		if f.UserSource() {
 			stop.Source = f
 			return
 		}
 	}
-}
-
-func isSystemSource(p string) bool {
-	return strings.HasPrefix(p, "/usr/") || strings.Contains(p, "/glibc") || strings.Contains(p, "/sysdeps/")
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
 }
 
 // decodeSIGSYS reads a SIGSYS stop: the seccomp fields of $_siginfo for a kernel trap

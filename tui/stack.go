@@ -72,7 +72,11 @@ func (p *stackPane) view(st *Styles, w, h int, focused bool) []string {
 		if i == p.sel {
 			mark = "▶ "
 		}
+		noSource := f.File == "" || f.Library()
 		plain := fmt.Sprintf("%s#%d %s() %s", mark, f.Level, fn, where)
+		if noSource {
+			plain += " (no source)"
+		}
 		if i == p.sel {
 			s := st.SelectedBlur
 			if focused {
@@ -82,7 +86,7 @@ func (p *stackPane) view(st *Styles, w, h int, focused bool) []string {
 			continue
 		}
 		line := fmt.Sprintf("%s%s %s %s", mark, st.Dim.Render(fmt.Sprintf("#%d", f.Level)), st.Function.Render(fn+"()"), st.Dim.Render(where))
-		if f.File == "" {
+		if noSource {
 			line = fmt.Sprintf("%s%s %s %s", mark, st.Dim.Render(fmt.Sprintf("#%d", f.Level)), st.Dim.Render(fn+"()"), st.Dim.Render(where+" (no source)"))
 		}
 		out = append(out, fit(line, w))

@@ -63,3 +63,29 @@ func TestE2ENoStopAtBlocked(t *testing.T) {
 	tm.keys("Enter")
 	tm.quit()
 }
+
+// TestLibraryFrameShowsNoSource: glibc's ptrace() frame, whose ../sysdeps/.../ptrace.c gdb
+// resolves to the user's own file of the same base name, is shown as "no source", never as the
+// user's file at glibc's line.
+func TestLibraryFrameShowsNoSource(t *testing.T) {
+	hs := started(t, 120, 40, Options{})
+	libc := launcher.Frame{Level: 0, Func: "ptrace", File: "../sysdeps/unix/sysv/linux/ptrace.c", FullName: demoPath(t), Line: 45, Addr: "0x7ffff7ed334a"}
+	user := launcher.Frame{Level: 1, Func: "main", File: "demo.c", FullName: demoPath(t), Line: 20}
+	hs.dbg.stack = []launcher.Frame{libc, user}
+	hs.events(launcher.StateEvent{State: launcher.Running},
+		launcher.StateEvent{State: launcher.Stopped, Stop: &launcher.Stop{Reason: "signal-received", Frame: libc, Source: user}})
+	if hs.m.src.execAt != 20 {
+		t.Fatalf("the stop shows line %d, want the user frame's 20", hs.m.src.execAt)
+	}
+	hs.key("d") // frame down, to glibc's ptrace()
+	if !hs.dbg.has("SelectFrame(0)") {
+		t.Fatalf("d did not select frame 0; calls %v", hs.dbg.Calls())
+	}
+	scr := hs.screen()
+	if hs.m.src.execAt != 0 || !strings.Contains(scr, "No source for") || !strings.Contains(scr, "system library") {
+		t.Errorf("glibc's frame shown as a file (execAt %d):\n%s", hs.m.src.execAt, scr)
+	}
+	if !strings.Contains(scr, "ptrace.c:45 (no source)") {
+		t.Errorf("the stack does not mark glibc's frame as without source:\n%s", scr)
+	}
+}

@@ -272,12 +272,22 @@ func (m *Model) showFrame(f launcher.Frame, top bool) tea.Cmd {
 	if path == "" {
 		path = f.File
 	}
-	if path == "" || f.Line <= 0 {
+	// A library frame is never shown as a file, even when gdb resolved its name to one: glibc's
+	// ../sysdeps/unix/sysv/linux/ptrace.c gets the FullName of the user's own ptrace.c.
+	if path == "" || f.Line <= 0 || f.Library() {
 		where := f.Where()
 		if where == "" {
 			where = "this frame"
 		}
-		m.src.note = fmt.Sprintf("No source for %s: it was compiled without -g, or it is in a library. Select a frame with source in the Stack pane (u/d).", where)
+		msg := fmt.Sprintf("No source for %s: it was compiled without -g, or it is in a library.", where)
+		if f.Library() && f.Func != "" {
+			loc := f.From
+			if f.File != "" {
+				loc = fmt.Sprintf("%s:%d", f.File, f.Line)
+			}
+			msg = fmt.Sprintf("No source for %s(): it is in a system library (%s).", f.Func, clean(loc))
+		}
+		m.src.note = msg + " Select a frame with source in the Stack pane (u/d)."
 		m.src.execAt = 0
 		return nil
 	}
