@@ -239,11 +239,11 @@ func (c *Conn) Events() <-chan *Record { return c.events }
 // MI commands that gdb implements through the CLI (-gdb-set, -exec-arguments, ...) take the rest
 // of the line raw, quotes included: use ExecRaw for them.
 func (c *Conn) Exec(ctx context.Context, cmd string, args ...string) (*Record, error) {
-	n := len(cmd)
+	n := tokRoom + len(cmd) + 1
 	for _, a := range args {
 		n += len(a) + 3
 	}
-	line := make([]byte, 0, n)
+	line := make([]byte, tokRoom, n)
 	line = append(line, cmd...)
 	for _, a := range args {
 		line = append(line, ' ')
@@ -256,10 +256,17 @@ func (c *Conn) Exec(ctx context.Context, cmd string, args ...string) (*Record, e
 // for the MI commands gdb hands to its CLI with the rest of the line unparsed, such as
 // `-gdb-set args one "two three"` or `-exec-arguments ...`.
 func (c *Conn) ExecRaw(ctx context.Context, cmdline string) (*Record, error) {
-	return c.exec(ctx, []byte(cmdline))
+	line := make([]byte, tokRoom, tokRoom+len(cmdline)+1)
+	return c.exec(ctx, append(line, cmdline...))
 }
 
-func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
+// tokRoom is the room left before the command in the line exec gets, for the token (an int64
+// has at most 19 digits): the line is built and written in one piece.
+const tokRoom = 20
+
+// exec sends line[tokRoom:] with a fresh token and waits for its result.
+func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
+	cmdline := line[tokRoom:]
 	if bytes.ContainsAny(cmdline, "\r\n") {
 		return nil, fmt.Errorf("gdbmi: command %q contains a newline", cmdline)
 	}
@@ -295,11 +302,12 @@ func (c *Conn) exec(ctx context.Context, cmdline []byte) (*Record, error) {
 		return nil, c.deadErr()
 	}
 
-	line := make([]byte, 0, len(cmdline)+21)
-	line = strconv.AppendInt(line, tok, 10)
-	line = append(line, cmdline...)
+	var tb [tokRoom]byte
+	t := strconv.AppendInt(tb[:0], tok, 10)
+	start := tokRoom - len(t)
+	copy(line[start:], t)
 	line = append(line, '\n')
-	if err := c.write(line); err != nil {
+	if err := c.write(line[start:]); err != nil {
 		c.forget(tok)
 		if isDone(c.procDone) {
 			return nil, c.deadErr()
@@ -317,13 +325,7 @@ func (c *Conn) await(ctx context.Context, tok int64, w *call) (*Record, error) {
 		stop := context.AfterFunc(ctx, w.ring)
 		defer stop()
 	}
-	var grace *time.Timer
-	var graceOver atomic.Bool
-	defer func() {
-		if grace != nil {
-			grace.Stop()
-		}
-	}()
+	var grace *graceTimer // gdb is gone: how long its last output may still take
 	for {
 		c.mu.Lock()
 		r := w.r
@@ -341,11 +343,9 @@ func (c *Conn) await(ctx context.Context, tok int64, w *call) (*Record, error) {
 		if isDone(c.procDone) {
 			// gdb is gone; its last output may still be on its way through the reader.
 			if grace == nil {
-				grace = time.AfterFunc(100*time.Millisecond, func() {
-					graceOver.Store(true)
-					w.ring()
-				})
-			} else if graceOver.Load() {
+				grace = startGrace(w)
+				defer grace.t.Stop()
+			} else if grace.over.Load() {
 				break
 			}
 		}
@@ -361,6 +361,21 @@ func (c *Conn) await(ctx context.Context, tok int64, w *call) (*Record, error) {
 	}
 	c.forget(tok)
 	return nil, c.deadErr()
+}
+
+// graceTimer rings a call's bell once, 100 ms after gdb's process ended.
+type graceTimer struct {
+	t    *time.Timer
+	over atomic.Bool
+}
+
+func startGrace(w *call) *graceTimer {
+	g := &graceTimer{}
+	g.t = time.AfterFunc(100*time.Millisecond, func() {
+		g.over.Store(true)
+		w.ring()
+	})
+	return g
 }
 
 func isDone(ch <-chan struct{}) bool {

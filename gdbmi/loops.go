@@ -48,15 +48,13 @@ func (c *Conn) readLoop() {
 		line = bytes.TrimRight(line, "\r\n")
 		if len(line) > 0 {
 			c.logLine("<-", line)
-			r, perr := Parse(line)
-			if perr != nil {
-				r = &Record{Kind: RawLine, Token: NoToken, Stream: bytes.Clone(line)}
-			}
-			if r.Kind == Prompt {
+			if isPrompt(line) { // one per command: not worth a Record
 				if !prompted {
 					prompted = true
 					close(c.firstPrompt)
 				}
+			} else if r, perr := Parse(line); perr != nil {
+				c.route(&Record{Kind: RawLine, Token: NoToken, Stream: bytes.Clone(line)})
 			} else {
 				c.route(r)
 			}
