@@ -273,10 +273,7 @@ func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w, err := c.getCall()
-	if err != nil {
-		return nil, err
-	}
+	w := c.getCall()
 	tok := c.nextTok.Add(1)
 	c.mu.Lock()
 	if c.closed {
