@@ -12,7 +12,8 @@
 // that token; async and stream records arrive in order on Events, which applies back-pressure
 // instead of dropping. When gdb dies every waiting Exec returns an *ExitedError at once and
 // Events closes; Close ends gdb with -gdb-exit, kills it after a timeout and waits for every
-// goroutine. Exec is safe for concurrent use; Close may be called more than once and from any
-// goroutine. The raw traffic can be logged with timestamps (Options.Log). gdbmi imports nothing
-// else of sandbug.
+// goroutine. A waiting Exec parks on an eventfd of its own (reused, closed by Close), not on a
+// channel, which saves a thread wake-up per command: see bell.go and docs/bench/gdbmi.md. Exec
+// is safe for concurrent use; Close may be called more than once and from any goroutine. The
+// raw traffic can be logged with timestamps (Options.Log). gdbmi imports nothing else of sandbug.
 package gdbmi
