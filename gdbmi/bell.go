@@ -3,8 +3,7 @@ package gdbmi
 import (
 	"os"
 	"runtime"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // A call is one Exec waiting for its result. The reader hands the result over by storing it in
@@ -28,8 +27,11 @@ type call struct {
 
 func newCall() *call {
 	if runtime.GOMAXPROCS(0) > 1 {
-		if fd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err == nil {
-			return &call{bell: os.NewFile(uintptr(fd), "gdbmi-call")}
+		// eventfd2(0, EFD_NONBLOCK|EFD_CLOEXEC), which are O_NONBLOCK and O_CLOEXEC: through
+		// syscall, so that gdbmi (and the bench/ module) need nothing beyond the standard library.
+		fd, _, errno := syscall.RawSyscall(syscall.SYS_EVENTFD2, 0, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		if errno == 0 {
+			return &call{bell: os.NewFile(fd, "gdbmi-call")}
 		}
 	}
 	return &call{ch: make(chan struct{}, 1)}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,9 @@ func TestLiveCallReuse(t *testing.T) {
 	}
 	if r, err := c.Exec(bgctx(), "-data-evaluate-expression", "6*7"); err != nil || r.Get("value").String() != "42" {
 		t.Fatalf("after the cancellations: %v %v", r, err)
+	}
+	if runtime.GOMAXPROCS(0) > 1 && eventfds(t) <= fds {
+		t.Errorf("no eventfd in use with GOMAXPROCS=%d: calls fell back to channels", runtime.GOMAXPROCS(0))
 	}
 	for _, e := range drain(c.Events()) {
 		if e.Kind == ResultRecord {
