@@ -66,14 +66,14 @@ func TestDockerfileUsesTheSharedBuild(t *testing.T) {
 }
 
 // The README's demo table is written by hand; this keeps it from forgetting a demo.
-func TestReadmeDraftListsEveryDemo(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(testbin.Root(t), "docs", "README-draft.md"))
+func TestReadmeListsEveryDemo(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testbin.Root(t), "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range List() {
 		if !strings.Contains(string(b), "| `"+e.Name+"` | "+e.Summary+" |") {
-			t.Errorf("docs/README-draft.md has no table row for %s with its summary", e.Name)
+			t.Errorf("README.md has no table row for %s with its summary", e.Name)
 		}
 	}
 }
