@@ -3,7 +3,7 @@
 #   docker build -t sandbug .
 #   docker run --rm -it --cap-add=SYS_PTRACE --security-opt seccomp=unconfined sandbug demo ptrace
 #
-# Why those two flags: see "Running in Docker" in the README (docs/README-draft.md).
+# Why those two flags: see "Running in Docker" in the README.
 # CI does not build this image (no Docker engine there); it runs the same `make build`
 # that the builder stage runs, through .ci/run.
 
