@@ -59,6 +59,9 @@ var deniedCases = []deniedCase{
 	{name: "clone3_ns", prog: "clone3_ns.c", syscall: "clone3", errno: "ENOSYS", unreported: true},
 	{name: "clone_newuser", prog: "clone_newuser.c", syscall: "clone", errno: "EPERM"},
 	{name: "unshare_user", prog: "unshare_user.c", syscall: "unshare", errno: "EPERM"},
+	// setns into the program's own UTS namespace: harmless, but it needs CAP_SYS_ADMIN.
+	{name: "setns", prog: "setns.c", syscall: "setns", errno: "EPERM",
+		controlNeeds: "setns needs CAP_SYS_ADMIN"},
 	{name: "mount", prog: "mount.c", args: []string{"DIR"}, syscall: "mount", errno: "EPERM",
 		controlNeeds:  "mount needs CAP_SYS_ADMIN",
 		controlPrefix: []string{"unshare", "--mount", "--propagation", "private"}},
@@ -71,6 +74,10 @@ var deniedCases = []deniedCase{
 	{name: "personality_hi", prog: "personality.c", args: []string{"hi"}, syscall: "personality", errno: "EPERM"},
 	{name: "tiocsti", prog: "tiocsti.c", pty: true, syscall: "ioctl", errno: "EPERM"},
 	{name: "tiocsti_hi", prog: "tiocsti.c", args: []string{"hi"}, pty: true, syscall: "ioctl", errno: "EPERM"},
+	{name: "tioclinux", prog: "tioclinux.c", pty: true, syscall: "ioctl", errno: "EPERM",
+		noControl: "a pty is not a virtual console: TIOCLINUX fails there (ENOTTY) unsandboxed too"},
+	{name: "tioclinux_hi", prog: "tioclinux.c", args: []string{"hi"}, pty: true, syscall: "ioctl", errno: "EPERM",
+		noControl: "a pty is not a virtual console: TIOCLINUX fails there (ENOTTY) unsandboxed too"},
 	{name: "seccomp_prctl", prog: "seccomp_install.c", args: []string{"prctl"}, syscall: "prctl", errno: "EPERM"},
 	{name: "seccomp_prctl_hi", prog: "seccomp_install.c", args: []string{"prctl_hi"}, syscall: "prctl", errno: "EPERM"},
 	{name: "admin_fsopen", prog: "admin.c", args: []string{"fsopen"}, syscall: "fsopen", errno: "EPERM",
@@ -83,6 +90,10 @@ var deniedCases = []deniedCase{
 		noControl: "no module is ever loaded for real"},
 	{name: "admin_reboot", prog: "admin.c", args: []string{"reboot"}, syscall: "reboot", errno: "EPERM",
 		noControl: "not even with wrong magic numbers"},
+	{name: "kexec_load", prog: "kexec.c", args: []string{"load"}, syscall: "kexec_load", errno: "EPERM",
+		noControl: "as root a slip in the arguments could unload the loaded or crash kernel"},
+	{name: "kexec_file_load", prog: "kexec.c", args: []string{"file_load"}, syscall: "kexec_file_load", errno: "EPERM",
+		noControl: "as root a slip in the arguments could unload the loaded or crash kernel"},
 	{name: "seccomp_seccomp", prog: "seccomp_install.c", args: []string{"seccomp"}, syscall: "seccomp", errno: "EPERM"},
 }
 
