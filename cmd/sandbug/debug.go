@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -29,13 +26,8 @@ Flags:
 func cmdDebug(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := newFlagSet("debug", &o, stderr, false, false)
-	if err := parseArgs(fs, args, &o, true); err != nil {
-		if errors.Is(err, flag.ErrHelp) || strings.Contains(err.Error(), flag.ErrHelp.Error()) {
-			fmt.Fprint(stdout, debugUsage)
-			printFlags(stdout, fs)
-			return 0
-		}
-		return reportUsage(stderr, err)
+	if code, ok := parseCommand(fs, args, &o, true, debugUsage, stdout, stderr); !ok {
+		return code
 	}
 	return openTUI(ctx, o.config(), "", stderr)
 }

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/sandbug/sandbug/examples"
 	"github.com/sandbug/sandbug/wrapper"
@@ -24,13 +21,8 @@ Flags:
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := newFlagSet("demo", &o, stderr, false, true)
-	if err := parseArgs(fs, args, &o, false); err != nil {
-		if errors.Is(err, flag.ErrHelp) || strings.Contains(err.Error(), flag.ErrHelp.Error()) {
-			fmt.Fprint(stdout, demoUsage)
-			printFlags(stdout, fs)
-			return 0
-		}
-		return reportUsage(stderr, err)
+	if code, ok := parseCommand(fs, args, &o, false, demoUsage, stdout, stderr); !ok {
+		return code
 	}
 	if o.program == "" {
 		list := examples.List()

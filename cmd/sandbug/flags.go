@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,7 +55,7 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 // flags while they look like flags; the first other word starts the program's arguments.
 func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) error {
 	if err := fs.Parse(args); err != nil {
-		return usagef("%v", flagErr(err))
+		return parseErr(err)
 	}
 	rest := fs.Args()
 	if len(rest) > 0 && rest[0] == "--" {
@@ -77,7 +78,7 @@ func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) er
 			break
 		}
 		if err := fs.Parse(rest); err != nil {
-			return usagef("%v", flagErr(err))
+			return parseErr(err)
 		}
 		rest = fs.Args()
 	}
@@ -95,11 +96,29 @@ func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) er
 	return nil
 }
 
-func flagErr(err error) error {
-	if err == flag.ErrHelp {
-		return err
+// parseErr keeps -h/--help recognisable (flag.ErrHelp) and turns other flag errors into usage errors.
+func parseErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return flag.ErrHelp
 	}
-	return err
+	return usagef("%v", err)
+}
+
+// parseCommand parses a subcommand's arguments into o. On -h/--help it prints usage and the
+// flags to stdout; on a usage error, one line to stderr. ok is false when the caller must
+// return code.
+func parseCommand(fs *flag.FlagSet, args []string, o *options, needProgram bool, usage string, stdout, stderr io.Writer) (code int, ok bool) {
+	err := parseArgs(fs, args, o, needProgram)
+	switch {
+	case err == nil:
+		return 0, true
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		printFlags(stdout, fs)
+		return 0, false
+	default:
+		return reportUsage(stderr, err), false
+	}
 }
 
 func (o *options) config() launcher.Config {

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,13 +37,8 @@ Flags:
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := newFlagSet("run", &o, stderr, true, false)
-	if err := parseArgs(fs, args, &o, true); err != nil {
-		if errors.Is(err, flag.ErrHelp) || strings.Contains(err.Error(), flag.ErrHelp.Error()) {
-			fmt.Fprint(stdout, runUsage)
-			printFlags(stdout, fs)
-			return 0
-		}
-		return reportUsage(stderr, err)
+	if code, ok := parseCommand(fs, args, &o, true, runUsage, stdout, stderr); !ok {
+		return code
 	}
 	return runProgram(ctx, o, stdout, stderr)
 }
