@@ -6,7 +6,8 @@ import (
 	"syscall"
 )
 
-// A call is one Exec waiting for its result. The reader hands the result over by storing it in
+// A call is one Exec waiting for its result (unless it reads the result itself: baton.go). The
+// reader, or the Exec holding the reading baton, hands the result over by storing it in
 // r (under Conn.mu) and ringing the call's bell: an eventfd registered with Go's network poller,
 // or a channel when GOMAXPROCS is 1 or no eventfd can be made.
 //

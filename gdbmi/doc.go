@@ -12,8 +12,10 @@
 // that token; async and stream records arrive in order on Events, which applies back-pressure
 // instead of dropping. When gdb dies every waiting Exec returns an *ExitedError at once and
 // Events closes; Close ends gdb with -gdb-exit, kills it after a timeout and waits for every
-// goroutine. A waiting Exec parks on an eventfd of its own (reused, closed by Close), not on a
-// channel, which saves a thread wake-up per command: see bell.go and docs/bench/gdbmi.md. Exec
+// goroutine. One Exec at a time reads gdb's output itself until its own result (a reading
+// baton shared with the reader goroutine, taken once the command is written: baton.go), which
+// saves a wake-up per command; the others park on an eventfd of their own (reused, closed by
+// Close), not on a channel, which saves a thread wake-up: see bell.go and docs/bench/gdbmi.md. Exec
 // is safe for concurrent use; Close may be called more than once and from any goroutine. The
 // raw traffic can be logged with timestamps (Options.Log). gdbmi imports nothing else of sandbug.
 package gdbmi

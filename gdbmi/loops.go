@@ -14,7 +14,8 @@ import (
 )
 
 // readLoop reads gdb's stdout line by line (lines of any length), routes result records to
-// their callers and everything else to Events, in order.
+// their callers and everything else to Events, in order, while it holds the reading baton
+// (baton.go): it gives the baton to an Exec that asks for it and waits for it back.
 func (c *Conn) readLoop() {
 	defer c.wg.Done()
 	defer func() {
@@ -31,46 +32,35 @@ func (c *Conn) readLoop() {
 		}
 		close(c.dead)
 		c.ringAll()
+		c.rbell.close()
 	}()
-	br := bufio.NewReaderSize(c.stdout, 64<<10)
-	var long []byte
-	prompted := false
-	for {
-		line, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			long = append(long, line...)
-			continue
-		}
-		if len(long) > 0 {
-			long = append(long, line...)
-			line = long
-		}
-		line = bytes.TrimRight(line, "\r\n")
-		if len(line) > 0 {
-			c.logLine("<-", line)
-			if isPrompt(line) { // one per command: not worth a Record
-				if !prompted {
-					prompted = true
-					close(c.firstPrompt)
+	for c.takeBaton() {
+		for {
+			line, err := c.nextLine()
+			if err != nil && isDeadline(err) {
+				if c.handOver() {
+					break
 				}
-			} else if r, perr := Parse(line); perr != nil {
-				c.route(&Record{Kind: RawLine, Token: NoToken, Stream: bytes.Clone(line)})
-			} else {
-				c.route(r)
+				continue
 			}
-		}
-		if cap(long) > 1<<20 {
-			long = nil
-		} else {
-			long = long[:0]
-		}
-		if err != nil {
-			return
+			c.lineDone(line, nil)
+			if err != nil {
+				c.bmu.Lock()
+				c.rerr = err
+				c.bmu.Unlock()
+				return
+			}
+			if c.evict.Load() && c.handOver() {
+				break
+			}
 		}
 	}
 }
 
-func (c *Conn) route(r *Record) {
+// route hands a result record to the call waiting for it, and queues everything else for
+// Events. It reports whether r was the result of self (the call of the Exec that reads, which
+// is not rung: it sees the result as soon as route returns).
+func (c *Conn) route(r *Record, self *call) bool {
 	if r.Kind == ResultRecord && r.Token != NoToken {
 		c.mu.Lock()
 		w, ok := c.waiters[r.Token]
@@ -82,10 +72,14 @@ func (c *Conn) route(r *Record) {
 		}
 		c.mu.Unlock()
 		if ok {
-			if w != nil {
+			switch {
+			case w == nil: // the caller gave up: drop the late result
+			case w == self:
+				return true
+			default:
 				w.ring()
 			}
-			return
+			return false
 		}
 	}
 	c.qmu.Lock()
@@ -101,6 +95,7 @@ func (c *Conn) route(r *Record) {
 		c.qdata.Signal()
 	}
 	c.qmu.Unlock()
+	return false
 }
 
 func (c *Conn) isClosing() bool {
@@ -196,6 +191,7 @@ func (c *Conn) waitLoop() {
 	syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 	close(c.procDone)
 	c.ringAll()
+	c.interruptHolder()
 	c.stdin.Close()
 	// A detached child of the program could keep the output pipe open: do not wait on it.
 	select {
