@@ -10,6 +10,9 @@ package gdbmi
 // first writes its command, and only then evicts the reader from its read (a read deadline in
 // the past): the eviction overlaps gdb's own work on the command, so it costs no latency.
 //
+// -exec-* commands never ask for the baton (exec in conn.go): what their caller waits for is
+// the *stopped that the reader delivers afterwards.
+//
 // Rules, all under Conn.bmu:
 //   - batonFree: nobody reads. The reader takes it when it next looks (see below), unless an
 //     Exec takes it first.

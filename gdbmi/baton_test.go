@@ -476,12 +476,14 @@ func TestLiveBatonConcurrent(t *testing.T) {
 // TestBatonOutputAfterResult: output that comes after a call's result, with no call waiting
 // (the Exec frees the baton without ringing the reader), still reaches Events promptly, and
 // the reader takes the baton back: after a quick command (the reader polls), after ^running
-// (the reader is rung) and after a slow one (the reader stopped polling and is rung).
+// (the reader is rung; -resume stands for a CLI resume such as -interpreter-exec console
+// "continue", since -exec-* commands never take the baton) and after a slow one (the reader
+// stopped polling and is rung).
 func TestBatonOutputAfterResult(t *testing.T) {
 	gdb := fakeGDB(t, `echo '(gdb) '
 while read -r cmd; do
 	case "$cmd" in
-	*-exec-continue) echo "`+tokOf+`^running"; echo '(gdb) '; sleep 0.05; echo '*stopped,reason="end-stepping-range"';;
+	*-resume) echo "`+tokOf+`^running"; echo '(gdb) '; sleep 0.05; echo '*stopped,reason="end-stepping-range"';;
 	*-slow) sleep 0.03; echo "`+tokOf+`^done"; echo '(gdb) '; sleep 0.05; echo '~"later"';;
 	*) echo "`+tokOf+`^done"; echo '(gdb) '; sleep 0.05; echo '~"later"';;
 	esac
@@ -496,7 +498,7 @@ done
 		t.Error("the reader does not poll its eventfd: every release rings it")
 	}
 	for i := range 21 {
-		cmd := []string{"-gdb-version", "-exec-continue", "-slow"}[i%3]
+		cmd := []string{"-gdb-version", "-resume", "-slow"}[i%3]
 		if _, err := c.Exec(bgctx(), cmd); err != nil {
 			t.Fatal(err)
 		}
@@ -509,5 +511,64 @@ done
 			t.Fatalf("the output after result %d did not arrive", i)
 		}
 		waitReader(t, c)
+	}
+}
+
+// TestBatonNotForExecCommands: an -exec-* command (run, continue, next, interrupt, ...) leaves
+// the baton with the reader: its real answer is the *stopped that comes later through Events,
+// so reading its ^running itself would only add wake-ups while gdb drives the program.
+func TestBatonNotForExecCommands(t *testing.T) {
+	gdb := fakeGDB(t, `echo '(gdb) '
+while read -r cmd; do
+	sleep 0.1
+	echo "`+tokOf+`^running"; echo '(gdb) '; echo '*stopped,reason="end-stepping-range"'
+done
+`)
+	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, cmd := range []string{"-exec-next", "-exec-continue", "-exec-interrupt"} {
+		waitReader(t, c)
+		errc := make(chan error, 1)
+		go func() {
+			_, err := c.Exec(bgctx(), cmd)
+			errc <- err
+		}()
+		time.Sleep(30 * time.Millisecond) // the command is written; gdb answers after 100 ms
+		c.bmu.Lock()
+		st, want, dl := c.bstate, c.bwant, c.bdeadline
+		c.bmu.Unlock()
+		if st != batonReader || want != 0 || dl {
+			t.Errorf("%s: baton state %d, wanted by %d, deadline %v: want the reader's, unwanted, none", cmd, st, want, dl)
+		}
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case r := <-c.Events():
+			if r.Class != "stopped" {
+				t.Fatalf("%s: event %v, want *stopped", cmd, r)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("%s: no *stopped", cmd)
+		}
+	}
+	// The same fake answers a quick command: that one does take the baton.
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Exec(bgctx(), "-data-evaluate-expression", "1")
+		errc <- err
+	}()
+	time.Sleep(30 * time.Millisecond)
+	c.bmu.Lock()
+	st := c.bstate
+	c.bmu.Unlock()
+	if st != batonExec {
+		t.Errorf("-data-evaluate-expression: baton state %d, want %d (the Exec holds it)", st, batonExec)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
 	}
 }
