@@ -24,15 +24,33 @@ type corpus struct {
 // bufio.Scanner panics on them), repeated to about size bytes.
 func pipelineCorpus(b *testing.B, size int) corpus {
 	b.Helper()
+	var unit bytes.Buffer
+	records := 0
+	for _, l := range mi4Lines(b) {
+		r, err := gdbmi.Parse(l)
+		if err != nil || r.Kind == gdbmi.ResultRecord || len(l) > 60<<10 {
+			continue
+		}
+		unit.Write(l)
+		unit.WriteByte('\n')
+		if r.Kind != gdbmi.Prompt {
+			records++
+		}
+	}
+	return writeCorpus(b, unit.Bytes(), records, size)
+}
+
+// mi4Lines is every line of the recorded transcripts except the MI2/MI3 ones, whose forms
+// (script={..}, bkpt={..},{..}) are outside the grammar cyrus-and/gdb implements: the
+// comparison keeps to what both accept.
+func mi4Lines(b *testing.B) [][]byte {
+	b.Helper()
 	files, err := filepath.Glob(filepath.Join("..", "gdbmi", "testdata", "transcripts", "*.mi"))
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no transcripts: %v", err)
 	}
-	var unit bytes.Buffer
-	records := 0
+	var lines [][]byte
 	for _, f := range files {
-		// MI2/MI3 transcripts hold forms (script={..}, bkpt={..},{..}) outside the grammar
-		// cyrus-and/gdb implements; keep the comparison on what both accept.
 		if strings.HasSuffix(f, "-mi2.mi") || strings.HasSuffix(f, "-mi3.mi") {
 			continue
 		}
@@ -40,19 +58,9 @@ func pipelineCorpus(b *testing.B, size int) corpus {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, l := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
-			r, err := gdbmi.Parse(l)
-			if err != nil || r.Kind == gdbmi.ResultRecord || len(l) > 60<<10 {
-				continue
-			}
-			unit.Write(l)
-			unit.WriteByte('\n')
-			if r.Kind != gdbmi.Prompt {
-				records++
-			}
-		}
+		lines = append(lines, bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))...)
 	}
-	return writeCorpus(b, unit.Bytes(), records, size)
+	return lines
 }
 
 // stoppedCorpus is n copies of one typical *stopped record after a prompt.

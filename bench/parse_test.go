@@ -1,10 +1,6 @@
 package bench
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/sandbug/sandbug/gdbmi"
@@ -12,32 +8,18 @@ import (
 
 // parseLines is the parser corpus both libraries are given line by line: every record of the
 // recorded MI4 transcripts (result records included, prompts left out because cyrus-and/gdb
-// skips them before its parser), with its size in bytes. MI2/MI3 transcripts are left out
-// for the same reason as in pipelineCorpus.
+// skips them before its parser), with its size in bytes.
 func parseLines(b *testing.B) ([][]byte, int64) {
 	b.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "gdbmi", "testdata", "transcripts", "*.mi"))
-	if err != nil || len(files) == 0 {
-		b.Fatalf("no transcripts: %v", err)
-	}
 	var lines [][]byte
 	var size int64
-	for _, f := range files {
-		if strings.HasSuffix(f, "-mi2.mi") || strings.HasSuffix(f, "-mi3.mi") {
+	for _, l := range mi4Lines(b) {
+		r, err := gdbmi.Parse(l)
+		if err != nil || r.Kind == gdbmi.Prompt {
 			continue
 		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, l := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
-			r, err := gdbmi.Parse(l)
-			if err != nil || r.Kind == gdbmi.Prompt {
-				continue
-			}
-			lines = append(lines, l)
-			size += int64(len(l)) + 1
-		}
+		lines = append(lines, l)
+		size += int64(len(l)) + 1
 	}
 	return lines, size
 }

@@ -258,21 +258,7 @@ func TestBatonGDBExitsWhileHolding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	errc := make(chan error, 1)
-	go func() {
-		_, err := c.Exec(bgctx(), "-data-evaluate-expression", "1")
-		errc <- err
-	}()
-	waitHolder(t, c)
-	select {
-	case err := <-errc:
-		var ee *ExitedError
-		if !errors.As(err, &ee) || ee.Code != 3 {
-			t.Errorf("Exec when gdb exits: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Exec still waiting 5s after gdb exited")
-	}
+	holderSeesExit(t, c, 3, 5*time.Second)
 	var got []string
 	for r := range c.Events() {
 		got = append(got, string(r.Stream))
@@ -297,6 +283,14 @@ func TestBatonGDBExitsOutputHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	// 100 ms of grace; the child keeps the output open for 2 s.
+	holderSeesExit(t, c, 4, 800*time.Millisecond)
+}
+
+// holderSeesExit starts an Exec, waits until it holds the baton, and checks that it returns
+// gdb's exit code within limit once gdb exits.
+func holderSeesExit(t *testing.T, c *Conn, code int, limit time.Duration) {
+	t.Helper()
 	errc := make(chan error, 1)
 	go func() {
 		_, err := c.Exec(bgctx(), "-data-evaluate-expression", "1")
@@ -306,12 +300,24 @@ func TestBatonGDBExitsOutputHeld(t *testing.T) {
 	select {
 	case err := <-errc:
 		var ee *ExitedError
-		if !errors.As(err, &ee) || ee.Code != 4 {
-			t.Errorf("Exec when gdb exits: %v", err)
+		if !errors.As(err, &ee) || ee.Code != code {
+			t.Errorf("Exec when gdb exits: %v, want exit code %d", err, code)
 		}
-	case <-time.After(800 * time.Millisecond): // 100 ms of grace; the output is closed after 1 s
-		t.Fatal("Exec still waiting on output held open by gdb's child")
+	case <-time.After(limit):
+		t.Fatalf("Exec still waiting %v after gdb exited", limit)
 	}
+}
+
+// evalPlusOne has real gdb evaluate n + 1 and checks the answer.
+func evalPlusOne(ctx context.Context, c *Conn, n int) error {
+	r, err := c.Exec(ctx, "-data-evaluate-expression", fmt.Sprintf("%d + 1", n))
+	if err != nil {
+		return err
+	}
+	if got := r.Get("value").String(); got != fmt.Sprint(n+1) {
+		return fmt.Errorf("%d + 1 = %s", n, got)
+	}
+	return nil
 }
 
 // TestLiveKilledWhileHolding: gdb killed while an Exec reads its output.
@@ -430,18 +436,13 @@ func TestLiveBatonConcurrent(t *testing.T) {
 				if i%5 == 2 {
 					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%4)*30*time.Microsecond)
 				}
-				n := w*1000 + i
-				r, err := c.Exec(ctx, "-data-evaluate-expression", fmt.Sprintf("%d + 1", n))
+				err := evalPlusOne(ctx, c, w*1000+i)
 				cancel()
 				if errors.Is(err, context.DeadlineExceeded) && i%5 == 2 {
 					continue
 				}
 				if err != nil {
 					errc <- err
-					return
-				}
-				if got := r.Get("value").String(); got != fmt.Sprint(n+1) {
-					errc <- fmt.Errorf("%d + 1 = %s", n, got)
 					return
 				}
 			}
