@@ -3,7 +3,9 @@ package launcher
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -384,6 +386,34 @@ func (s *Session) Breakpoints() []Breakpoint {
 		out = append(out, d.bps[id])
 	}
 	return out
+}
+
+// SourceFiles lists the program's own source files as gdb knows them from its debug
+// information (-file-list-exec-source-files), whether or not the program has been in them yet:
+// full paths of existing regular files, system and library sources left out (the same test as
+// Frame.UserSource), without duplicates, sorted.
+func (s *Session) SourceFiles() ([]string, error) {
+	if _, err := s.dbgOrErr(); err != nil {
+		return nil, err
+	}
+	r, err := s.mi(s.ctx, "-file-list-exec-source-files")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range r.Get("files").Values() {
+		fr := Frame{File: f.Get("file").String(), FullName: f.Get("fullname").String(), Line: 1}
+		// Sources of libraries without their files come with names relative to nothing
+		// ("./elf/dl-call-libc-early-init.c"): never resolve those against our directory.
+		if seen[fr.FullName] || !filepath.IsAbs(fr.FullName) || !fr.UserSource() {
+			continue
+		}
+		seen[fr.FullName] = true
+		out = append(out, fr.FullName)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // Stack returns the frames of the current thread, innermost first.

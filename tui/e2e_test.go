@@ -376,3 +376,27 @@ func TestE2ESignalsLeaveNothing(t *testing.T) {
 	}
 	tm2.noLeftovers()
 }
+
+const e2eHelperH = `static int helper(int x) {
+	int y = x * 21;
+	return y;
+}
+`
+
+// TestE2EOpenAnotherFile: "o" lists the program's source files from gdb's debug information,
+// including one the program has not been in yet (a header with code), and Enter opens it.
+func TestE2EOpenAnotherFile(t *testing.T) {
+	hdr := filepath.Join(t.TempDir(), "helper.h")
+	if err := os.WriteFile(hdr, []byte(e2eHelperH), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := fmt.Sprintf("#include <stdio.h>\n#include %q\nint main(void) {\n\tprintf(\"%%d\\n\", helper(2));\n\treturn 0;\n}\n", hdr)
+	tm := newTerm(t, 120, 40, src)
+	tm.wait(30*time.Second, "int main(void)", "stopped")
+	tm.keys("o")
+	// The card's line, not the #include line of the source ("│ " starts a line of the card).
+	tm.wait(10*time.Second, "Open a source file", "│ "+hdr)
+	tm.keys("Down", "Enter")
+	tm.wait(10*time.Second, "Source: helper.h", "int y = x * 21;")
+	tm.quit()
+}

@@ -157,6 +157,6 @@ func (l *launcherSession) ResolveBlocked(_ context.Context, v launcher.Verdict) 
 func (l *launcherSession) MainLocation(context.Context) (launcher.Frame, error) {
 	return launcher.Frame{}, errUnsupported
 }
-func (l *launcherSession) SourceFiles(context.Context) ([]string, error) { return nil, errUnsupported }
+func (l *launcherSession) SourceFiles(context.Context) ([]string, error) { return l.s.SourceFiles() }
 func (l *launcherSession) Stop() error                                   { return l.s.Stop() }
 func (l *launcherSession) Close() error                                  { return l.s.Close() }
