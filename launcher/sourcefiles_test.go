@@ -3,6 +3,7 @@ package launcher
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,12 +28,26 @@ const srcTwoUtil = `int helper(int x) {
 // TestDebugSourceFiles: a program built from two files lists both as soon as it stops at main,
 // before it has been in the second one; nothing of the system's (stdio.h, glibc) is listed.
 func TestDebugSourceFiles(t *testing.T) {
-	dir := t.TempDir()
-	util := filepath.Join(dir, "util.c")
-	if err := os.WriteFile(util, []byte(srcTwoUtil), 0o644); err != nil {
+	// Built here rather than by testbin.CompileC, which caches by source (the binary must point
+	// at this run's files), and not in t.TempDir, whose parent is private (the sandboxed program
+	// runs as nobody when the tests run as root).
+	dir, err := os.MkdirTemp("", "sandbug-srcfiles-")
+	if err != nil {
 		t.Fatal(err)
 	}
-	prog := testbin.CompileC(t, "twofiles", srcTwoMain, util)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	mainC, util, prog := filepath.Join(dir, "twofiles.c"), filepath.Join(dir, "util.c"), filepath.Join(dir, "twofiles")
+	for f, src := range map[string]string{mainC: srcTwoMain, util: srcTwoUtil} {
+		if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := exec.Command(testbin.NeedTool(t, "gcc"), "-g", "-O0", "-o", prog, mainC, util).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	r := startDebug(t, baseConfig(t, prog))
 	if st := r.stopped(); st == nil || st.Frame.Func != "main" {
 		t.Fatalf("first stop %+v", st)
@@ -42,7 +57,7 @@ func TestDebugSourceFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("SourceFiles: %q", files)
-	want := []string{filepath.Join(filepath.Dir(prog), "twofiles.c"), util}
+	want := []string{mainC, util}
 	for _, w := range want {
 		if !slices.Contains(files, w) {
 			t.Errorf("SourceFiles = %q, lacks %s", files, w)
