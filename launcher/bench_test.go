@@ -188,62 +188,42 @@ int main(int argc, char **argv) {
 
 // BenchmarkOutputPipeSession: 256 MB through a run session's IOPipe (every byte an OutputEvent),
 // against the same program writing to /dev/null directly (BenchmarkOutputDirect).
-func BenchmarkOutputPipeSession(b *testing.B) {
-	prog := testbin.CompileC(b, "flood", srcFlood)
-	const n = 256 << 20
-	b.SetBytes(n)
-	for i := 0; i < b.N; i++ {
-		cfg := Config{Program: prog, Args: []string{strconv.Itoa(n)}, WrapperPath: testbin.Wrapper(b), IO: IOPipe}
-		s, err := StartRun(context.Background(), cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		got := 0
-		for e := range s.Events() {
-			if o, ok := e.(OutputEvent); ok {
-				got += len(o.Data)
-			}
-		}
-		s.Close()
-		if got != n {
-			b.Fatalf("got %d bytes", got)
-		}
-	}
-}
+func BenchmarkOutputPipeSession(b *testing.B) { benchSessionOutput(b, IOPipe, 256<<20) }
 
 // BenchmarkOutputDirect: the same program writing to a pipe read by this process, no sandbox.
 func BenchmarkOutputDirect(b *testing.B) {
-	prog := testbin.CompileC(b, "flood", srcFlood)
-	const n = 256 << 20
-	b.SetBytes(n)
-	for i := 0; i < b.N; i++ {
-		cmd := exec.Command(prog, strconv.Itoa(n))
+	benchDirectOutput(b, 256<<20, func(cmd *exec.Cmd) (io.Reader, func()) {
 		out, _ := cmd.StdoutPipe()
 		cmd.Start()
-		buf := make([]byte, 64<<10)
-		got := 0
-		for {
-			k, err := out.Read(buf)
-			got += k
-			if err != nil {
-				break
-			}
-		}
-		cmd.Wait()
-		if got != n {
-			b.Fatalf("got %d", got)
-		}
-	}
+		return out, func() {}
+	})
 }
 
 // BenchmarkOutputPTYSession: 64 MB through a run session's pty (IOPty: the TUI's "run without
 // debugging" and `sandbug run` on a terminal), every byte an OutputEvent.
-func BenchmarkOutputPTYSession(b *testing.B) {
+func BenchmarkOutputPTYSession(b *testing.B) { benchSessionOutput(b, IOPty, 64<<20) }
+
+// BenchmarkOutputPTYDirect: the same program on a pty read directly by this process.
+func BenchmarkOutputPTYDirect(b *testing.B) {
+	benchDirectOutput(b, 64<<20, func(cmd *exec.Cmd) (io.Reader, func()) {
+		m, sl, err := openPTY(24, 80)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmd.Stdout = sl
+		cmd.Start()
+		sl.Close()
+		return m, func() { m.Close() }
+	})
+}
+
+// benchSessionOutput runs the flood program through a run session with the given IO, n bytes
+// an iteration, and checks every byte arrived as OutputEvents.
+func benchSessionOutput(b *testing.B, mode IOMode, n int) {
 	prog := testbin.CompileC(b, "flood", srcFlood)
-	const n = 64 << 20
-	b.SetBytes(n)
+	b.SetBytes(int64(n))
 	for i := 0; i < b.N; i++ {
-		cfg := Config{Program: prog, Args: []string{strconv.Itoa(n)}, WrapperPath: testbin.Wrapper(b), IO: IOPty}
+		cfg := Config{Program: prog, Args: []string{strconv.Itoa(n)}, WrapperPath: testbin.Wrapper(b), IO: mode}
 		s, err := StartRun(context.Background(), cfg)
 		if err != nil {
 			b.Fatal(err)
@@ -261,31 +241,25 @@ func BenchmarkOutputPTYSession(b *testing.B) {
 	}
 }
 
-// BenchmarkOutputPTYDirect: the same program on a pty read directly by this process.
-func BenchmarkOutputPTYDirect(b *testing.B) {
+// benchDirectOutput runs the flood program without sandbug, n bytes an iteration: start
+// starts it and returns what to read its output from and what to close after it ended.
+func benchDirectOutput(b *testing.B, n int, start func(*exec.Cmd) (io.Reader, func())) {
 	prog := testbin.CompileC(b, "flood", srcFlood)
-	const n = 64 << 20
-	b.SetBytes(n)
+	b.SetBytes(int64(n))
 	for i := 0; i < b.N; i++ {
-		m, sl, err := openPTY(24, 80)
-		if err != nil {
-			b.Fatal(err)
-		}
 		cmd := exec.Command(prog, strconv.Itoa(n))
-		cmd.Stdout = sl
-		cmd.Start()
-		sl.Close()
+		r, done := start(cmd)
 		buf := make([]byte, 64<<10)
 		got := 0
 		for {
-			k, err := m.Read(buf)
+			k, err := r.Read(buf)
 			got += k
 			if err != nil {
 				break
 			}
 		}
 		cmd.Wait()
-		m.Close()
+		done()
 		if got != n {
 			b.Fatalf("got %d", got)
 		}

@@ -340,13 +340,7 @@ func (s *Session) Enable(id string, on bool) error {
 	if _, err := s.mi(s.ctx, cmd, id); err != nil {
 		return err
 	}
-	d.mu.Lock()
-	if b, ok := d.bps[id]; ok {
-		b.Enabled = on
-		d.bps[id] = b
-	}
-	d.mu.Unlock()
-	s.emitBreakpoints()
+	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Enabled = on })
 	return nil
 }
 
@@ -363,14 +357,20 @@ func (s *Session) Condition(id, expr string) error {
 	if _, err := s.mi(s.ctx, "-break-condition", args...); err != nil {
 		return err
 	}
+	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Cond = expr })
+	return nil
+}
+
+// updateBreakpoint changes the known breakpoint id (if it is known) after gdb accepted the
+// change, and tells the UI.
+func (s *Session) updateBreakpoint(d *debugState, id string, change func(*Breakpoint)) {
 	d.mu.Lock()
 	if b, ok := d.bps[id]; ok {
-		b.Cond = expr
+		change(&b)
 		d.bps[id] = b
 	}
 	d.mu.Unlock()
 	s.emitBreakpoints()
-	return nil
 }
 
 // Breakpoints returns the current breakpoints.

@@ -31,11 +31,7 @@ func TestDebugSourceFiles(t *testing.T) {
 	// Built here rather than by testbin.CompileC, which caches by source (the binary must point
 	// at this run's files), and not in t.TempDir, whose parent is private (the sandboxed program
 	// runs as nobody when the tests run as root).
-	dir, err := os.MkdirTemp("", "sandbug-srcfiles-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir := testbin.WorldDir(t)
 	mainC, util, prog := filepath.Join(dir, "twofiles.c"), filepath.Join(dir, "util.c"), filepath.Join(dir, "twofiles")
 	for f, src := range map[string]string{mainC: srcTwoMain, util: srcTwoUtil} {
 		if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
@@ -44,9 +40,6 @@ func TestDebugSourceFiles(t *testing.T) {
 	}
 	if out, err := exec.Command(testbin.NeedTool(t, "gcc"), "-g", "-O0", "-o", prog, mainC, util).CombinedOutput(); err != nil {
 		t.Fatalf("gcc: %v\n%s", err, out)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
 	}
 	r := startDebug(t, baseConfig(t, prog))
 	if st := r.stopped(); st == nil || st.Frame.Func != "main" {

@@ -9,19 +9,17 @@ import (
 // paneKey handles keys meant for the focused pane.
 func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 	km := m.keys
+	if move, page := m.lineMover(); move != nil {
+		if d, ok := listMove(k, km, page); ok {
+			move(d)
+			return nil
+		}
+	}
 	switch m.focus {
 	case paneSource:
 		return m.sourceKey(k)
 	case paneLocals:
 		switch {
-		case key.Matches(k, km.Up):
-			m.locals.move(-1)
-		case key.Matches(k, km.Down):
-			m.locals.move(1)
-		case key.Matches(k, km.PageUp):
-			m.locals.move(-max(m.locals.h-1, 1))
-		case key.Matches(k, km.PageDown):
-			m.locals.move(max(m.locals.h-1, 1))
 		case key.Matches(k, km.Expand), key.Matches(k, km.Select), key.Matches(k, km.Collapse):
 			if key.Matches(k, km.Collapse) {
 				if n := m.locals.selected(); n == nil || !n.Expanded {
@@ -54,10 +52,6 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneBreakpoints:
 		switch {
-		case key.Matches(k, km.Up):
-			m.bps.move(-1)
-		case key.Matches(k, km.Down):
-			m.bps.move(1)
 		case ks == "space":
 			if b, ok := m.bps.selected(); ok && m.dbg != nil {
 				s, id, on := m.dbg, b.ID, !b.Enabled
@@ -81,10 +75,6 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneWatch:
 		switch {
-		case key.Matches(k, km.Up):
-			m.watch.move(-1)
-		case key.Matches(k, km.Down):
-			m.watch.move(1)
 		case key.Matches(k, km.Add):
 			m.openPrompt(promptWatch, "watch expression", "")
 		case key.Matches(k, km.Delete):
@@ -92,14 +82,6 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneSandbox:
 		switch {
-		case key.Matches(k, km.Up):
-			m.sbx.move(-1)
-		case key.Matches(k, km.Down):
-			m.sbx.move(1)
-		case key.Matches(k, km.PageUp):
-			m.sbx.move(-10)
-		case key.Matches(k, km.PageDown):
-			m.sbx.move(10)
 		case key.Matches(k, km.End):
 			m.sbx.move(len(m.sbx.events))
 		case key.Matches(k, km.Select):
@@ -118,30 +100,52 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneLesson:
 		switch {
-		case key.Matches(k, km.Up):
-			m.lesson.scroll(-1)
-		case key.Matches(k, km.Down):
-			m.lesson.scroll(1)
-		case key.Matches(k, km.PageUp):
-			m.lesson.scroll(-10)
-		case key.Matches(k, km.PageDown), ks == "space":
+		case ks == "space":
 			m.lesson.scroll(10)
 		}
 	}
 	return nil
 }
 
+// lineMover is how the focused pane moves its selection (or scrolls) by lines, and its page in
+// lines (0: no page keys); nil for the panes that move their own way (stack, console, program).
+func (m *Model) lineMover() (func(int), int) {
+	switch m.focus {
+	case paneSource:
+		return m.src.move, max(m.src.h-1, 1)
+	case paneLocals:
+		return m.locals.move, max(m.locals.h-1, 1)
+	case paneBreakpoints:
+		return m.bps.move, 0
+	case paneWatch:
+		return m.watch.move, 0
+	case paneSandbox:
+		return m.sbx.move, 10
+	case paneLesson:
+		return m.lesson.scroll, 10
+	}
+	return nil, 0
+}
+
+// listMove is how far Up, Down, PageUp and PageDown move a list whose page is page lines (0:
+// the list takes no page keys); false for any other key.
+func listMove(k tea.KeyPressMsg, km KeyMap, page int) (int, bool) {
+	switch {
+	case key.Matches(k, km.Up):
+		return -1, true
+	case key.Matches(k, km.Down):
+		return 1, true
+	case page > 0 && key.Matches(k, km.PageUp):
+		return -page, true
+	case page > 0 && key.Matches(k, km.PageDown):
+		return page, true
+	}
+	return 0, false
+}
+
 func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
 	km := m.keys
 	switch {
-	case key.Matches(k, km.Up):
-		m.src.move(-1)
-	case key.Matches(k, km.Down):
-		m.src.move(1)
-	case key.Matches(k, km.PageUp):
-		m.src.move(-max(m.src.h-1, 1))
-	case key.Matches(k, km.PageDown):
-		m.src.move(max(m.src.h-1, 1))
 	case key.Matches(k, km.Home):
 		m.src.cursor = 1
 		m.src.clamp()

@@ -99,7 +99,7 @@ func TestWrapperCLI(t *testing.T) {
 			t.Errorf("--print-profile %s does not parse back: %v", name, err)
 		}
 		// The printed profile works as a --policy file.
-		f := filepath.Join(worldDir(t), name+".yaml")
+		f := filepath.Join(testbin.WorldDir(t), name+".yaml")
 		os.WriteFile(f, []byte(r.stdout), 0o644)
 		if r := runWrapper(t, "--policy", f, "--", "/bin/true"); r.err != nil {
 			t.Errorf("--policy from --print-profile %s: %v %s", name, r.err, r.stderr)

@@ -97,7 +97,7 @@ func resultLine(out string) string {
 // unprivileged uid, starting the hand-filter wrapper, which execs the program as that uid.
 func TestHardenSelf(t *testing.T) {
 	needRoot(t) // to run the stand-in as another uid; as root CAP_SYS_PTRACE would open anything
-	dir := worldDir(t)
+	dir := testbin.WorldDir(t)
 	self := copyExecutable(t, os.Args[0], dir)
 	prog := procMemProgram(t, dir)
 	for _, tc := range []struct{ mode, want string }{{"plain", "success"}, {"harden", "errno=EACCES"}} {
@@ -133,7 +133,7 @@ func TestGDBHardenArgs(t *testing.T) {
 		!strings.Contains(string(out), "py-ok") {
 		t.Skipf("this gdb has no Python (%v: %s): GDBHardenArgs cannot work with it", err, out)
 	}
-	dir := worldDir(t)
+	dir := testbin.WorldDir(t)
 	prog := procMemProgram(t, dir)
 	for _, tc := range []struct {
 		name string

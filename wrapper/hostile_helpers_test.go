@@ -60,22 +60,6 @@ func needRoot(t *testing.T, why string) {
 	}
 }
 
-// sharedDir returns a fresh directory the program can write whatever uid it runs as (the
-// wrapper started as root runs it as nobody, who cannot enter t.TempDir()). It is removed at
-// the end of the test.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	d, err := os.MkdirTemp("", "sandbug-hostile-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(d) })
-	if err := os.Chmod(d, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // result is a program's RESULT line: "RESULT <name> success|errno=E|... pid=N key=value...".
 type result struct {
 	Line    string

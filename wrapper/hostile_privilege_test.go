@@ -76,7 +76,7 @@ func TestHostileSuidExec(t *testing.T) {
 	needRoot(t, "making a set-user-ID-root file and running as nobody")
 	setpriv := testbin.NeedTool(t, "setpriv")
 	bin := cprog(t, "suid_exec.c")
-	suid := filepath.Join(sharedDir(t), "suid_copy")
+	suid := filepath.Join(testbin.WorldDir(t), "suid_copy")
 	data, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestHostileLimits(t *testing.T) {
 	t.Run("fsize", func(t *testing.T) {
 		t.Parallel()
 		bin := cprog(t, "bigwrite.c")
-		dir := sharedDir(t)
+		dir := testbin.WorldDir(t)
 		file := filepath.Join(dir, "big")
 		ctl := runPlain(t, spec{Argv: []string{bin, file, "24"}})
 		if !ctl.Result.Succeeded() || fileSize(file) != 24<<20 {

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/sandbug/sandbug/internal/testbin"
 	"github.com/sandbug/sandbug/wrapper"
 	"github.com/sandbug/sandbug/wrapper/policy"
 )
@@ -118,7 +119,7 @@ func testDenied(t *testing.T, prof string, c deniedCase) {
 	argv := append([]string{bin}, c.args...)
 	for i, a := range argv {
 		if a == "DIR" {
-			argv[i] = sharedDir(t)
+			argv[i] = testbin.WorldDir(t)
 		}
 	}
 	if prof == "default" && c.noControl == "" {
@@ -328,7 +329,7 @@ func TestBenign(t *testing.T) {
 
 func testBenign(t *testing.T, prof, name string) {
 	bin := cprog(t, "benign/"+name+".c")
-	dir := sharedDir(t)
+	dir := testbin.WorldDir(t)
 	plain := runPlain(t, spec{Argv: []string{bin}, Dir: dir})
 	if plain.Code() != 0 {
 		t.Fatalf("unsandboxed run failed: %s", plain)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/sandbug/sandbug/internal/testbin"
 )
 
 // TestLimitsApply runs fixtures that run into each limit under the hand-filter wrapper.
@@ -37,7 +39,7 @@ func TestLimitsApply(t *testing.T) {
 		}
 	})
 	t.Run("fsize", func(t *testing.T) {
-		dir := worldDir(t)
+		dir := testbin.WorldDir(t)
 		out := filepath.Join(dir, "f")
 		r := runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=fsize=3M"}, lim, "fsize", out)
 		if sig := signalOf(r.err); sig != syscall.SIGXFSZ {

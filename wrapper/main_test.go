@@ -111,18 +111,3 @@ func signalOf(err error) syscall.Signal {
 }
 
 func fmtSscan(s string, n *int) (int, error) { return fmt.Sscanf(s, "forked=%d", n) }
-
-// worldDir returns a fresh directory anyone can write (the program may run as nobody, and
-// t.TempDir's parent is private), removed after the test.
-func worldDir(t *testing.T) string {
-	t.Helper()
-	d, err := os.MkdirTemp("", "sandbug-wrapper-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(d) })
-	if err := os.Chmod(d, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}

@@ -138,7 +138,7 @@ func writePolicy(t *testing.T, p *policy.Policy) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := worldDir(t) + "/policy.yaml"
+	f := testbin.WorldDir(t) + "/policy.yaml"
 	if err := os.WriteFile(f, y, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestSupervisorServesRestarts(t *testing.T) {
 
 func TestSupervisorWrapperErrors(t *testing.T) {
 	sup, c := newSupervisor(t, SupervisorConfig{})
-	dir := worldDir(t)
+	dir := testbin.WorldDir(t)
 	bad := dir + "/bad.yaml"
 	os.WriteFile(bad, []byte("name: x\ndefault: maybe\n"), 0o644)
 	plain := dir + "/plain"

@@ -124,3 +124,19 @@ func Main(m *testing.M) {
 	mu.Unlock()
 	os.Exit(code)
 }
+
+// WorldDir returns a fresh directory anyone may enter and write, removed at the end of the
+// test. A sandboxed program started by root runs as nobody, who can enter neither t.TempDir()
+// nor its private parent.
+func WorldDir(t testing.TB) string {
+	t.Helper()
+	d, err := os.MkdirTemp("", "sandbug-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	if err := os.Chmod(d, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
