@@ -96,22 +96,7 @@ func traceSteps(raw []bpf.RawInstruction, data []byte) (ret uint32, loads []uint
 		case 0x05: // BPF_JMP|BPF_JA
 			pc += int(ins.K)
 		case 0x15, 0x35, 0x25, 0x45: // JEQ, JGE, JGT, JSET with K
-			var c bool
-			switch ins.Op {
-			case 0x15:
-				c = a == ins.K
-			case 0x35:
-				c = a >= ins.K
-			case 0x25:
-				c = a > ins.K
-			case 0x45:
-				c = a&ins.K != 0
-			}
-			if c {
-				pc += int(ins.Jt)
-			} else {
-				pc += int(ins.Jf)
-			}
+			pc += condJump(ins, a)
 		case 0x06: // BPF_RET|BPF_K
 			return ins.K, loads, steps, nil
 		default:
@@ -144,22 +129,7 @@ func constAllow(raw []bpf.RawInstruction, arch uint32, nr int) bool {
 		case 0x05:
 			pc += int(ins.K)
 		case 0x15, 0x35, 0x25, 0x45:
-			var res bool
-			switch ins.Op {
-			case 0x15:
-				res = reg == ins.K
-			case 0x35:
-				res = reg >= ins.K
-			case 0x25:
-				res = reg > ins.K
-			case 0x45:
-				res = reg&ins.K != 0
-			}
-			if res {
-				pc += int(ins.Jt)
-			} else {
-				pc += int(ins.Jf)
-			}
+			pc += condJump(ins, reg)
 		case 0x54:
 			reg &= ins.K
 		default:
@@ -213,4 +183,24 @@ func nr(t testing.TB, name string) int {
 		t.Fatalf("no syscall %q", name)
 	}
 	return n
+}
+
+// condJump is how far a conditional jump with a constant (JEQ, JGE, JGT, JSET) moves the pc past
+// the next instruction, for accumulator a.
+func condJump(ins bpf.RawInstruction, a uint32) int {
+	var taken bool
+	switch ins.Op {
+	case 0x15:
+		taken = a == ins.K
+	case 0x35:
+		taken = a >= ins.K
+	case 0x25:
+		taken = a > ins.K
+	case 0x45:
+		taken = a&ins.K != 0
+	}
+	if taken {
+		return int(ins.Jt)
+	}
+	return int(ins.Jf)
 }
