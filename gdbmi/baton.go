@@ -101,7 +101,7 @@ func (c *Conn) lineDone(line []byte, self *call) bool {
 				close(c.firstPrompt)
 			}
 		} else if r, perr := Parse(line); perr != nil {
-			c.route(&Record{Kind: RawLine, Token: NoToken, Stream: bytes.Clone(line)}, nil)
+			c.route(&Record{Kind: RawLine, Stream: bytes.Clone(line)}, nil)
 		} else {
 			mine = c.route(r, self)
 		}

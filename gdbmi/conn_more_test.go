@@ -372,3 +372,31 @@ func TestLiveEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestConnTokenExact: a result whose token is "01" is not the answer to command 1 (Conn sends
+// canonical decimals): it goes to Events with its text kept, and the call gets "1^done".
+func TestConnTokenExact(t *testing.T) {
+	gdb := fakeGDB(t, "echo '(gdb) '\nread -r cmd\necho '01^done,value=\"wrong\"'\necho '1^done,value=\"right\"'\ncat >/dev/null\n")
+	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(bgctx(), 5*time.Second)
+	defer cancel()
+	r, err := c.Exec(ctx, "-data-evaluate-expression", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := r.Get("value").String(); v != "right" || r.Token != "1" {
+		t.Errorf("Exec got token %q value %q, want the answer with token 1", r.Token, v)
+	}
+	select {
+	case ev := <-c.Events():
+		if ev.Token != "01" || ev.Get("value").String() != "wrong" {
+			t.Errorf("event %v, want the 01 record as it was written", ev)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the 01 record never reached Events")
+	}
+}

@@ -30,6 +30,7 @@ func FuzzParse(f *testing.F) {
 		`^done,bkpt={number="1",script={"a","b"}},{number="1.1"}`,
 		`~"\e\a\377\0\x41"`, `(gdb) `, `12^error,msg="x",code="undefined-command"`,
 		`^done,a=[b={},c=[]]`, `*stopped,reason="exited",exit-code="0377"`,
+		`~"\400"`, `0001^done,value="\777"`, `000^done`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/transcripts/*.golden from the recorded *.mi")
+var update = flag.Bool("update", false, "rewrite testdata/{transcripts,malformed}/*.golden from the *.mi beside them")
 
 func bgctx() context.Context { return context.Background() }
 
@@ -23,7 +23,8 @@ func sleepShort() { time.Sleep(10 * time.Millisecond) }
 
 // renderTranscript renders every line of a recorded transcript as stable text: the parse tree
 // with Go-quoted constants (lossless for any bytes) and the typed views of the record.
-func renderTranscript(mi []byte) ([]byte, error) {
+// With allowErrors (testdata/malformed), a line that does not parse renders as its error.
+func renderTranscript(mi []byte, allowErrors bool) ([]byte, error) {
 	var out bytes.Buffer
 	br := bufio.NewReaderSize(bytes.NewReader(mi), 1<<16)
 	for n := 1; ; n++ {
@@ -33,6 +34,10 @@ func renderTranscript(mi []byte) ([]byte, error) {
 		}
 		line = bytes.TrimSuffix(line, []byte("\n"))
 		r, perr := Parse(line)
+		if perr != nil && allowErrors {
+			fmt.Fprintf(&out, "%d: error: %v\n", n, perr)
+			continue
+		}
 		if perr != nil {
 			return nil, fmt.Errorf("line %d: %v", n, perr)
 		}
@@ -45,7 +50,7 @@ func renderTranscript(mi []byte) ([]byte, error) {
 func renderRecord(out *bytes.Buffer, r *Record, size int) {
 	out.WriteString(r.Kind.String())
 	if r.Token != NoToken {
-		fmt.Fprintf(out, " token=%d", r.Token)
+		fmt.Fprintf(out, " token=%s", r.Token)
 	}
 	if r.Class != "" {
 		out.WriteString(" " + r.Class)
@@ -154,15 +159,28 @@ func transcriptFiles(t testing.TB) []string {
 }
 
 // TestTranscripts re-parses every recorded gdb line and compares with the golden rendering.
-func TestTranscripts(t *testing.T) {
-	for _, mi := range transcriptFiles(t) {
+func TestTranscripts(t *testing.T) { testGoldens(t, transcriptFiles(t), false) }
+
+// TestMalformed renders hand-written lines that gdb should never write (an octal escape over
+// \377, ...) next to real-looking ones: each must be reported as an error naming its column, or
+// parsed losslessly, never decoded into different bytes.
+func TestMalformed(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "malformed", "*.mi"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files in testdata/malformed (%v)", err)
+	}
+	testGoldens(t, files, true)
+}
+
+func testGoldens(t *testing.T, files []string, allowErrors bool) {
+	for _, mi := range files {
 		name := strings.TrimSuffix(filepath.Base(mi), ".mi")
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(mi)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := renderTranscript(data)
+			got, err := renderTranscript(data, allowErrors)
 			if err != nil {
 				t.Fatalf("%s: %v", mi, err)
 			}
@@ -186,9 +204,12 @@ func TestTranscripts(t *testing.T) {
 				}
 				t.Fatalf("%s: %d lines, golden has %d", golden, len(gl), len(wl))
 			}
-			// Every record also survives a trip through its MI rendering.
+			// Every record that parses also survives a trip through its MI rendering.
 			for i, line := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
-				r, _ := Parse(line)
+				r, err := Parse(line)
+				if err != nil {
+					continue // only in malformed/, where the golden holds the error
+				}
 				r2, err := Parse([]byte(r.String()))
 				if err != nil || r2.String() != r.String() {
 					t.Fatalf("line %d does not round-trip: %v", i+1, err)

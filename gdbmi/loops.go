@@ -61,11 +61,11 @@ func (c *Conn) readLoop() {
 // Events. It reports whether r was the result of self (the call of the Exec that reads, which
 // is not rung: it sees the result as soon as route returns).
 func (c *Conn) route(r *Record, self *call) bool {
-	if r.Kind == ResultRecord && r.Token != NoToken {
+	if tok, sent := r.Token.Int64(); sent && r.Kind == ResultRecord {
 		c.mu.Lock()
-		w, ok := c.waiters[r.Token]
+		w, ok := c.waiters[tok]
 		if ok {
-			delete(c.waiters, r.Token)
+			delete(c.waiters, tok)
 			if w != nil {
 				w.r = r
 			}

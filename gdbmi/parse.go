@@ -34,13 +34,36 @@ func (k RecordKind) String() string {
 	return fmt.Sprintf("RecordKind(%d)", uint8(k))
 }
 
+// Token is the token a record starts with: the digits exactly as gdb wrote them, leading zeros
+// included, so "0001" and "1" stay apart and a client can match the text it sent. gdb echoes the
+// digits of the command it answers; Conn sends canonical decimals and matches with Int64.
+type Token string
+
 // NoToken is the Token of a record that carries none.
-const NoToken int64 = -1
+const NoToken Token = ""
+
+// Int64 returns the token's value when it is a canonical decimal (no leading zero unless it is
+// "0", at most 18 digits): the form Conn sends. Any other token (absent, "007", 30 digits)
+// reports false, so it can never be taken for the answer to another command.
+func (t Token) Int64() (int64, bool) {
+	if len(t) == 0 || len(t) > 18 || (len(t) > 1 && t[0] == '0') {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
+}
 
 // Record is one parsed line of MI output. It does not alias the line given to Parse.
 type Record struct {
 	Kind    RecordKind
-	Token   int64    // NoToken when the line has none
+	Token   Token    // the digits as written; NoToken when the line has none
 	Class   string   // "done", "error", "stopped", "thread-group-added", ...; empty for streams
 	Results []Result // in line order, duplicates kept
 	Stream  []byte   // decoded text of a stream record (bytes, not necessarily UTF-8)
@@ -114,9 +137,9 @@ func Parse(line []byte) (*Record, error) {
 		line = line[:len(line)-1]
 	}
 	if isPrompt(line) {
-		return &Record{Kind: Prompt, Token: NoToken}, nil
+		return &Record{Kind: Prompt}, nil
 	}
-	rec := &Record{Token: NoToken}
+	rec := &Record{}
 	cp := countsPool.Get().(*[]int32)
 	p := parser{b: bytes.Clone(line), counts: (*cp)[:0]}
 	err := p.record(rec)
@@ -150,20 +173,12 @@ func (p *parser) record(rec *Record) error {
 	if len(b) == 0 {
 		return p.errf("empty line")
 	}
-	// Optional token.
+	// Optional token, kept as written (it shares the record's one allocation).
 	i := 0
-	var tok int64
 	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		if tok > (1<<63-1-9)/10 {
-			p.pos = i
-			return p.errf("token too large")
-		}
-		tok = tok*10 + int64(b[i]-'0')
 		i++
 	}
-	if i > 0 {
-		rec.Token = tok
-	}
+	rec.Token = Token(p.str(0, i))
 	p.pos = i
 	if i >= len(b) {
 		return p.errf("missing record type after token")
@@ -515,11 +530,16 @@ func (p *parser) cstring() ([]byte, error) {
 		case 'e':
 			c = 0x1b
 		case '0', '1', '2', '3', '4', '5', '6', '7':
-			// Up to three octal digits make one byte (values over 0377 wrap, as in C).
+			// Up to three octal digits make one byte. gdb never writes one over \377; such
+			// an escape is malformed, reported rather than wrapped into another byte.
 			v := int(c - '0')
 			for k := 0; k < 2 && r < len(b) && b[r] >= '0' && b[r] <= '7'; k++ {
 				v = v*8 + int(b[r]-'0')
 				r++
+			}
+			if v > 0xff {
+				p.pos = r - 4
+				return nil, p.errf("octal escape \\%o does not fit a byte", v)
 			}
 			c = byte(v)
 		case 'x':

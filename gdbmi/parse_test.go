@@ -20,16 +20,19 @@ func TestParseKinds(t *testing.T) {
 	tests := []struct {
 		line  string
 		kind  RecordKind
-		token int64
+		token Token
 		class string
 	}{
 		{"^done", ResultRecord, NoToken, "done"},
-		{"12^running", ResultRecord, 12, "running"},
-		{"3^error,msg=\"x\"", ResultRecord, 3, "error"},
+		{"12^running", ResultRecord, "12", "running"},
+		{"3^error,msg=\"x\"", ResultRecord, "3", "error"},
 		{"^connected", ResultRecord, NoToken, "connected"},
 		{"^exit", ResultRecord, NoToken, "exit"},
 		{"*stopped,reason=\"exited-normally\"", ExecAsync, NoToken, "stopped"},
-		{"7*running,thread-id=\"all\"", ExecAsync, 7, "running"},
+		{"7*running,thread-id=\"all\"", ExecAsync, "7", "running"},
+		{"000^done", ResultRecord, "000", "done"},   // leading zeros kept: the text as sent
+		{"0001^done", ResultRecord, "0001", "done"}, // never the same token as "1"
+		{"123456789012345678901234567890^done", ResultRecord, "123456789012345678901234567890", "done"},
 		{"+download,{section=\".text\"}", StatusAsync, NoToken, "download"},
 		{"=thread-group-added,id=\"i1\"", NotifyAsync, NoToken, "thread-group-added"},
 		{"~\"hello\\n\"", ConsoleStream, NoToken, ""},
@@ -42,7 +45,7 @@ func TestParseKinds(t *testing.T) {
 	for _, tt := range tests {
 		r := mustParse(t, tt.line)
 		if r.Kind != tt.kind || r.Token != tt.token || r.Class != tt.class {
-			t.Errorf("Parse(%q) = kind %v token %d class %q; want %v %d %q", tt.line, r.Kind, r.Token, r.Class, tt.kind, tt.token, tt.class)
+			t.Errorf("Parse(%q) = kind %v token %q class %q; want %v %q %q", tt.line, r.Kind, r.Token, r.Class, tt.kind, tt.token, tt.class)
 		}
 	}
 }
@@ -145,7 +148,6 @@ func TestParseErrors(t *testing.T) {
 		{"!oops", 1},
 		{"^done,a=\"\\x\"", 12},
 		{"^done,=\"1\"", 7},
-		{"99999999999999999999^done", 19},
 	}
 	for _, tt := range tests {
 		_, err := Parse([]byte(tt.line))
@@ -346,5 +348,43 @@ func TestStopReasons(t *testing.T) {
 	}
 	if _, ok := ParseStop(mustParse(t, `*running,thread-id="all"`)); ok {
 		t.Error("*running parsed as a stop")
+	}
+}
+
+func TestTokenInt64(t *testing.T) {
+	tests := []struct {
+		tok  Token
+		want int64
+		ok   bool
+	}{
+		{"", 0, false},
+		{"0", 0, true},
+		{"1", 1, true},
+		{"42", 42, true},
+		{"000", 0, false}, // not the form Conn sends: never matched to a command
+		{"0001", 0, false},
+		{"999999999999999999", 999999999999999999, true},
+		{"1234567890123456789", 0, false}, // 19 digits: beyond any token Conn sends
+	}
+	for _, tt := range tests {
+		v, ok := tt.tok.Int64()
+		if v != tt.want || ok != tt.ok {
+			t.Errorf("Token(%q).Int64() = %d, %v; want %d, %v", tt.tok, v, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestParseOctalOverflow: an octal escape over \377 is malformed (gdb never writes one) and is
+// reported at the escape, never wrapped into another byte (\400 would have become NUL).
+func TestParseOctalOverflow(t *testing.T) {
+	for _, line := range []string{`~"\400"`, `~"ok \777"`, `^done,value="\500x"`} {
+		_, err := Parse([]byte(line))
+		var se *SyntaxError
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, "does not fit a byte") {
+			t.Errorf("Parse(%s) = %v, want a syntax error about the escape", line, err)
+		}
+	}
+	if r := mustParse(t, `~"\377\3771"`); string(r.Stream) != "\xff\xff1" {
+		t.Errorf(`\377\3771 = %q`, r.Stream)
 	}
 }

@@ -125,8 +125,8 @@ func appendResults(sb *strings.Builder, items []Result) {
 // equal record.
 func (r *Record) String() string {
 	var sb strings.Builder
-	if r.Token >= 0 && r.Kind != Prompt && r.Kind != RawLine {
-		sb.WriteString(strconv.FormatInt(r.Token, 10))
+	if r.Kind != Prompt && r.Kind != RawLine {
+		sb.WriteString(string(r.Token))
 	}
 	switch r.Kind {
 	case Prompt:
