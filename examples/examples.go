@@ -59,6 +59,57 @@ const (
 // validNeeds are the machine features an example may depend on (Example.Needs).
 var validNeeds = map[string]bool{"ia32": true}
 
+// missingNotes open the lesson of a demo on a machine that lacks one of its needs: what the
+// student will see here instead, and what they would see where the feature exists.
+var missingNotes = map[string]string{
+	"ia32": "## On this machine\n\n" +
+		"This kernel has **no 32-bit system call entry** (no ia32 emulation). Here the kernel itself " +
+		"kills the program at `int $0x80` with **SIGSEGV**, before any seccomp filter sees the call, " +
+		"sandbox or not: the exit card says segmentation fault, not SIGSYS.\n\n" +
+		"On a kernel that has the entry (most distributions' defaults), the call reaches the filter, " +
+		"and the sandbox kills the program with SIGSYS as this lesson describes.\n",
+}
+
+// ExpectOn returns the outcome the demo has on a machine that lacks the features in missing,
+// as the lesson's opening note describes it: without the ia32 entry the kernel kills the
+// program with SIGSEGV at int $0x80, before the filter sees the call.
+func (e Example) ExpectOn(missing []string) Expect {
+	x := e.Expect
+	x.Blocked = append([]string(nil), x.Blocked...)
+	x.Output = append([]string(nil), x.Output...)
+	for _, m := range missing {
+		if m == "ia32" {
+			x.Kind, x.Signal, x.Code, x.Limit, x.Blocked = KindSignaled, "SIGSEGV", 0, "", nil
+		}
+	}
+	return x
+}
+
+// NeedLabel names a machine feature of Example.Needs for a person ("32-bit system calls").
+func NeedLabel(need string) string {
+	if need == "ia32" {
+		return "32-bit system calls (int $0x80)"
+	}
+	return need
+}
+
+// LessonOn returns the lesson as it should open on a machine that lacks the features in
+// missing (names from Needs): a short note per missing feature first, then the lesson.
+func (e Example) LessonOn(missing []string) string {
+	var b strings.Builder
+	for _, m := range missing {
+		if n, ok := missingNotes[m]; ok {
+			b.WriteString(n)
+			b.WriteString("\n")
+		}
+	}
+	if b.Len() == 0 {
+		return e.Lesson
+	}
+	b.WriteString(e.Lesson)
+	return b.String()
+}
+
 var validLimits = map[string]bool{"cpu": true, "mem": true, "fsize": true, "nproc": true, "nofile": true, "wall": true}
 
 // frontMatter is the YAML header of a lesson file.

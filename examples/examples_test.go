@@ -239,3 +239,27 @@ func TestUnwrap(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingFeatureNote: a demo on a machine without a feature it needs opens with a note
+// saying what happens there instead, and expects that outcome; with nothing missing, neither
+// the lesson nor the expectation changes.
+func TestMissingFeatureNote(t *testing.T) {
+	e, err := Get("int80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.LessonOn(nil); got != e.Lesson {
+		t.Errorf("LessonOn(nil) changed the lesson")
+	}
+	if x := e.ExpectOn(nil); x.Kind != e.Expect.Kind || x.Signal != e.Expect.Signal {
+		t.Errorf("ExpectOn(nil) = %+v, want %+v", x, e.Expect)
+	}
+	l := e.LessonOn([]string{"ia32"})
+	if !strings.HasPrefix(l, "## On this machine") || !strings.Contains(l, "SIGSEGV") || !strings.HasSuffix(l, e.Lesson) {
+		t.Errorf("LessonOn(ia32) does not open with the note:\n%.300s", l)
+	}
+	x := e.ExpectOn([]string{"ia32"})
+	if x.Kind != KindSignaled || x.Signal != "SIGSEGV" || len(x.Blocked) != 0 || len(x.Output) != len(e.Expect.Output) {
+		t.Errorf("ExpectOn(ia32) = %+v", x)
+	}
+}

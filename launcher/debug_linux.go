@@ -244,6 +244,9 @@ func (s *Session) startGDB() error {
 			return fmt.Errorf("gdb %s: %w", strings.Join(st, " "), err)
 		}
 	}
+	if err := s.useWorkingWatchpoints(); err != nil {
+		return fmt.Errorf("gdb: choose watchpoints that trigger here: %w", err)
+	}
 	// startup-with-shell off would skip the wrapper silently: make sure it holds.
 	r, err := s.mi(s.ctx, "-gdb-show", "startup-with-shell")
 	if err != nil || r.Get("value").String() != "on" {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sandbug/sandbug/internal/machine"
 	"github.com/sandbug/sandbug/internal/testbin"
 )
 
@@ -31,13 +32,31 @@ var termN int
 // window. The shell prints SANDBUG-EXIT=<status> when sandbug ends.
 func newTerm(t *testing.T, w, h int, src string, args ...string) *term {
 	t.Helper()
+	tm := prepareTerm(t)
+	file := filepath.Join(tm.dir, tm.name+".c")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tm.start(w, h, append(args, file)...)
+	return tm
+}
+
+// newTermArgs starts `sandbug <args>` (no source file of the test's) in a w x h tmux window.
+func newTermArgs(t *testing.T, w, h int, args ...string) *term {
+	t.Helper()
+	tm := prepareTerm(t)
+	tm.start(w, h, args...)
+	return tm
+}
+
+func prepareTerm(t *testing.T) *term {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test (-short)")
 	}
-	tmux := testbin.NeedTool(t, "tmux")
+	testbin.NeedTool(t, "tmux")
 	testbin.NeedTool(t, "gdb")
 	testbin.NeedTool(t, "gcc")
-	sb := testbin.Sandbug(t)
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -45,12 +64,15 @@ func newTerm(t *testing.T, w, h int, src string, args ...string) *term {
 	termN++
 	// Short enough for the kernel's 15-byte comm; unique per test and per process.
 	name := fmt.Sprintf("sbt%d_%d", os.Getpid()%100000, termN)
-	file := filepath.Join(dir, name+".c")
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tm := &term{t: t, sock: "sandbug-" + name, dir: dir, name: name}
-	cmdline := fmt.Sprintf("%s %s %s; echo SANDBUG-EXIT=$?; sleep 600", sb, strings.Join(args, " "), file)
+	return &term{t: t, sock: "sandbug-" + name, dir: dir, name: name}
+}
+
+func (tm *term) start(w, h int, args ...string) {
+	t := tm.t
+	t.Helper()
+	tmux := testbin.NeedTool(t, "tmux")
+	sb := testbin.Sandbug(t)
+	cmdline := fmt.Sprintf("cd %s && %s %s; echo SANDBUG-EXIT=$?; sleep 600", tm.dir, sb, strings.Join(args, " "))
 	cmd := exec.Command(tmux, "-L", tm.sock, "-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmdline)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -66,7 +88,6 @@ func newTerm(t *testing.T, w, h int, src string, args ...string) *term {
 		os.Remove(filepath.Join(dir, fmt.Sprintf("tmux-%d", os.Getuid()), tm.sock))
 		tm.noLeftovers()
 	})
-	return tm
 }
 
 func (tm *term) tmux(args ...string) string {
@@ -398,5 +419,21 @@ func TestE2EOpenAnotherFile(t *testing.T) {
 	tm.wait(10*time.Second, "Open a source file", "│ "+hdr)
 	tm.keys("Down", "Enter")
 	tm.wait(10*time.Second, "Source: helper.h", "int y = x * 21;")
+	tm.quit()
+}
+
+// TestE2EDemoNoteForMissingFeature: `sandbug demo int80` opens its lesson with a note when this
+// kernel has no 32-bit entry (what happens here instead), and without one where it has it.
+func TestE2EDemoNoteForMissingFeature(t *testing.T) {
+	ia32 := machine.IA32()
+	t.Logf("%v", ia32)
+	tm := newTermArgs(t, 160, 45, "demo", "int80")
+	scr := tm.wait(30*time.Second, "32-bit back door")
+	if note := strings.Contains(scr, "On this machine"); note == ia32.Present {
+		t.Fatalf("lesson note shown=%v with %v:\n%s", note, ia32, scr)
+	}
+	if !ia32.Present && !(strings.Contains(scr, "no 32-bit system call") && strings.Contains(scr, "SIGSEGV")) {
+		t.Fatalf("the note does not say what is missing:\n%s", scr)
+	}
 	tm.quit()
 }

@@ -27,8 +27,20 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.program == "" {
 		list := examples.List()
 		fmt.Fprintln(stdout, "Demos (sandbug demo NAME to open one, --run to run it):")
+		marked := false
 		for _, e := range list {
-			fmt.Fprintf(stdout, "  %-12s %s\n", e.Name, e.Summary)
+			missing, seen := missingNeeds(e)
+			mark := " "
+			if len(missing) > 0 {
+				mark, marked = "!", true
+			}
+			fmt.Fprintf(stdout, "%s %-12s %s\n", mark, e.Name, e.Summary)
+			for i, m := range missing {
+				fmt.Fprintf(stdout, "  %-12s needs %s, which this machine lacks (%s): the lesson says what happens instead\n", "", examples.NeedLabel(m), seen[i].Detail)
+			}
+		}
+		if marked {
+			fmt.Fprintln(stdout, "! = a machine feature the demo is about is missing here; it still runs.")
 		}
 		return 0
 	}
@@ -63,8 +75,12 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.limits = l
 	}
+	missing, seen := missingNeeds(ex)
+	for i, m := range missing {
+		fmt.Fprintf(stderr, "sandbug: note: this machine lacks %s (%s): demo %s will not end as its lesson describes; the lesson's first section says what happens here\n", examples.NeedLabel(m), seen[i].Detail, ex.Name)
+	}
 	if o.runDemo {
 		return runProgram(ctx, o, stdout, stderr)
 	}
-	return openTUI(ctx, o.config(), ex.Lesson, stderr)
+	return openTUI(ctx, o.config(), ex.LessonOn(missing), stderr)
 }
