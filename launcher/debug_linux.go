@@ -860,8 +860,10 @@ func (p *ptyReader) cancel() {
 	p.mark = nil
 }
 
-// filter returns the bytes to emit from a chunk read from the pty.
-func (p *ptyReader) filter(b []byte) []byte {
+// filter returns the bytes to emit from a chunk read from the pty and, when the chunk held the
+// marker, the channel to close once those bytes are emitted (closing it earlier would let the
+// exit overtake the program's last output).
+func (p *ptyReader) filter(b []byte) (out []byte, passed chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.mark == nil {
@@ -869,15 +871,14 @@ func (p *ptyReader) filter(b []byte) []byte {
 			b = append(p.pending, b...)
 			p.pending = nil
 		}
-		return b
+		return b, nil
 	}
 	buf := append(p.pending, b...)
 	p.pending = nil
 	if i := bytes.Index(buf, p.mark); i >= 0 {
 		out := append(append([]byte(nil), buf[:i]...), buf[i+len(p.mark):]...)
 		p.mark = nil
-		close(p.done)
-		return out
+		return out, p.done
 	}
 	// Hold back a tail that could be the start of the marker.
 	keep := 0
@@ -888,7 +889,7 @@ func (p *ptyReader) filter(b []byte) []byte {
 		}
 	}
 	p.pending = append([]byte(nil), buf[len(buf)-keep:]...)
-	return buf[:len(buf)-keep]
+	return buf[:len(buf)-keep], nil
 }
 
 func (s *Session) readPTY(f *os.File, p *ptyReader) {
@@ -896,8 +897,12 @@ func (s *Session) readPTY(f *os.File, p *ptyReader) {
 	for {
 		n, err := f.Read(buf)
 		if n > 0 {
-			if out := p.filter(buf[:n]); len(out) > 0 {
+			out, passed := p.filter(buf[:n])
+			if len(out) > 0 {
 				s.emit(OutputEvent{Data: out})
+			}
+			if passed != nil {
+				close(passed)
 			}
 		}
 		if err != nil {

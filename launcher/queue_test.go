@@ -76,33 +76,55 @@ func TestQueueBackPressureAndAbandon(t *testing.T) {
 
 func TestPTYReaderMarker(t *testing.T) {
 	p := &ptyReader{}
-	if got := string(p.filter([]byte("plain"))); got != "plain" {
+	// feed filters one chunk and closes the marker's channel after "emitting", as readPTY does.
+	var passedAt []string
+	feed := func(chunk string) []byte {
+		out, passed := p.filter([]byte(chunk))
+		if passed != nil {
+			passedAt = append(passedAt, chunk)
+			close(passed)
+		}
+		return out
+	}
+	if got := string(feed("plain")); got != "plain" {
 		t.Fatalf("no marker expected: %q", got)
 	}
 	done := p.expect()
 	m := string(p.marker())
 	input := "before" + m[:5] + "" // marker split over three reads
 	var out []byte
-	out = append(out, p.filter([]byte(input))...)
-	out = append(out, p.filter([]byte(m[5:9]))...)
+	out = append(out, feed(input)...)
+	out = append(out, feed(m[5:9])...)
 	select {
 	case <-done:
 		t.Fatal("done before the whole marker")
 	default:
 	}
-	out = append(out, p.filter([]byte(m[9:]+"after"))...)
+	// The reader, not filter, closes done, after the bytes before the marker are emitted:
+	// otherwise the exit could overtake the program's last output.
+	last, passed := p.filter([]byte(m[9:] + "after"))
+	select {
+	case <-done:
+		t.Fatal("filter closed done itself, before the output was emitted")
+	default:
+	}
+	if passed == nil {
+		t.Fatal("the chunk ending the marker did not report it")
+	}
+	close(passed)
+	out = append(out, last...)
 	<-done
-	if string(out) != "beforeafter" {
-		t.Fatalf("got %q", out)
+	if string(out) != "beforeafter" || len(passedAt) != 0 {
+		t.Fatalf("got %q (passed at %q)", out, passedAt)
 	}
 	// A near-miss of the marker is kept as data.
 	p.expect()
 	m = string(p.marker())
-	out = append([]byte(nil), p.filter([]byte("x"+m[:4]))...)
-	out = append(out, p.filter([]byte("y"))...)
+	out = append([]byte(nil), feed("x"+m[:4])...)
+	out = append(out, feed("y")...)
 	p.cancel()
-	out = append(out, p.filter([]byte("z"))...)
-	if string(out) != "x"+m[:4]+"yz" {
-		t.Fatalf("near miss: %q", out)
+	out = append(out, feed("z")...)
+	if string(out) != "x"+m[:4]+"yz" || len(passedAt) != 0 {
+		t.Fatalf("near miss: %q (passed at %q)", out, passedAt)
 	}
 }
