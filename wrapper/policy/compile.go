@@ -94,6 +94,15 @@ func (p *Policy) program(o CompileOptions) ([]bpf.Instruction, error) {
 		return nil, fmt.Errorf("policy %q: %w", p.Name, err)
 	}
 	leaves := p.leaves(o)
+	// Refuse early, by counting, a policy whose leaves alone are over the kernel's limit: the
+	// tree over them only adds to it.
+	size := 6
+	for _, l := range leaves {
+		size += len(l.code)
+	}
+	if size > MaxInstructions {
+		return nil, p.tooLong(size, "at least ")
+	}
 	tree, err := buildTree(leaves)
 	if err != nil {
 		return nil, fmt.Errorf("policy %q: %w", p.Name, err)
@@ -108,9 +117,14 @@ func (p *Policy) program(o CompileOptions) ([]bpf.Instruction, error) {
 	}
 	prog = append(prog, tree...)
 	if len(prog) > MaxInstructions {
-		return nil, fmt.Errorf("policy %q: filter has %d instructions, over the kernel's limit of %d; merge rules or use groups", p.Name, len(prog), MaxInstructions)
+		return nil, p.tooLong(len(prog), "")
 	}
 	return prog, nil
+}
+
+// tooLong is the error for a filter over the kernel's limit, with the counts that explain it.
+func (p *Policy) tooLong(n int, qualifier string) error {
+	return fmt.Errorf("policy %q: its %d rules make a filter of %s%d instructions, over the kernel's limit of %d; merge rules (one rule can list many syscalls) or use groups", p.Name, len(p.Rules), qualifier, n, MaxInstructions)
 }
 
 // leaf is the code for one range of syscall numbers [lo, hi]. The code never falls off its end
@@ -186,18 +200,18 @@ func blockCode(cs []cand, defRet uint32) []bpf.Instruction {
 			break
 		}
 	}
-	// Build backwards so each failed condition knows how far it is to the next candidate.
-	code := tail
-	for i := len(cs) - 1; i >= 0; i-- {
-		c := cs[i]
+	// Each candidate is built on its own (backwards, so each failed condition knows how far
+	// the rest of the candidate is) and appended: linear in the number of candidates.
+	var code []bpf.Instruction
+	for _, c := range cs {
 		body := []bpf.Instruction{bpf.RetConstant{Val: c.ret}}
 		for j := len(c.args) - 1; j >= 0; j-- {
 			// A failing condition skips the rest of this candidate: body after it.
 			body = append(condCode(c.args[j], len(body)), body...)
 		}
-		code = append(body, code...)
+		code = append(code, body...)
 	}
-	return code
+	return append(code, tail...)
 }
 
 // condCode tests one condition; on success it falls through, on failure it skips the rest of
