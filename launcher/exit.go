@@ -13,6 +13,9 @@ const (
 	KindLimit         = "limit"          // a resource limit stopped it (Limit: cpu|mem|fsize|nproc|nofile|wall)
 	KindSandboxError  = "sandbox-error"  // the wrapper could not start it (Code 125/126/127, Message)
 	KindCompileError  = "compile-error"  // the C/C++ source did not compile (Message: the compiler's text)
+	// KindInterrupted: sandbug itself was asked to stop (Interrupt: the signal it received, such
+	// as SIGTERM from an autograder's timeout) and killed the program (Signal: how).
+	KindInterrupted = "interrupted"
 )
 
 // Limit names: the values of ExitStatus.Limit.
@@ -38,6 +41,10 @@ type ExitStatus struct {
 	Limit      string // limit: which one (Limit* constants)
 	LimitValue string // limit: its value as given ("2s", "256M")
 	Message    string // sandbox-error: the wrapper's reason; compile-error: the compiler's output
+	// Interrupt is the signal sandbug itself received during the run ("SIGTERM", "SIGHUP",
+	// "SIGINT"), "" when none: with Kind interrupted sandbug killed the program for it; with
+	// another kind sandbug passed it on (SIGINT, SIGQUIT) and the program ended as Kind says.
+	Interrupt string
 }
 
 // Success reports whether the program ran and ended by itself with exit code 0.
@@ -60,6 +67,9 @@ func (s ExitStatus) Summary() string {
 		out := "terminated by " + signalWords(s.Signal, s.SignalDesc) + at
 		if s.Core {
 			out += " (core dumped)"
+		}
+		if s.Interrupt != "" {
+			out += "; sandbug received " + s.Interrupt + " and passed it on"
 		}
 		return out
 	case KindSandboxKilled:
@@ -97,6 +107,8 @@ func (s ExitStatus) Summary() string {
 		return head
 	case KindCompileError:
 		return "compilation failed: the program was not run (see the compiler's messages)"
+	case KindInterrupted:
+		return "stopped by sandbug, which received " + s.Interrupt + ": it killed the program (" + s.Signal + ")" + at
 	case "":
 		return "has not ended"
 	}
@@ -125,6 +137,12 @@ func (s ExitStatus) ShellCode() int {
 		return 125
 	case KindCompileError:
 		return 125
+	case KindInterrupted:
+		// As a shell reports a job stopped by that signal: 143 for SIGTERM, 129 for SIGHUP.
+		if n := SignalNumber(s.Interrupt); n > 0 {
+			return 128 + n
+		}
+		return 128 + 15
 	}
 	return 125
 }

@@ -219,7 +219,7 @@ func TestRunForwardsSIGINT(t *testing.T) {
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(errb.String(), "terminated by SIGINT") {
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(errb.String(), "terminated by SIGINT") || !strings.Contains(errb.String(), "sandbug received SIGINT and passed it on") {
 		t.Fatalf("status %v, stderr %q", err, errb.String())
 	}
 }

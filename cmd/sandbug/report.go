@@ -31,6 +31,7 @@ type exitReport struct {
 	Limit      string `json:"limit,omitempty"`
 	LimitValue string `json:"limit_value,omitempty"`
 	Message    string `json:"message,omitempty"`
+	Interrupt  string `json:"interrupt,omitempty"`
 	Summary    string `json:"summary"`
 	ShellCode  int    `json:"shell_code"`
 }
@@ -82,7 +83,7 @@ func newReport(cfg launcher.Config, s *launcher.Session) *report {
 func (r *report) finish(st launcher.ExitStatus, blocked []launcher.BlockedSummary, d time.Duration) {
 	r.Exit = exitReport{Kind: st.Kind, Code: st.Code, Signal: st.Signal, SignalDesc: st.SignalDesc, Core: st.Core,
 		Syscall: st.Syscall, Rule: st.Rule, Where: st.Where, Limit: st.Limit, LimitValue: st.LimitValue,
-		Message: st.Message, Summary: st.Summary(), ShellCode: st.ShellCode()}
+		Message: st.Message, Interrupt: st.Interrupt, Summary: st.Summary(), ShellCode: st.ShellCode()}
 	if blocked != nil {
 		r.Blocked = blocked
 	}

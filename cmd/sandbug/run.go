@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -86,11 +87,18 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	intr := make(chan os.Signal, 1)
 	signal.Notify(intr, syscall.SIGINT, syscall.SIGQUIT)
 	defer signal.Stop(intr)
+	var forwarded atomic.Value // the first signal passed on, for the report
 	go func() {
 		for sig := range intr {
+			forwarded.CompareAndSwap(nil, sig)
 			s.Signal(sig.(syscall.Signal))
 		}
 	}()
+	// SIGTERM and SIGHUP end sandbug itself (ctx, from realMain): the program is killed, and the
+	// report must say that sandbug was asked to stop, and by which signal.
+	stopSig := make(chan os.Signal, 1)
+	signal.Notify(stopSig, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(stopSig)
 	if cfg.IO == launcher.IOPty {
 		if r, err := launcher.MakeRaw(os.Stdin); err == nil {
 			restore = r
@@ -150,6 +158,7 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if !ok {
 		st = launcher.ExitStatus{Kind: launcher.KindSandboxError, Code: 125, Message: "the session ended without an exit status"}
 	}
+	st = interrupted(ctx, st, stopSig, forwarded.Load())
 	rep.finish(st, s.Blocked(), time.Since(start))
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -159,6 +168,33 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		writeCard(stderr, rep, st)
 	}
 	return st.ShellCode()
+}
+
+// interrupted marks in st how sandbug's own signals took part in the ending: a run that sandbug
+// ended because it was told to stop (SIGTERM, SIGHUP) is KindInterrupted, naming the signal;
+// a program that died of a signal sandbug passed on (SIGINT, SIGQUIT) says so.
+func interrupted(ctx context.Context, st launcher.ExitStatus, stopSig <-chan os.Signal, forwarded any) launcher.ExitStatus {
+	if ctx.Err() != nil && st.Kind != launcher.KindCompileError {
+		// realMain's context and stopSig hear the same signal; give stopSig's delivery a moment.
+		select {
+		case sig := <-stopSig:
+			killedBy := st.Signal
+			if st.Kind != launcher.KindSignaled || killedBy == "" {
+				killedBy = "SIGKILL"
+			}
+			if st.Kind == launcher.KindSignaled || st.Kind == launcher.KindSandboxError {
+				return launcher.ExitStatus{Kind: launcher.KindInterrupted, Interrupt: launcher.SignalName(int(sig.(syscall.Signal))),
+					Signal: killedBy, SignalDesc: launcher.SignalMeaning(killedBy)}
+			}
+			st.Interrupt = launcher.SignalName(int(sig.(syscall.Signal)))
+			return st
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if sig, ok := forwarded.(syscall.Signal); ok && st.Kind == launcher.KindSignaled && st.Signal == launcher.SignalName(int(sig)) {
+		st.Interrupt = st.Signal
+	}
+	return st
 }
 
 // writeCard prints the exit card and the blocked-call summary.

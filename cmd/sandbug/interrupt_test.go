@@ -1,0 +1,70 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sandbug/sandbug/internal/testbin"
+)
+
+const srcPause = "#include <unistd.h>\n#include <stdio.h>\nint main(void){ printf(\"ready %d\\n\", getpid()); fflush(stdout); pause(); return 0; }\n"
+
+// TestRunInterruptedReport: SIGTERM or SIGHUP to `sandbug run --json` is reported as sandbug's
+// own interruption (kind interrupted, the signal it received, what it did to the program),
+// never blamed on the program, with the shell's status for that signal; the program is gone.
+func TestRunInterruptedReport(t *testing.T) {
+	prog := testbin.CompileC(t, "pause-pid", srcPause)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			var out, errb lockedBuffer
+			outFile := t.TempDir() + "/out" // the program's output: stdout holds the report
+			cmd := exec.Command(testbin.Sandbug(t), "run", "--json", "--output", outFile, prog)
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			pid := 0
+			for i := 0; i < 1000 && pid == 0; i++ {
+				time.Sleep(10 * time.Millisecond)
+				if b, err := os.ReadFile(outFile); err == nil {
+					fmt.Sscanf(string(b), "ready %d", &pid)
+				}
+			}
+			if pid == 0 {
+				cmd.Process.Kill()
+				t.Fatalf("the program never started; stderr %q", errb.String())
+			}
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 128+int(sig) {
+				t.Errorf("exit status %v, want %d", err, 128+int(sig))
+			}
+			var rep struct {
+				Exit struct {
+					Kind, Signal, Interrupt, Summary string
+					ShellCode                        int `json:"shell_code"`
+				}
+			}
+			if err := json.Unmarshal([]byte(out.String()), &rep); err != nil {
+				t.Fatalf("report: %v\n%s", err, out.String())
+			}
+			name := map[syscall.Signal]string{syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP"}[sig]
+			if rep.Exit.Kind != "interrupted" || rep.Exit.Interrupt != name || rep.Exit.Signal != "SIGKILL" ||
+				!strings.Contains(rep.Exit.Summary, "sandbug, which received "+name) || rep.Exit.ShellCode != 128+int(sig) {
+				t.Errorf("exit %+v", rep.Exit)
+			}
+			if syscall.Kill(pid, 0) == nil {
+				t.Errorf("the program (pid %d) outlived the run", pid)
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		})
+	}
+}
