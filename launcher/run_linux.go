@@ -452,7 +452,9 @@ type waitInfo struct {
 }
 
 func classifyWait(w waitInfo) ExitStatus {
-	if w.wrapErr != nil && !w.attached {
+	// A wrapper error means the program never ran: before the hello (set-up failed) or after it
+	// (the execve was refused); after a successful execve no wrapper is left to send one.
+	if w.wrapErr != nil {
 		return ExitStatus{Kind: KindSandboxError, Code: w.wrapErr.Code, Message: w.wrapErr.Message}
 	}
 	if w.exited && !w.attached && w.code >= wrapper.ExitSetup && w.code <= wrapper.ExitNotFound {

@@ -175,8 +175,8 @@ func (r *runner) run() *ExitError {
 		}
 		unix.Close(r.listener)
 		r.listener = -1
-		unix.Close(r.conn)
-		r.conn = -1
+		// r.conn stays open, close-on-exec: the execve closes it, which tells the supervisor
+		// the program runs; if the execve fails, fail reports why on it (write is allowed).
 	}
 	// Not syscall.Exec: it allocates. The Go runtime is quiet here (the collector is off, no
 	// other goroutine runs), and a raw execve keeps this thread's P, so no thread starts.
@@ -185,11 +185,28 @@ func (r *runner) run() *ExitError {
 	runtime.KeepAlive(pathp)
 	runtime.KeepAlive(argvp)
 	runtime.KeepAlive(envp)
+	return execFailure(path, e)
+}
+
+// execFailure says why the kernel refused to start the program, in words a student can act on.
+// The file was found and is executable (resolveProgram checked), so ENOENT is its interpreter.
+func execFailure(path string, e unix.Errno) *ExitError {
+	why := e.Error()
 	code := ExitNotExecutable
-	if e == unix.ENOENT {
+	switch e {
+	case unix.ENOEXEC:
+		why = "not a program this machine can run (not an ELF executable, or a script without a #! line)"
+	case unix.ENOENT:
 		code = ExitNotFound
+		why = "its interpreter is missing (the #! line of a script, or the ELF loader of a binary built for another system)"
+	case unix.EACCES:
+		why = "permission denied (the file, a folder on its path, or the sandbox's file rules)"
+	case unix.EPERM:
+		why = "refused by the sandbox's policy or the kernel (EPERM)"
+	case unix.ELIBBAD:
+		why = "its ELF interpreter is corrupt"
 	}
-	return exitErrorf(code, "exec %s: %v", path, e)
+	return exitErrorf(code, "cannot start %s: %s", path, why)
 }
 
 // restoreNofile puts back the RLIMIT_NOFILE soft limit the process started with. The Go

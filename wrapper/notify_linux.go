@@ -17,8 +17,9 @@ import (
 const pidfdThread = unix.O_EXCL
 
 // superviseListener answers notifications until the listener hangs up (every process using the
-// filter is gone) or Close starts.
-func (s *Supervisor) superviseListener(lfd, wrapperPid int) {
+// filter is gone) or Close starts. execDone closes once the wrapper's execve succeeded or its
+// failure was reported: the detach is reported after it, so a launcher sees why first.
+func (s *Supervisor) superviseListener(lfd, wrapperPid int, execDone <-chan struct{}) {
 	defer unix.Close(lfd)
 	// Linux 6.6+: wake this loop on the caller's CPU, a synchronous hand-off that roughly
 	// halves the round trip. Older kernels refuse it; it is only an optimisation.
@@ -42,6 +43,7 @@ func (s *Supervisor) superviseListener(lfd, wrapperPid int) {
 			continue
 		}
 		if revents&(unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0 {
+			<-execDone
 			s.emit(Event{Kind: EventDetached, Pid: wrapperPid, Tid: wrapperPid})
 			return
 		}

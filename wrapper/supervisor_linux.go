@@ -317,13 +317,48 @@ func (s *Supervisor) serveConn(conn int) {
 	}
 	listener := fds[0]
 	s.emit(Event{Kind: EventAttached, Pid: int(cred.Pid), Tid: int(cred.Pid), Program: m.Program, Policy: m.Policy})
-	err = writeAll(conn, []byte{AckByte})
-	unix.Close(conn)
-	if err != nil {
+	if err := writeAll(conn, []byte{AckByte}); err != nil {
+		unix.Close(conn)
 		unix.Close(listener)
 		return
 	}
-	s.superviseListener(listener, int(cred.Pid))
+	// The wrapper keeps the connection (close-on-exec) until its execve: end of file means the
+	// program now runs; a message means the execve failed and the program never started. Only
+	// the wrapper holds the connection, so the program can never forge this.
+	execDone := make(chan struct{})
+	go s.awaitExec(conn, int(cred.Pid), execDone)
+	s.superviseListener(listener, int(cred.Pid), execDone)
+}
+
+// awaitExec reads the wrapper's connection after the ack until its execve closes it, and
+// reports a failed execve (sent by the wrapper before it exits) as EventWrapperError.
+func (s *Supervisor) awaitExec(conn, pid int, done chan<- struct{}) {
+	defer close(done)
+	defer unix.Close(conn)
+	// Blocking reads: the socket was accepted non-blocking.
+	if err := unix.SetNonblock(conn, false); err != nil {
+		return
+	}
+	var buf []byte
+	chunk := make([]byte, 1024)
+	for len(buf) < maxMessage {
+		n, err := unix.Read(conn, chunk)
+		if err == unix.EINTR {
+			continue
+		}
+		if n <= 0 || err != nil {
+			break
+		}
+		buf = append(buf, chunk[:n]...)
+	}
+	if len(buf) == 0 {
+		return // the program was exec'd (or the wrapper died without a word)
+	}
+	m, err := decodeMessage(bytes.TrimRight(buf, "\n"))
+	if err != nil || m.Type != MsgError || !s.tokenOK(m.Token) {
+		return
+	}
+	s.emit(Event{Kind: EventWrapperError, Pid: pid, Code: m.Code, Message: m.Msg})
 }
 
 // readMessage reads one newline-terminated message and the fds that came with it. When Close
