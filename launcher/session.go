@@ -187,12 +187,14 @@ func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "sandbug-session-")
+	SweepStale()
+	tmp, err := os.MkdirTemp("", TempPattern("sandbug-session-"))
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
-	// The program may run as nobody: it must reach its compiled binary here.
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	// The program may run as nobody: it must reach its compiled binary here (by name: the
+	// folder is not listable by others).
+	if err := os.Chmod(tmp, 0o711); err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}

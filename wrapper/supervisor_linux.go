@@ -69,7 +69,9 @@ func NewSupervisor(cfg SupervisorConfig) (*Supervisor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("supervisor: %w", err)
 	}
-	dir, err := os.MkdirTemp("", "sandbug-notify-")
+	// Named with this process's pid, so that a later sandbug can remove it if this one is killed
+	// (launcher.SweepStale).
+	dir, err := os.MkdirTemp("", "sandbug-notify-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("supervisor: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/sandbug/sandbug/examples"
+	"github.com/sandbug/sandbug/launcher"
 	"github.com/sandbug/sandbug/wrapper"
 )
 
@@ -48,7 +49,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportUsage(stderr, usagef("%v", err))
 	}
-	dir, err := os.MkdirTemp("", "sandbug-demo-")
+	launcher.SweepStale()
+	dir, err := os.MkdirTemp("", launcher.TempPattern("sandbug-demo-"))
 	if err != nil {
 		fmt.Fprintf(stderr, "sandbug: %v\n", err)
 		return 125

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -66,5 +67,43 @@ func TestRunInterruptedReport(t *testing.T) {
 				syscall.Kill(pid, syscall.SIGKILL)
 			}
 		})
+	}
+}
+
+// TestKilledRunLeavesNothingNextRunSweeps: a sandbug killed with SIGKILL cannot clean up; its
+// temporary folders carry its pid, and the next run removes them.
+func TestKilledRunLeavesNothingNextRunSweeps(t *testing.T) {
+	prog := testbin.CompileC(t, "pause-pid", srcPause)
+	outFile := t.TempDir() + "/out"
+	cmd := exec.Command(testbin.Sandbug(t), "run", "--output", outFile, prog)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := 0
+	for i := 0; i < 1000 && pid == 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+		if b, err := os.ReadFile(outFile); err == nil {
+			fmt.Sscanf(string(b), "ready %d", &pid)
+		}
+	}
+	if pid == 0 {
+		cmd.Process.Kill()
+		t.Fatal("the program never started")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	syscall.Kill(pid, syscall.SIGKILL) // not this test's subject (issue 12's death signal is)
+	left, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("sandbug-*-%d-*", cmd.Process.Pid)))
+	if len(left) == 0 {
+		t.Fatal("the killed sandbug left no folder: nothing to sweep (did the naming change?)")
+	}
+	t.Logf("left by the killed sandbug: %v", left)
+	if _, errOut, code := sandbug(t, "", "run", "/bin/true"); code != 0 {
+		t.Fatalf("next run: %d %s", code, errOut)
+	}
+	for _, p := range left {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s survived the next run: %v", p, err)
+		}
 	}
 }
