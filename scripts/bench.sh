@@ -3,7 +3,7 @@
 # (bench-logs/<UTC time>/NAME.txt, gitignored), and prints one markdown table of ratios: the rows
 # of the Summary in BENCHMARKS.md, filled from the figures just measured.
 #
-#   scripts/bench.sh             # full run: each script with its own defaults (20-30 minutes)
+#   scripts/bench.sh             # full run: each script with its own defaults (not timed yet)
 #   QUICK=1 scripts/bench.sh     # smaller RUNS/ROUNDS for every script: a few minutes, noisier
 #   LOGS=dir scripts/bench.sh    # another log folder
 #   scripts/bench.sh --list      # the scripts it would run, one a line, and nothing else
