@@ -22,6 +22,8 @@ test-short:
 demo: build
 	$(BIN)/sandbug demo $(DEMO)
 
+# Every scripts/bench-*.sh, then BENCHMARKS.md's Summary table filled from this run (logs in
+# bench-logs/). QUICK=1 make bench: smaller runs, a few minutes.
 bench:
 	./scripts/bench.sh
 

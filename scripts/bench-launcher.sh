@@ -69,6 +69,9 @@ print(f"  sandbug run adds {med['sandbug run prog'] - med['sandbug-wrapper -- pr
       f"(target <= 10 ms); wrapper adds {med['sandbug-wrapper -- prog'] - med['prog']:.2f} ms over the program")
 print(f"  without the TUI linked in, sandbug run adds {med['sandbug-notui run prog'] - med['sandbug-wrapper -- prog']:.2f} ms over the wrapper; "
       f"the TUI packages' init costs {med['sandbug --version'] - med['sandbug-notui --version']:.2f} ms per start")
+# The same figures as value unit pairs on one line, for scripts/bench.sh's summary table.
+print(f"metrics LauncherStartup {med['sandbug run prog'] - med['sandbug-wrapper -- prog']:.2f} added-ms "
+      f"{med['sandbug-wrapper -- prog']:.2f} wrapper-ms {med['sandbug run prog']:.2f} run-ms {N} runs")
 if BEFORE:
     b = med[f"sandbug@{BEFORE[:7]} run prog"]
     print(f"  sandbug@{BEFORE[:7]} run adds {b - med['sandbug-wrapper -- prog']:.2f} ms over the wrapper")
@@ -84,7 +87,7 @@ def piped(argv):
     p1.stdout.close()
     p2.wait(); p1.wait()
     return time.perf_counter() - t
-for label, f in (("stdout = /dev/null", run), ("stdout = a pipe to cat > /dev/null", piped)):
+for name, label, f in (("Null", "stdout = /dev/null", run), ("Pipe", "stdout = a pipe to cat > /dev/null", piped)):
     tp = {"direct": [], "sandbug run": []}
     for i in range(3):
         tp["direct"].append(f([f"{T}/flood", GB]))
@@ -93,6 +96,7 @@ for label, f in (("stdout = /dev/null", run), ("stdout = a pipe to cat > /dev/nu
     print(f"throughput, 1 GiB, {label}, median of 3 interleaved runs:")
     print(f"  direct       {md:6.3f} s  {1024/md:8.0f} MiB/s")
     print(f"  sandbug run  {ms:6.3f} s  {1024/ms:8.0f} MiB/s   ratio {md/ms:.2f}x of direct (target >= 0.8x)")
+    print(f"metrics LauncherThroughput{name} {md/ms:.3f} ratio {md*1000:.1f} direct-ms {ms*1000:.1f} run-ms")
 PY
 [ -n "${STARTUP_ONLY:-}" ] && exit 0
 

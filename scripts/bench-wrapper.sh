@@ -23,6 +23,7 @@ DENIED=${DENIED:-100000}
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(uname -r) $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg), uid $(id -u)"
 echo "# SANDBUG_BENCH_RUNS=$RUNS SANDBUG_BENCH_REPEAT=$REPEAT SANDBUG_BENCH_GETPPID=$GETPPID SANDBUG_BENCH_DENIED=$DENIED \\"
 echo "#   go test -run '^\$' -bench 'WrapperStartup|WrapperGetppid|SupervisorRoundTrip' -benchtime 1x ./wrapper"
+echo "metrics WrapperSettings $RUNS runs $REPEAT repeat $GETPPID getppid-calls $DENIED denied-calls"
 SANDBUG_BENCH_RUNS=$RUNS SANDBUG_BENCH_REPEAT=$REPEAT SANDBUG_BENCH_GETPPID=$GETPPID SANDBUG_BENCH_DENIED=$DENIED \
 	go test -run '^$' -bench 'WrapperStartup|WrapperGetppid|SupervisorRoundTrip' -benchtime 1x ./wrapper |
 	grep -E '^(Benchmark|ok|FAIL)' | sed -E 's/\t+/ /g; s/ +/ /g'
@@ -34,7 +35,12 @@ if command -v hyperfine >/dev/null; then
 	echo "# hyperfine cross-check of start-up"
 	hyperfine -N --warmup 20 --runs "$RUNS" --export-json "$tmp/h.json" \
 		'/bin/true' "$tmp/sandbug-wrapper -- /bin/true" >/dev/null
-	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("hyperfine median: true %.3f ms, wrapper %.3f ms, added %.3f ms" % (r[0]["median"]*1e3, r[1]["median"]*1e3, (r[1]["median"]-r[0]["median"])*1e3))' "$tmp/h.json"
+	python3 - "$tmp/h.json" <<'PY'
+import json, sys
+t, w = (r["median"] * 1e3 for r in json.load(open(sys.argv[1]))["results"])
+print("hyperfine median: true %.3f ms, wrapper %.3f ms, added %.3f ms" % (t, w, w - t))
+print("metrics WrapperStartupHyperfine %.3f added-ms %.3f true-ms %.3f wrapper-ms" % (w - t, t, w))
+PY
 else
 	echo "# hyperfine not installed: start-up measured by the Go benchmark only"
 fi

@@ -83,6 +83,16 @@ func TestBenchTUI(t *testing.T) {
 	cpu := idleCPU(t, sb, steps, 5*time.Second)
 	fmt.Fprintf(&out, "| idle CPU, program stopped, 5 s (sandbug + gdb) | %.2f%% of one core | | near 0 |\n", cpu)
 
+	// The same figures on one machine-readable line (value unit pairs, as in a Go benchmark
+	// line) for scripts/bench.sh's summary table.
+	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+	fmt.Fprintf(&out, "\nmetrics TUI %.2f first-frame-ms %.2f gdb-to-main-ms %.2f next-ms %.2f gdb-next-ms %.2f ui-floor-ms %.2f flood-rss-MB %.2f idle-cpu-%%",
+		ms(tf), ms(gf), ms(tn), ms(gn), ms(median(uiFloor)), float64(rss)/(1<<20), cpu)
+	if len(keys) > 0 {
+		fmt.Fprintf(&out, " %d flood-keys %.2f flood-key-median-ms %.2f flood-key-max-ms", len(keys), ms(median(keys)), ms(maxDur(keys)))
+	}
+	fmt.Fprintln(&out)
+
 	t.Logf("\n%s", out.String())
 	if p := os.Getenv("SANDBUG_BENCH_OUT"); p != "" {
 		if err := os.WriteFile(p, []byte(out.String()), 0o644); err != nil {
