@@ -227,7 +227,7 @@ func resolvePolicy(cfg Config) (*policy.Policy, error) {
 	if cfg.PolicyFile != "" {
 		p, err := policy.Load(cfg.PolicyFile)
 		if err != nil {
-			return nil, fmt.Errorf("policy: %w", err)
+			return nil, err // Load's errors name the file (and the line)
 		}
 		return p, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -50,15 +51,19 @@ type runner struct {
 // fail reports err on the socket (when connected) and on stderr, and closes what is open.
 func (r *runner) fail(err *ExitError) {
 	msg := strings.ReplaceAll(err.Msg, "\n", " ")
+	told := false // the supervisor has the reason: its launcher says it, once
 	if r.conn >= 0 {
 		m := Message{Type: MsgError, Code: err.Code, Msg: msg, Token: r.token}.encode()
 		if r.listener >= 0 {
 			// Once the filter is on, the wrapper looks like the program to the supervisor's
 			// peer check; the listener it carries shows it is not (see Supervisor).
-			sendWithFd(r.conn, m, r.listener)
+			told = sendWithFd(r.conn, m, r.listener) == nil
 		} else {
-			writeAll(r.conn, m)
+			told = writeAll(r.conn, m) == nil
 		}
+		// The supervisor closes the connection once the event is queued: only then is the
+		// reason sure to reach the person, and stderr can stay quiet (no second copy).
+		told = told && peerClosed(r.conn, time.Second)
 		unix.Close(r.conn)
 		r.conn = -1
 	}
@@ -66,7 +71,9 @@ func (r *runner) fail(err *ExitError) {
 		unix.Close(r.listener)
 		r.listener = -1
 	}
-	fmt.Fprintf(r.cfg.Stderr, "sandbug-wrapper: %s\n", msg)
+	if !told {
+		fmt.Fprintf(r.cfg.Stderr, "sandbug-wrapper: %s\n", msg)
+	}
 }
 
 func (r *runner) run() *ExitError {
@@ -207,6 +214,36 @@ func execFailure(path string, e unix.Errno) *ExitError {
 		why = "its ELF interpreter is corrupt"
 	}
 	return exitErrorf(code, "cannot start %s: %s", path, why)
+}
+
+// peerClosed waits up to d for the other end of conn to close it (end of file).
+func peerClosed(conn int, d time.Duration) bool {
+	fds := []unix.PollFd{{Fd: int32(conn), Events: unix.POLLIN}}
+	deadline := time.Now().Add(d)
+	var buf [64]byte
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return false
+		}
+		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n == 0 {
+			return false
+		}
+		m, err := unix.Read(conn, buf[:])
+		if err == unix.EINTR || err == unix.EAGAIN {
+			continue
+		}
+		if err != nil {
+			return false
+		}
+		if m == 0 {
+			return true
+		}
+	}
 }
 
 // restoreNofile puts back the RLIMIT_NOFILE soft limit the process started with. The Go

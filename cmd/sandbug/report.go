@@ -1,16 +1,22 @@
 package main
 
 import (
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sandbug/sandbug/launcher"
 )
 
 // report is the --json document; docs/json-report.md describes it field by field.
 type report struct {
-	Schema     int                       `json:"schema"`
-	Program    string                    `json:"program"`
-	Args       []string                  `json:"args"`
+	Schema  int      `json:"schema"`
+	Program string   `json:"program"`
+	Args    []string `json:"args"`
+	// Escaped lists what is not valid UTF-8 and so appears escaped in program or args (each
+	// invalid byte as \xNN, a backslash as \\ in that string only): "program", "args[2]".
+	Escaped    []string                  `json:"escaped,omitempty"`
 	Exit       exitReport                `json:"exit"`
 	Blocked    []launcher.BlockedSummary `json:"blocked"`
 	Sandbox    sandboxReport             `json:"sandbox"`
@@ -73,11 +79,47 @@ func newReport(cfg launcher.Config, s *launcher.Session) *report {
 	if r.Args == nil {
 		r.Args = []string{}
 	}
+	// JSON strings are UTF-8: encoding/json would replace invalid bytes with U+FFFD and lose
+	// them. Escape those strings instead and say which they are, so no byte is lost.
+	var esc bool
+	if r.Program, esc = escapeInvalidUTF8(r.Program); esc {
+		r.Escaped = append(r.Escaped, "program")
+	}
+	args := make([]string, len(r.Args))
+	for i, a := range r.Args {
+		if args[i], esc = escapeInvalidUTF8(a); esc {
+			r.Escaped = append(r.Escaped, fmt.Sprintf("args[%d]", i))
+		}
+	}
+	r.Args = args
 	if p := s.Policy(); p != nil {
 		r.Sandbox.Policy = p.Name
 	}
 	r.Sandbox.User = cfg.User
 	return r
+}
+
+// escapeInvalidUTF8 returns s unchanged when it is valid UTF-8; otherwise s with every byte of
+// an invalid sequence written \xNN and every backslash doubled (so the bytes can be recovered
+// exactly), and true.
+func escapeInvalidUTF8(s string) (string, bool) {
+	if utf8.ValidString(s) {
+		return s, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r == '\\':
+			b.WriteString("\\\\")
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String(), true
 }
 
 func (r *report) finish(st launcher.ExitStatus, blocked []launcher.BlockedSummary, d time.Duration) {

@@ -199,7 +199,12 @@ func interrupted(ctx context.Context, st launcher.ExitStatus, stopSig <-chan os.
 
 // writeCard prints the exit card and the blocked-call summary.
 func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
-	fmt.Fprintf(w, "\nsandbug: %s: %s\n", rep.Program, st.Summary())
+	// A blank line parts the card from the program's output; a program that never ran has none.
+	sep := "\n"
+	if st.Kind == launcher.KindSandboxError {
+		sep = ""
+	}
+	fmt.Fprintf(w, "%ssandbug: %s: %s\n", sep, rep.Program, st.Summary())
 	if st.Kind == launcher.KindSandboxError && strings.Contains(st.Message, "\n") {
 		fmt.Fprintf(w, "%s\n", strings.TrimSpace(st.Message))
 	}

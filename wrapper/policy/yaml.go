@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"regexp"
 	"strconv"
@@ -51,8 +52,11 @@ func errAt(n *yaml.Node, format string, args ...any) *ParseError {
 // Load reads and parses a policy file. Errors name the file and line.
 func Load(path string) (*Policy, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("policy file %s does not exist: check the path (or use --profile)", path)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("policy: %w", err)
+		return nil, fmt.Errorf("policy file: %w", err)
 	}
 	p, err := Parse(data)
 	if err != nil {
