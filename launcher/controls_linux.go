@@ -12,7 +12,6 @@ import (
 
 	"github.com/sandbug/sandbug/gdbmi"
 	"github.com/sandbug/sandbug/wrapper"
-	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
 func (s *Session) dbgOrErr() (*debugState, error) {
@@ -113,30 +112,6 @@ func (s *Session) Run() error {
 // Restart is Run: it kills a run in progress and starts again.
 func (s *Session) Restart() error { return s.Run() }
 
-// resume prepares any resumption: a call the program is stopped at gets the rule's own answer
-// when it restarts, unless ResolveBlocked chose another.
-func (s *Session) resume(d *debugState) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	b := d.pending
-	d.pending = nil
-	if b == nil || d.pendingTrap {
-		return
-	}
-	m := s.pol.Match(policy.AuditArchX86_64, b.Nr, b.Args)
-	d.verdicts[b.Tid] = oneShot{nr: b.Nr, v: ruleVerdict(m.Action)}
-}
-
-func ruleVerdict(a policy.Action) wrapper.Verdict {
-	switch a.Kind {
-	case policy.Kill:
-		return wrapper.Verdict{Kind: policy.Kill}
-	case policy.Errno, policy.Trap:
-		return wrapper.Verdict{Kind: a.Kind, Errno: a.ErrnoValue()}
-	}
-	return wrapper.Verdict{Kind: policy.Allow}
-}
-
 func (s *Session) execRun(cmd string, args ...string) error {
 	d, err := s.dbgOrErr()
 	if err != nil {
@@ -234,158 +209,6 @@ func (s *Session) killLocked() {
 	if done != nil {
 		<-done
 	}
-}
-
-// ResolveBlocked answers the blocked call the program is stopped at and continues: with an
-// errno (v.Errno, or the rule's own when 0) the call fails with it and the program goes on;
-// with v.Kill the sandbox kills the program as a kill rule would.
-func (s *Session) ResolveBlocked(v Verdict) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	d.cmdMu.Lock()
-	defer d.cmdMu.Unlock()
-	d.mu.Lock()
-	b, trap, kernelTrap := d.pending, d.pendingTrap, d.kernelTrap
-	d.pending = nil
-	if b == nil {
-		d.mu.Unlock()
-		return errors.New("the program is not stopped at a blocked call")
-	}
-	errno := v.Errno
-	if errno == 0 {
-		m := s.pol.Match(policy.AuditArchX86_64, b.Nr, b.Args)
-		errno = m.Action.ErrnoValue()
-		if errno == 0 {
-			errno = 1 // EPERM
-		}
-	}
-	if !trap {
-		verdict := wrapper.Verdict{Kind: policy.Errno, Errno: errno}
-		if v.Kill {
-			verdict = wrapper.Verdict{Kind: policy.Kill}
-		}
-		d.verdicts[b.Tid] = oneShot{nr: b.Nr, v: verdict}
-		d.mu.Unlock()
-		_, err := s.mi(s.ctx, "-exec-continue")
-		return err
-	}
-	d.mu.Unlock()
-	if v.Kill {
-		// Deliver the SIGSYS: the program dies of it, as without the debugger.
-		_, err := s.mi(s.ctx, "-exec-continue")
-		return err
-	}
-	t, _ := d.tf()
-	// A kernel trap stops the thread before the call returns: $rax becomes its result. The
-	// supervisor's trap signals after it answered: the program already has that answer.
-	if kernelTrap {
-		if _, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", t, "--frame", "0", fmt.Sprintf("$rax = -%d", errno)); err != nil {
-			return err
-		}
-	}
-	_, err = s.mi(s.ctx, "-interpreter-exec", "--thread", t, "console", "signal 0")
-	return err
-}
-
-// Break sets a breakpoint at a location: "file.c:12", "12", or a function name.
-func (s *Session) Break(loc string) (Breakpoint, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return Breakpoint{}, err
-	}
-	r, err := s.mi(s.ctx, "-break-insert", "-f", loc)
-	if err != nil {
-		return Breakpoint{}, err
-	}
-	bs := gdbmi.ParseBreakpoints(r)
-	if len(bs) == 0 {
-		return Breakpoint{}, fmt.Errorf("break %s: gdb returned no breakpoint", loc)
-	}
-	b := fromMIBreakpoint(bs[0])
-	d.mu.Lock()
-	d.setBreakpoint(b)
-	d.mu.Unlock()
-	s.emitBreakpoints()
-	return b, nil
-}
-
-// Delete removes a breakpoint.
-func (s *Session) Delete(id string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	if _, err := s.mi(s.ctx, "-break-delete", id); err != nil {
-		return err
-	}
-	d.mu.Lock()
-	d.deleteBreakpoint(id)
-	d.mu.Unlock()
-	s.emitBreakpoints()
-	return nil
-}
-
-// Enable enables or disables a breakpoint.
-func (s *Session) Enable(id string, on bool) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	cmd := "-break-disable"
-	if on {
-		cmd = "-break-enable"
-	}
-	if _, err := s.mi(s.ctx, cmd, id); err != nil {
-		return err
-	}
-	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Enabled = on })
-	return nil
-}
-
-// Condition sets a breakpoint's condition ("" removes it).
-func (s *Session) Condition(id, expr string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	args := []string{id}
-	if expr != "" {
-		args = append(args, expr)
-	}
-	if _, err := s.mi(s.ctx, "-break-condition", args...); err != nil {
-		return err
-	}
-	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Cond = expr })
-	return nil
-}
-
-// updateBreakpoint changes the known breakpoint id (if it is known) after gdb accepted the
-// change, and tells the UI.
-func (s *Session) updateBreakpoint(d *debugState, id string, change func(*Breakpoint)) {
-	d.mu.Lock()
-	if b, ok := d.bps[id]; ok {
-		change(&b)
-		d.bps[id] = b
-	}
-	d.mu.Unlock()
-	s.emitBreakpoints()
-}
-
-// Breakpoints returns the current breakpoints.
-func (s *Session) Breakpoints() []Breakpoint {
-	if s.dbg == nil {
-		return nil
-	}
-	d := s.dbg
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	out := make([]Breakpoint, 0, len(d.bpOrder))
-	for _, id := range d.bpOrder {
-		out = append(out, d.bps[id])
-	}
-	return out
 }
 
 // SourceFiles lists the program's own source files as gdb knows them from its debug

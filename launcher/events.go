@@ -3,6 +3,8 @@ package launcher
 import (
 	"fmt"
 	"time"
+
+	"github.com/sandbug/sandbug/gdbmi"
 )
 
 // Event is one item of a session's ordered event stream. Every concrete type is plain data.
@@ -263,3 +265,13 @@ func (BreakpointsEvent) isEvent() {}
 func (ExitEvent) isEvent()        {}
 func (AttachedEvent) isEvent()    {}
 func (ErrorEvent) isEvent()       {}
+
+func fromMIBreakpoint(b gdbmi.Breakpoint) Breakpoint {
+	out := Breakpoint{ID: b.Number, Enabled: b.Enabled, Temp: b.Disp == "del", Func: b.Func, File: b.File,
+		FullName: b.FullName, Line: b.Line, Addr: b.Addr, Cond: b.Cond, Hits: b.Times, Pending: b.Pending}
+	if out.File == "" && len(b.Locations) > 0 {
+		l := b.Locations[0]
+		out.Func, out.File, out.FullName, out.Line, out.Addr = l.Func, l.File, l.FullName, l.Line, l.Addr
+	}
+	return out
+}
