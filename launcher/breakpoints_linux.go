@@ -11,25 +11,20 @@ func (s *Session) onNotify(r *gdbmi.Record) {
 	switch r.Class {
 	case "thread-group-started":
 		if ev, ok := gdbmi.ParseThreadGroupEvent(r); ok && ev.PID > 0 {
-			d.mu.Lock()
 			d.infPid = ev.PID
-			d.mu.Unlock()
+			d.calls.setPid(ev.PID)
 			s.mu.Lock()
 			s.mainPid = ev.PID
 			s.mu.Unlock()
 		}
 	case "breakpoint-created", "breakpoint-modified":
 		for _, b := range gdbmi.ParseBreakpoints(r) {
-			d.mu.Lock()
 			d.setBreakpoint(fromMIBreakpoint(b))
-			d.mu.Unlock()
 		}
 		s.emitBreakpoints()
 	case "breakpoint-deleted":
 		id := r.Get("id").String()
-		d.mu.Lock()
 		d.deleteBreakpoint(id)
-		d.mu.Unlock()
 		s.emitBreakpoints()
 	}
 }
@@ -53,19 +48,12 @@ func (d *debugState) deleteBreakpoint(id string) {
 
 func (s *Session) emitBreakpoints() {
 	d := s.dbg
-	d.mu.Lock()
-	list := make([]Breakpoint, 0, len(d.bpOrder))
-	for _, id := range d.bpOrder {
-		list = append(list, d.bps[id])
-	}
-	d.mu.Unlock()
-	s.emit(BreakpointsEvent{List: list})
+	s.emit(BreakpointsEvent{List: d.breakpoints()})
 }
 
 // Break sets a breakpoint at a location: "file.c:12", "12", or a function name.
 func (s *Session) Break(loc string) (Breakpoint, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return Breakpoint{}, err
 	}
 	r, err := s.mi(s.ctx, "-break-insert", "-f", loc)
@@ -77,33 +65,31 @@ func (s *Session) Break(loc string) (Breakpoint, error) {
 		return Breakpoint{}, fmt.Errorf("break %s: gdb returned no breakpoint", loc)
 	}
 	b := fromMIBreakpoint(bs[0])
-	d.mu.Lock()
-	d.setBreakpoint(b)
-	d.mu.Unlock()
-	s.emitBreakpoints()
+	s.owner(func(d *debugState) {
+		d.setBreakpoint(b)
+		s.emitBreakpoints()
+	})
 	return b, nil
 }
 
 // Delete removes a breakpoint.
 func (s *Session) Delete(id string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return err
 	}
 	if _, err := s.mi(s.ctx, "-break-delete", id); err != nil {
 		return err
 	}
-	d.mu.Lock()
-	d.deleteBreakpoint(id)
-	d.mu.Unlock()
-	s.emitBreakpoints()
+	s.owner(func(d *debugState) {
+		d.deleteBreakpoint(id)
+		s.emitBreakpoints()
+	})
 	return nil
 }
 
 // Enable enables or disables a breakpoint.
 func (s *Session) Enable(id string, on bool) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return err
 	}
 	cmd := "-break-disable"
@@ -113,14 +99,13 @@ func (s *Session) Enable(id string, on bool) error {
 	if _, err := s.mi(s.ctx, cmd, id); err != nil {
 		return err
 	}
-	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Enabled = on })
+	s.updateBreakpoint(id, func(b *Breakpoint) { b.Enabled = on })
 	return nil
 }
 
 // Condition sets a breakpoint's condition ("" removes it).
 func (s *Session) Condition(id, expr string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return err
 	}
 	args := []string{id}
@@ -130,20 +115,20 @@ func (s *Session) Condition(id, expr string) error {
 	if _, err := s.mi(s.ctx, "-break-condition", args...); err != nil {
 		return err
 	}
-	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Cond = expr })
+	s.updateBreakpoint(id, func(b *Breakpoint) { b.Cond = expr })
 	return nil
 }
 
 // updateBreakpoint changes the known breakpoint id (if it is known) after gdb accepted the
 // change, and tells the UI.
-func (s *Session) updateBreakpoint(d *debugState, id string, change func(*Breakpoint)) {
-	d.mu.Lock()
-	if b, ok := d.bps[id]; ok {
-		change(&b)
-		d.bps[id] = b
-	}
-	d.mu.Unlock()
-	s.emitBreakpoints()
+func (s *Session) updateBreakpoint(id string, change func(*Breakpoint)) {
+	s.owner(func(d *debugState) {
+		if b, ok := d.bps[id]; ok {
+			change(&b)
+			d.bps[id] = b
+		}
+		s.emitBreakpoints()
+	})
 }
 
 // Breakpoints returns the current breakpoints.
@@ -151,9 +136,13 @@ func (s *Session) Breakpoints() []Breakpoint {
 	if s.dbg == nil {
 		return nil
 	}
-	d := s.dbg
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	var out []Breakpoint
+	s.owner(func(d *debugState) { out = d.breakpoints() })
+	return out
+}
+
+// breakpoints lists the known breakpoints in gdb's order (on the loop).
+func (d *debugState) breakpoints() []Breakpoint {
 	out := make([]Breakpoint, 0, len(d.bpOrder))
 	for _, id := range d.bpOrder {
 		out = append(out, d.bps[id])

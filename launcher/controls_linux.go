@@ -27,10 +27,13 @@ func (s *Session) dbgOrErr() (*debugState, error) {
 	return s.dbg, nil
 }
 
-func (d *debugState) tf() (string, string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return strconv.Itoa(d.thread), strconv.Itoa(d.frame)
+// scope returns the thread and the frame commands act on, as gdb's --thread and --frame.
+func (s *Session) scope() (thread, frame string) {
+	if s.dbg == nil {
+		return "1", "0"
+	}
+	s.owner(func(d *debugState) { thread, frame = strconv.Itoa(d.thread), strconv.Itoa(d.frame) })
+	return thread, frame
 }
 
 var startupExitRE = regexp.MustCompile(`exited with code (\d+)`)
@@ -44,21 +47,20 @@ func (s *Session) Run() error {
 	}
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
-	d.mu.Lock()
-	started := d.started
-	d.mu.Unlock()
-	if started {
-		s.killLocked()
-	}
-	d.mu.Lock()
-	d.started = true
-	d.verifiedRun = false
-	d.killedBy, d.lastSignal, d.pending = nil, nil, nil
-	d.userKilled, d.timedOut = false, false
-	d.budget = s.cfg.Timeout
-	d.thread, d.frame = 1, 0
-	d.exitDone = make(chan struct{})
-	d.mu.Unlock()
+	s.killLocked()
+	var wrapErrC chan struct{}
+	s.owner(func(d *debugState) {
+		d.started = true
+		d.verifiedRun = false
+		d.killedBy, d.lastSignal = nil, nil
+		d.calls.forget()
+		d.userKilled, d.timedOut = false, false
+		d.budget = s.cfg.Timeout
+		d.thread, d.frame = 1, 0
+		d.exitDone = make(chan struct{})
+		d.wrapErrC = make(chan struct{})
+		wrapErrC = d.wrapErrC
+	})
 	s.mu.Lock()
 	s.exit, s.attached, s.wrapErr, s.verified = nil, false, nil, nil
 	s.blocked = BlockedList{}
@@ -70,10 +72,10 @@ func (s *Session) Run() error {
 	if _, berr := s.mi(s.ctx, "-break-insert", "-t", "main"); berr != nil {
 		starti = true
 	}
-	d.mu.Lock()
-	d.startiRun = starti
-	d.attachVerify = nil
-	d.mu.Unlock()
+	s.owner(func(d *debugState) {
+		d.startiRun = starti
+		d.attachVerify = nil
+	})
 	if starti {
 		_, err = s.mi(s.ctx, "-interpreter-exec", "console", "starti")
 	} else {
@@ -84,28 +86,29 @@ func (s *Session) Run() error {
 	}
 	var me *gdbmi.MIError
 	if !errors.As(err, &me) {
-		s.finishRun(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
+		s.owner(func(*debugState) {
+			s.finishRun(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
+		})
 		return err
 	}
 	// "During startup program exited with code 125.": the wrapper failed; its own reason
-	// arrives on the notify socket.
+	// arrives on the notify socket, if it comes at all.
 	code := wrapper.ExitSetup
 	if m := startupExitRE.FindStringSubmatch(me.Msg); m != nil {
 		code, _ = strconv.Atoi(m[1])
 	}
 	msg := me.Msg
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
+	select {
+	case <-wrapErrC:
 		s.mu.Lock()
-		we := s.wrapErr
-		s.mu.Unlock()
-		if we != nil {
+		if we := s.wrapErr; we != nil {
 			code, msg = we.Code, we.Message
-			break
 		}
-		time.Sleep(5 * time.Millisecond)
+		s.mu.Unlock()
+	case <-time.After(time.Second):
+	case <-s.ctx.Done():
 	}
-	s.finishRun(ExitStatus{Kind: KindSandboxError, Code: code, Message: msg})
+	s.owner(func(*debugState) { s.finishRun(ExitStatus{Kind: KindSandboxError, Code: code, Message: msg}) })
 	return nil
 }
 
@@ -129,33 +132,26 @@ func (s *Session) Continue() error { return s.execRun("-exec-continue") }
 
 // Next steps over one source line.
 func (s *Session) Next() error {
-	t, _ := s.dbgThread()
+	t, _ := s.scope()
 	return s.execRun("-exec-next", "--thread", t)
 }
 
 // Step steps into one source line.
 func (s *Session) Step() error {
-	t, _ := s.dbgThread()
+	t, _ := s.scope()
 	return s.execRun("-exec-step", "--thread", t)
 }
 
 // Finish runs until the selected frame returns.
 func (s *Session) Finish() error {
-	t, f := s.dbgThread()
+	t, f := s.scope()
 	return s.execRun("-exec-finish", "--thread", t, "--frame", f)
 }
 
 // Until runs until file:line is reached (or the current frame returns).
 func (s *Session) Until(file string, line int) error {
-	t, _ := s.dbgThread()
+	t, _ := s.scope()
 	return s.execRun("-exec-until", "--thread", t, fmt.Sprintf("%s:%d", file, line))
-}
-
-func (s *Session) dbgThread() (string, string) {
-	if s.dbg == nil {
-		return "1", "0"
-	}
-	return s.dbg.tf()
 }
 
 // Interrupt stops the running program (like Ctrl-C in gdb).
@@ -193,22 +189,21 @@ func (s *Session) Kill() error {
 func (s *Session) Stop() error { return s.Kill() }
 
 func (s *Session) killLocked() {
-	d := s.dbg
-	d.mu.Lock()
-	if !d.started {
-		d.mu.Unlock()
+	started := false
+	s.owner(func(d *debugState) {
+		started = d.started
+		d.userKilled = d.userKilled || started
+	})
+	if !started {
 		return
 	}
-	d.userKilled = true
-	done := d.exitDone
-	d.mu.Unlock()
 	s.mi(s.ctx, "-interpreter-exec", "console", "kill")
-	s.killProgram()
-	// gdb reports a kill with =thread-group-exited only: end the run here.
-	s.finishRun(ExitStatus{Kind: KindSignaled, Signal: "SIGKILL", SignalDesc: SignalMeaning("SIGKILL")})
-	if done != nil {
-		<-done
-	}
+	// gdb reports a kill with =thread-group-exited only: end the run here (unless the loop has
+	// ended it meanwhile: then finishRun does nothing).
+	s.owner(func(d *debugState) {
+		s.killProgram()
+		s.finishRun(ExitStatus{Kind: KindSignaled, Signal: "SIGKILL", SignalDesc: SignalMeaning("SIGKILL")})
+	})
 }
 
 // SourceFiles lists the program's own source files as gdb knows them from its debug
@@ -241,11 +236,15 @@ func (s *Session) SourceFiles() ([]string, error) {
 
 // Stack returns the frames of the current thread, innermost first.
 func (s *Session) Stack() ([]Frame, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return nil, err
 	}
-	t, _ := d.tf()
+	t, _ := s.scope()
+	return s.stack(t)
+}
+
+// stack lists the frames of gdb's thread t (on the loop or off it).
+func (s *Session) stack(t string) ([]Frame, error) {
 	r, err := s.mi(s.ctx, "-stack-list-frames", "--thread", t)
 	if err != nil {
 		return nil, err
@@ -259,13 +258,10 @@ func (s *Session) Stack() ([]Frame, error) {
 
 // SelectFrame makes frame level n the one Locals, Evaluate, Finish and Console act on.
 func (s *Session) SelectFrame(n int) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return err
 	}
-	d.mu.Lock()
-	d.frame = n
-	d.mu.Unlock()
+	s.owner(func(d *debugState) { d.frame = n })
 	return nil
 }
 
@@ -276,14 +272,12 @@ func (s *Session) Locals(frame int) ([]Variable, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, f := d.tf()
+	t, f := s.scope()
 	if frame >= 0 {
 		f = strconv.Itoa(frame)
 	}
-	d.mu.Lock()
-	old := d.varobjs
-	d.varobjs = nil
-	d.mu.Unlock()
+	var old []string
+	s.owner(func(d *debugState) { old, d.varobjs = d.varobjs, nil })
 	for _, v := range old {
 		d.getConn().Exec(s.ctx, "-var-delete", v)
 	}
@@ -303,9 +297,7 @@ func (s *Session) Locals(frame int) ([]Variable, error) {
 				if x.Value == "" {
 					x.Value = o.Value
 				}
-				d.mu.Lock()
-				d.varobjs = append(d.varobjs, o.Name)
-				d.mu.Unlock()
+				s.owner(func(d *debugState) { d.varobjs = append(d.varobjs, o.Name) })
 			}
 		}
 		out = append(out, x)
@@ -331,11 +323,10 @@ func (s *Session) Children(varobj string) ([]Variable, error) {
 
 // Evaluate evaluates an expression in the selected frame (a watch expression).
 func (s *Session) Evaluate(expr string) (string, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return "", err
 	}
-	t, f := d.tf()
+	t, f := s.scope()
 	r, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", t, "--frame", f, expr)
 	if err != nil {
 		return "", err
@@ -346,14 +337,15 @@ func (s *Session) Evaluate(expr string) (string, error) {
 // Console runs a gdb CLI command (through -interpreter-exec console). Its output arrives as
 // ConsoleEvents.
 func (s *Session) Console(cmd string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
+	if _, err := s.dbgOrErr(); err != nil {
 		return err
 	}
-	t, f := d.tf()
-	d.mu.Lock()
-	alive := d.infPid > 0
-	d.mu.Unlock()
+	var t, f string
+	alive := false
+	s.owner(func(d *debugState) {
+		t, f, alive = strconv.Itoa(d.thread), strconv.Itoa(d.frame), d.infPid > 0
+	})
+	var err error
 	if alive {
 		_, err = s.mi(s.ctx, "-interpreter-exec", "--thread", t, "--frame", f, "console", cmd)
 	} else {
@@ -372,9 +364,7 @@ func (s *Session) ConsoleCapture(cmd string) (string, error) {
 	d.capMu.Lock()
 	defer d.capMu.Unlock()
 	c := &consoleCapture{marker: fmt.Sprintf("@@sandbug-console-end-%d@@", time.Now().UnixNano()), done: make(chan struct{})}
-	d.mu.Lock()
-	d.capture = c
-	d.mu.Unlock()
+	s.owner(func(d *debugState) { d.capture = c })
 	cmdErr := s.Console(cmd)
 	// The marker's echo travels behind the command's output on gdb's ordered stream.
 	_, err = d.getConn().Exec(s.ctx, "-interpreter-exec", "console", "echo "+c.marker+"\\n")
@@ -387,12 +377,13 @@ func (s *Session) ConsoleCapture(cmd string) (string, error) {
 			err = ErrClosed
 		}
 	}
-	d.mu.Lock()
-	if d.capture == c {
-		d.capture = nil
-	}
-	lines := c.lines
-	d.mu.Unlock()
+	var lines []string
+	s.owner(func(d *debugState) {
+		if d.capture == c {
+			d.capture = nil
+		}
+		lines = c.lines
+	})
 	if cmdErr != nil {
 		return strings.Join(lines, "\n"), cmdErr
 	}

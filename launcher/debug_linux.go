@@ -6,60 +6,143 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sandbug/sandbug/gdbmi"
 	"github.com/sandbug/sandbug/wrapper"
 )
 
-// debugState holds what only debug sessions need.
+// debugState holds what only debug sessions need. Its fields below "owned by the loop" belong
+// to one goroutine, the session's loop (loop): it applies gdb's records, the supervisor's events,
+// the wall clock and the controls' requests one at a time, in the order they come, so no field
+// needs a lock and no handler waits for "the other event" by polling. The controls send their
+// state changes to the loop (owner) and talk to gdb themselves. The one part the supervisor's
+// Intercept hook reads, which must never wait for the loop, is the blocked-call state machine
+// (calls), with its own small lock.
 type debugState struct {
-	conn  *gdbmi.Conn
+	conn  atomic.Pointer[gdbmi.Conn] // nil before gdb has started; set once
 	logF  *os.File
-	cmdMu sync.Mutex // serialises the controls (not the queries)
+	cmdMu sync.Mutex // serialises the controls' gdb commands (not the queries)
+	capMu sync.Mutex // one ConsoleCapture at a time
+	calls blockedCalls
+	pty   *ptyReader
 
-	mu           sync.Mutex
-	infPid       int      // the program's pid (=thread-group-started)
-	running      bool     // gdb said *running and no *stopped since
-	started      bool     // a run is in progress (from -exec-run until the exit)
-	verifiedRun  bool     // the sandbox was verified for this run
-	thread       int      // gdb thread id commands act on
-	frame        int      // selected frame
-	pending      *Blocked // a held notification gdb is asked to stop at, or the one stopped at
-	pendingTrap  bool     // pending came from a SIGSYS stop, not a held notification
-	lastTrap     *Blocked // the supervisor's last trap answer (it signals SIGSYS after it)
-	kernelTrap   bool     // pending is a kernel SECCOMP_RET_TRAP: the call has not returned yet
-	interrupted  bool     // -exec-interrupt was sent for pending
-	verdicts     map[int]oneShot
-	killedBy     *wrapper.Event // the supervisor killed infPid for this call
+	reqs     chan func()   // requests the loop applies in order (owner)
+	gdbGone  chan struct{} // closed when gdb's record stream ended
+	loopDone chan struct{} // closed when the loop has ended (or never started)
+	lateMu   sync.Mutex    // after the loop: owner's functions run under it instead
+
+	// owned by the loop
+	gdbEvents    <-chan *gdbmi.Record // nil until gdb has started, and after it ended
+	supEvents    <-chan wrapper.Event // nil after the supervisor closed
+	infPid       int                  // the program's pid (=thread-group-started)
+	started      bool                 // a run is in progress (from -exec-run until the exit)
+	verifiedRun  bool                 // the sandbox was verified for this run
+	thread       int                  // gdb thread id commands act on
+	frame        int                  // selected frame
+	lastTrap     *Blocked             // the supervisor's last trap answer (it signals SIGSYS after it)
+	killedBy     *wrapper.Event       // the supervisor killed infPid for this call
 	userKilled   bool
 	timedOut     bool
 	lastSignal   *Stop          // the last signal stop (for "terminated by SIGSEGV at file:line")
 	detached     map[int]bool   // wrapper pids whose sandboxed processes are all gone
 	attachVerify *VerifiedEvent // the sandbox as read at the wrapper's hello
+	wrapErrC     chan struct{}  // closed when the wrapper reported a failure in this run
 	startiRun    bool           // this run started with starti (no main to stop at)
 	bps          map[string]Breakpoint
 	bpOrder      []string
 	varobjs      []string
 	exitDone     chan struct{} // closed when the current run's ExitEvent was emitted
+	asm          gdbmi.TextAssembler
+	capture      *consoleCapture
 
 	// wall clock, paused while stopped
-	budget    time.Duration
-	runSince  time.Time
-	wallTimer *time.Timer
-
-	asm gdbmi.TextAssembler
-	pty *ptyReader
-
-	capMu   sync.Mutex // one ConsoleCapture at a time
-	capture *consoleCapture
+	budget   time.Duration
+	runSince time.Time
+	wall     *time.Timer
 }
 
 // getConn returns gdb's connection, nil before gdb has started.
-func (d *debugState) getConn() *gdbmi.Conn {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.conn
+func (d *debugState) getConn() *gdbmi.Conn { return d.conn.Load() }
+
+// owner runs f on the session's loop, after everything the loop received before, and returns
+// when f has run. f must not call owner itself (it would wait for itself): code that runs on
+// the loop reads and writes the state directly. Once the loop has ended, callers own the state
+// in turn, under lateMu.
+func (s *Session) owner(f func(d *debugState)) {
+	d := s.dbg
+	done := make(chan struct{})
+	select {
+	case d.reqs <- func() { f(d); close(done) }:
+		<-done
+	case <-d.loopDone:
+		d.lateMu.Lock()
+		defer d.lateMu.Unlock()
+		f(d)
+	}
+}
+
+// loop is the owner of the debug state: see debugState. It ends when both gdb's records and the
+// supervisor's events have ended.
+func (s *Session) loop() {
+	d := s.dbg
+	defer close(d.loopDone)
+	for d.supEvents != nil || d.gdbEvents != nil {
+		var wallC <-chan time.Time
+		if d.wall != nil {
+			wallC = d.wall.C
+		}
+		select {
+		case f := <-d.reqs:
+			f()
+		case r, ok := <-d.gdbEvents:
+			if !ok {
+				d.gdbEvents = nil
+				close(d.gdbGone)
+				continue
+			}
+			s.onRecord(r)
+		case e, ok := <-d.supEvents:
+			if !ok {
+				d.supEvents = nil
+				continue
+			}
+			s.onSupEvent(e)
+		case <-wallC:
+			s.onWallClock()
+		}
+	}
+}
+
+// awaitSup applies supervisor events (and only those: gdb's records wait their turn) until
+// cond holds or max has passed; it reports whether cond holds. On the loop only: it is how a
+// handler waits for the supervisor's side of a stop without polling.
+func (s *Session) awaitSup(cond func() bool, max time.Duration) bool {
+	d := s.dbg
+	if cond() {
+		return true
+	}
+	timer := time.NewTimer(max)
+	defer timer.Stop()
+	for d.supEvents != nil {
+		select {
+		case e, ok := <-d.supEvents:
+			if !ok {
+				d.supEvents = nil
+				return cond()
+			}
+			s.onSupEvent(e)
+			if cond() {
+				return true
+			}
+		case <-timer.C:
+			return false
+		case <-s.ctx.Done():
+			return cond()
+		}
+	}
+	return cond()
 }
 
 // consoleCapture collects the console lines of one command up to its end marker.
@@ -78,8 +161,10 @@ func StartDebug(ctx context.Context, cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.dbg = &debugState{verdicts: map[int]oneShot{}, bps: map[string]Breakpoint{}, thread: 1,
-		detached: map[int]bool{}, pty: &ptyReader{}}
+	s.dbg = &debugState{bps: map[string]Breakpoint{}, thread: 1, detached: map[int]bool{},
+		pty: &ptyReader{}, reqs: make(chan func()), gdbGone: make(chan struct{}),
+		loopDone: make(chan struct{})}
+	s.dbg.calls.init(cfg.StopAtBlocked)
 	m, sl, err := openPTY(cfg.Rows, cfg.Cols)
 	if err != nil {
 		s.cancel()
@@ -111,12 +196,19 @@ func (s *Session) mi(ctx context.Context, cmd string, args ...string) (*gdbmi.Re
 }
 
 func (s *Session) debugMain() {
+	d := s.dbg
 	defer close(s.done)
 	defer s.q.close()
 	defer s.cleanup()
 	defer s.debugCleanup()
+	looping := false
+	defer func() {
+		if !looping {
+			close(d.loopDone)
+		}
+	}()
 	s.emit(StateEvent{State: Starting})
-	go s.readPTY(s.master, s.dbg.pty)
+	go s.readPTY(s.master, d.pty)
 	if !s.compileIfSource() {
 		return
 	}
@@ -124,50 +216,49 @@ func (s *Session) debugMain() {
 		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
 		return
 	}
-	detached := make(chan struct{})
-	go s.supLoop(detached, s.onSupEvent)
+	d.supEvents = s.sup.Events()
+	looping = true
+	go s.loop()
 	if err := s.startGDB(); err != nil {
 		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
 		return
 	}
+	s.owner(func(d *debugState) { d.gdbEvents = d.getConn().Events() })
 	becomeSubreaper()
-	loopDone := make(chan struct{})
-	go s.gdbLoop(loopDone)
 	if err := s.Run(); err != nil && !errors.Is(err, ErrClosed) {
 		s.emit(ErrorEvent{Err: err})
 	}
 	select {
 	case <-s.ctx.Done():
-	case <-loopDone:
+	case <-d.gdbGone:
 		s.emit(ErrorEvent{Err: errors.New("gdb ended unexpectedly")})
-		s.killProgram()
-		s.mu.Lock()
-		ended := s.exit != nil
-		s.mu.Unlock()
-		if !ended {
+		s.owner(func(d *debugState) {
+			s.killProgram()
+			s.mu.Lock()
+			ended := s.exit != nil
+			s.mu.Unlock()
+			if ended {
+				return
+			}
 			st := ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup,
 				Message: "gdb ended unexpectedly, so the program was stopped"}
-			s.dbg.mu.Lock()
-			started := s.dbg.started
-			s.dbg.mu.Unlock()
-			if started {
+			if d.started {
 				s.finishRun(st)
 			} else {
 				s.finish(st)
 			}
-		}
+		})
 		<-s.ctx.Done()
 	}
 }
 
 func (s *Session) debugCleanup() {
 	d := s.dbg
-	d.mu.Lock()
-	pid := d.infPid
-	if d.wallTimer != nil {
-		d.wallTimer.Stop()
-	}
-	d.mu.Unlock()
+	var pid int
+	s.owner(func(d *debugState) {
+		pid = d.infPid
+		d.stopClock()
+	})
 	if pid > 0 {
 		killTree(pid, true)
 	}
@@ -181,53 +272,42 @@ func (s *Session) debugCleanup() {
 	}
 }
 
-// gdbLoop consumes gdb's async and stream records.
-func (s *Session) gdbLoop(done chan<- struct{}) {
-	defer close(done)
+// onRecord applies one of gdb's async or stream records (on the loop).
+func (s *Session) onRecord(r *gdbmi.Record) {
 	d := s.dbg
-	for r := range d.getConn().Events() {
-		switch r.Kind {
-		case gdbmi.ConsoleStream, gdbmi.TargetStream, gdbmi.LogStream:
-			kind := ConsoleOutput
-			if r.Kind == gdbmi.LogStream {
-				kind = ConsoleLog
-			} else if r.Kind == gdbmi.TargetStream {
-				kind = ConsoleTarget
-			}
-			for _, line := range d.asm.Add(r) {
-				if s.captureLine(kind, string(line)) {
-					continue
-				}
-				s.emit(ConsoleEvent{Kind: kind, Text: string(line)})
-			}
-		case gdbmi.ExecAsync:
-			switch r.Class {
-			case "running":
-				d.mu.Lock()
-				d.running = true
-				d.resumeClock(s)
-				d.mu.Unlock()
-				s.setState(Running, nil)
-			case "stopped":
-				d.mu.Lock()
-				d.running = false
-				d.pauseClock()
-				d.mu.Unlock()
-				if st, ok := gdbmi.ParseStop(r); ok {
-					s.onStop(st)
-				}
-			}
-		case gdbmi.NotifyAsync:
-			s.onNotify(r)
+	switch r.Kind {
+	case gdbmi.ConsoleStream, gdbmi.TargetStream, gdbmi.LogStream:
+		kind := ConsoleOutput
+		if r.Kind == gdbmi.LogStream {
+			kind = ConsoleLog
+		} else if r.Kind == gdbmi.TargetStream {
+			kind = ConsoleTarget
 		}
+		for _, line := range d.asm.Add(r) {
+			if s.captureLine(kind, string(line)) {
+				continue
+			}
+			s.emit(ConsoleEvent{Kind: kind, Text: string(line)})
+		}
+	case gdbmi.ExecAsync:
+		switch r.Class {
+		case "running":
+			s.resumeClock()
+			s.setState(Running, nil)
+		case "stopped":
+			d.pauseClock()
+			if st, ok := gdbmi.ParseStop(r); ok {
+				s.onStop(st)
+			}
+		}
+	case gdbmi.NotifyAsync:
+		s.onNotify(r)
 	}
 }
 
-// captureLine feeds a ConsoleCapture in progress; true swallows the line (its end marker).
+// captureLine feeds a ConsoleCapture in progress (on the loop); true swallows the line (its end marker).
 func (s *Session) captureLine(kind ConsoleKind, line string) bool {
 	d := s.dbg
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	c := d.capture
 	if c == nil {
 		return false

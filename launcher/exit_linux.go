@@ -8,20 +8,16 @@ import (
 	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
-// onExit handles the program's end under gdb.
+// onExit handles the program's end under gdb (on the loop).
 func (s *Session) onExit(st gdbmi.StopEvent) {
 	d := s.dbg
-	d.mu.Lock()
 	pid := d.infPid
-	d.mu.Unlock()
 	if st.Reason == gdbmi.ReasonExitedSignalled && pid > 0 {
 		// A kill by the supervisor is known once it reported it: it does before "detached".
 		killTree(pid, true)
 		s.waitDetached(pid, time.Second)
 	}
-	d.mu.Lock()
 	killed, userKilled, timedOut, last := d.killedBy, d.userKilled, d.timedOut, d.lastSignal
-	d.mu.Unlock()
 	var es ExitStatus
 	switch st.Reason {
 	case gdbmi.ReasonExited, gdbmi.ReasonExitedNormally:
@@ -55,26 +51,21 @@ func (s *Session) onExit(st gdbmi.StopEvent) {
 	s.finishRun(es)
 }
 
-// finishRun ends the current run: drains the program's output, then reports the exit.
+// finishRun ends the current run: drains the program's output, then reports the exit. It runs
+// on the loop (controls call it through owner).
 func (s *Session) finishRun(es ExitStatus) {
 	d := s.dbg
-	d.mu.Lock()
 	if !d.started {
-		d.mu.Unlock()
 		return
 	}
 	d.started = false
-	d.pending = nil
-	d.verdicts = map[int]oneShot{}
+	d.calls.reset(0)
 	pid := d.infPid
 	unverified := !d.verifiedRun && pid > 0
 	av := d.attachVerify
 	d.infPid = 0
-	if d.wallTimer != nil {
-		d.wallTimer.Stop()
-	}
+	d.stopClock()
 	done := d.exitDone
-	d.mu.Unlock()
 	if pid > 0 {
 		killTree(pid, true)
 	}
@@ -107,63 +98,59 @@ func (s *Session) finishRun(es ExitStatus) {
 }
 
 // waitDetached waits (at most max) until the supervisor reported that the sandboxed processes
-// of the program pid are all gone.
+// of the program pid are all gone: it applies the supervisor's events meanwhile (on the loop).
 func (s *Session) waitDetached(pid int, max time.Duration) bool {
 	d := s.dbg
-	deadline := time.Now().Add(max)
-	for {
-		d.mu.Lock()
-		ok := d.detached[pid]
-		d.mu.Unlock()
-		if ok || time.Now().After(deadline) {
-			return ok
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	return s.awaitSup(func() bool { return d.detached[pid] }, max)
 }
 
-// killProgram kills the program (and its tree) without waiting for gdb.
+// killProgram kills the program (and its tree) without waiting for gdb (on the loop).
 func (s *Session) killProgram() {
-	d := s.dbg
-	d.mu.Lock()
-	pid := d.infPid
-	d.mu.Unlock()
-	if pid > 0 {
+	if pid := s.dbg.infPid; pid > 0 {
 		killTree(pid, true)
 	}
 }
 
-// --- wall clock, paused while stopped (d.mu held) ---
+// The wall clock (--timeout) of a debug session counts only while the program runs: the loop
+// pauses it at each stop and resumes it at each *running.
 
-func (d *debugState) resumeClock(s *Session) {
+func (s *Session) resumeClock() {
+	d := s.dbg
 	if s.cfg.Timeout <= 0 || !d.started {
 		return
 	}
 	d.runSince = time.Now()
-	if d.wallTimer != nil {
-		d.wallTimer.Stop()
+	if d.wall != nil {
+		d.wall.Stop()
 	}
-	left := d.budget
-	d.wallTimer = time.AfterFunc(left, func() {
-		d.mu.Lock()
-		if !d.started {
-			d.mu.Unlock()
-			return
-		}
-		d.timedOut = true
-		d.mu.Unlock()
-		s.killProgram()
-	})
+	d.wall = time.NewTimer(d.budget)
 }
 
 func (d *debugState) pauseClock() {
-	if d.wallTimer == nil {
+	if d.wall == nil {
 		return
 	}
-	d.wallTimer.Stop()
-	d.wallTimer = nil
+	d.stopClock()
 	d.budget -= time.Since(d.runSince)
 	if d.budget < 0 {
 		d.budget = 0
 	}
+}
+
+func (d *debugState) stopClock() {
+	if d.wall != nil {
+		d.wall.Stop()
+		d.wall = nil
+	}
+}
+
+// onWallClock: the run used up its --timeout while running; the exit reports it as a limit.
+func (s *Session) onWallClock() {
+	d := s.dbg
+	d.wall = nil
+	if !d.started {
+		return
+	}
+	d.timedOut = true
+	s.killProgram()
 }

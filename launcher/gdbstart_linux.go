@@ -27,9 +27,7 @@ func (s *Session) startGDB() error {
 	if err != nil {
 		return fmt.Errorf("start gdb: %w", err)
 	}
-	d.mu.Lock()
-	d.conn = conn
-	d.mu.Unlock()
+	d.conn.Store(conn)
 	s.mu.Lock()
 	prog := s.program
 	s.mu.Unlock()

@@ -11,14 +11,13 @@ import (
 	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
-// onStop handles a *stopped record.
+// onStop handles a *stopped record (on the loop).
 func (s *Session) onStop(st gdbmi.StopEvent) {
 	d := s.dbg
 	if st.Exited() {
 		s.onExit(st)
 		return
 	}
-	d.mu.Lock()
 	if st.ThreadID > 0 {
 		d.thread = st.ThreadID
 	}
@@ -26,7 +25,6 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 	pid := d.infPid
 	verify := !d.verifiedRun && pid > 0
 	d.verifiedRun = true
-	d.mu.Unlock()
 	if verify {
 		v := VerifyPid(pid)
 		s.recordVerifiedRun(v)
@@ -44,9 +42,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 	if n, err := strconv.Atoi(st.BkptNo); err == nil {
 		stop.BkptNo = n
 	}
-	d.mu.Lock()
 	starti := d.startiRun
-	d.mu.Unlock()
 	stop.Entry = verify && (st.Reason == gdbmi.ReasonBreakpointHit && st.Disp == "del" || starti)
 	if stop.Entry && starti {
 		// starti reports a stop by "signal 0": not a signal the program received.
@@ -55,20 +51,16 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 	if stop.Signal != "" && stop.Signal != "0" {
 		stop.SignalDesc = SignalMeaning(stop.Signal)
 	}
-	d.mu.Lock()
-	pending, pendingTrap := d.pending, d.pendingTrap
-	d.mu.Unlock()
-	switch {
-	case pending != nil && !pendingTrap && (st.Reason == "" || st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGINT"):
-		s.blockedStop(stop, pending)
-		return
-	case st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGSYS":
+	interrupt := st.Reason == "" || st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGINT"
+	if interrupt {
+		if b := d.calls.stopped(); b != nil {
+			s.blockedStop(stop, b)
+			return
+		}
+	}
+	if st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGSYS" {
 		if b, kernel, ok := s.decodeSIGSYS(stop); ok {
-			d.mu.Lock()
-			d.pending = b
-			d.pendingTrap = true
-			d.kernelTrap = kernel
-			d.mu.Unlock()
+			d.calls.trapped(b, kernel)
 			s.blockedStop(stop, b)
 			return
 		}
@@ -76,9 +68,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 	if stop.Reason == gdbmi.ReasonSignalReceived {
 		s.fillSource(stop)
 		cp := *stop
-		d.mu.Lock()
 		d.lastSignal = &cp
-		d.mu.Unlock()
 	} else {
 		stop.Source = stop.Frame
 		if !stop.Frame.UserSource() {
@@ -100,9 +90,7 @@ func (s *Session) blockedStop(stop *Stop, b *Blocked) {
 	d := s.dbg
 	// Act on the thread that made the call.
 	if tid := s.gdbThreadOf(b.Tid); tid > 0 {
-		d.mu.Lock()
 		d.thread = tid
-		d.mu.Unlock()
 		stop.Thread = tid
 	}
 	s.fillSource(stop)
@@ -136,7 +124,7 @@ func (s *Session) gdbThreadOf(tid int) int {
 
 // fillSource sets stop.Source (and the frame) to the first frame in the user's own source.
 func (s *Session) fillSource(stop *Stop) {
-	frames, err := s.Stack()
+	frames, err := s.stack(strconv.Itoa(s.dbg.thread))
 	if err != nil || len(frames) == 0 {
 		return
 	}
@@ -199,22 +187,20 @@ func (s *Session) decodeSIGSYS(stop *Stop) (b *Blocked, kernel bool, ok bool) {
 		}
 		return b, true, true
 	}
-	// A supervisor trap: it answered the call, then signalled the thread.
+	// A supervisor trap: it answered the call, then signalled the thread. Its event may still
+	// be on the way: wait for it (gdb's records wait meanwhile), at most half a second.
 	d := s.dbg
-	deadline := time.Now().Add(500 * time.Millisecond)
-	for {
-		d.mu.Lock()
-		lt := d.lastTrap
-		d.lastTrap = nil
-		d.mu.Unlock()
-		if lt != nil && (lt.Pid == b.Pid || lt.Tid == b.Pid) {
-			c := *lt
-			c.Stopped, c.Via, c.Count = true, "trap", 1
-			return &c, false, true
+	var lt *Blocked
+	s.awaitSup(func() bool {
+		if d.lastTrap != nil {
+			lt, d.lastTrap = d.lastTrap, nil
 		}
-		if time.Now().After(deadline) {
-			return nil, false, false
-		}
-		time.Sleep(5 * time.Millisecond)
+		return lt != nil && (lt.Pid == b.Pid || lt.Tid == b.Pid)
+	}, 500*time.Millisecond)
+	if lt == nil || (lt.Pid != b.Pid && lt.Tid != b.Pid) {
+		return nil, false, false
 	}
+	c := *lt
+	c.Stopped, c.Via, c.Count = true, "trap", 1
+	return &c, false, true
 }
