@@ -35,7 +35,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 			return
 		}
 	}
-	stop := &Stop{Reason: st.Reason, Thread: st.ThreadID, Signal: st.SignalName}
+	stop := &Stop{Reason: StopReason(st.Reason), Thread: st.ThreadID, Signal: st.SignalName}
 	if st.Frame != nil {
 		stop.Frame = fromMIFrame(*st.Frame)
 	}
@@ -46,7 +46,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 	stop.Entry = verify && (st.Reason == gdbmi.ReasonBreakpointHit && st.Disp == "del" || starti)
 	if stop.Entry && starti {
 		// starti reports a stop by "signal 0": not a signal the program received.
-		stop.Reason, stop.Signal = "", ""
+		stop.Reason, stop.Signal = StopNone, ""
 	}
 	if stop.Signal != "" && stop.Signal != "0" {
 		stop.SignalDesc = SignalMeaning(stop.Signal)
@@ -65,7 +65,7 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 			return
 		}
 	}
-	if stop.Reason == gdbmi.ReasonSignalReceived {
+	if stop.Reason == StopSignalReceived {
 		s.fillSource(stop)
 		cp := *stop
 		d.lastSignal = &cp
@@ -95,7 +95,7 @@ func (s *Session) blockedStop(stop *Stop, b *Blocked) {
 	}
 	s.fillSource(stop)
 	b.Where = stop.Source
-	stop.Reason = "blocked-syscall"
+	stop.Reason = StopBlockedSyscall
 	stop.Blocked = b
 	stop.Signal, stop.SignalDesc = "", ""
 	s.emit(BlockedEvent{B: *b})
@@ -165,7 +165,7 @@ func (s *Session) decodeSIGSYS(stop *Stop) (b *Blocked, kernel bool, ok bool) {
 	if !ok {
 		return nil, false, false
 	}
-	b = &Blocked{Time: time.Now(), Count: 1, Stopped: true, Via: "trap", Action: string(policy.Trap)}
+	b = &Blocked{Time: time.Now(), Count: 1, Stopped: true, Via: ViaTrap, Action: ActionTrap}
 	s.mu.Lock()
 	b.Pid = s.mainPid
 	s.mu.Unlock()
@@ -201,6 +201,6 @@ func (s *Session) decodeSIGSYS(stop *Stop) (b *Blocked, kernel bool, ok bool) {
 		return nil, false, false
 	}
 	c := *lt
-	c.Stopped, c.Via, c.Count = true, "trap", 1
+	c.Stopped, c.Via, c.Count = true, ViaTrap, 1
 	return &c, false, true
 }

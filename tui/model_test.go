@@ -37,7 +37,7 @@ func started(t *testing.T, w, h int, opts Options) *harness {
 
 func stopAt(t *testing.T, line int, reason string) launcher.StateEvent {
 	fr := launcher.Frame{Level: 0, Func: "main", File: "demo.c", FullName: demoPath(t), Line: line, Addr: "0x401136"}
-	return launcher.StateEvent{State: launcher.Stopped, Stop: &launcher.Stop{Reason: reason, Frame: fr, Source: fr, BkptNo: 1}}
+	return launcher.StateEvent{State: launcher.Stopped, Stop: &launcher.Stop{Reason: launcher.StopReason(reason), Frame: fr, Source: fr, BkptNo: 1}}
 }
 
 func TestStartShowsMainSource(t *testing.T) {

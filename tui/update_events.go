@@ -186,7 +186,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			m.untilRun = false
 			cmds = append(cmds, do(sid, "continue", func() error { return s.Continue(m.ctx) }))
 		}
-		if st.Reason == "blocked-syscall" && st.Blocked != nil {
+		if st.Reason == launcher.StopBlockedSyscall && st.Blocked != nil {
 			b := *st.Blocked
 			m.blocked = &b
 			m.errnoSel = errnoIndex(b.ErrnoName)
