@@ -1,13 +1,13 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sandbug/sandbug/gdbmi"
@@ -25,15 +25,6 @@ func (s *Session) dbgOrErr() (*debugState, error) {
 		return nil, errors.New("gdb is not running yet")
 	}
 	return s.dbg, nil
-}
-
-// scope returns the thread and the frame commands act on, as gdb's --thread and --frame.
-func (s *Session) scope() (thread, frame string) {
-	if s.dbg == nil {
-		return "1", "0"
-	}
-	s.owner(func(d *debugState) { thread, frame = strconv.Itoa(d.thread), strconv.Itoa(d.frame) })
-	return thread, frame
 }
 
 var startupExitRE = regexp.MustCompile(`exited with code (\d+)`)
@@ -116,12 +107,21 @@ func (s *Session) Run() error {
 func (s *Session) Restart() error { return s.Run() }
 
 func (s *Session) execRun(cmd string, args ...string) error {
+	return s.execRunCtx(s.ctx, cmd, args...)
+}
+
+// execRunCtx resumes the program with cmd. A ctx done before gdb got the command cancels it;
+// once gdb has it, the program resumes (gdb cannot take a step back).
+func (s *Session) execRunCtx(ctx context.Context, cmd string, args ...string) error {
 	d, err := s.dbgOrErr()
 	if err != nil {
 		return err
 	}
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.resume(d)
 	_, err = s.mi(s.ctx, cmd, args...)
 	return err
@@ -143,9 +143,15 @@ func (s *Session) Step() error {
 }
 
 // Finish runs until the selected frame returns.
-func (s *Session) Finish() error {
-	t, f := s.scope()
-	return s.execRun("-exec-finish", "--thread", t, "--frame", f)
+func (s *Session) Finish() error { return s.FinishIn(s.ctx, s.selected()) }
+
+// FinishIn runs until the frame sc names returns.
+func (s *Session) FinishIn(ctx context.Context, sc Scope) error {
+	if s.dbg == nil {
+		return ErrNotDebugging
+	}
+	t, f := s.scopeArgs(sc)
+	return s.execRunCtx(ctx, "-exec-finish", "--thread", t, "--frame", f)
 }
 
 // Until runs until file:line is reached (or the current frame returns).
@@ -232,160 +238,4 @@ func (s *Session) SourceFiles() ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// Stack returns the frames of the current thread, innermost first.
-func (s *Session) Stack() ([]Frame, error) {
-	if _, err := s.dbgOrErr(); err != nil {
-		return nil, err
-	}
-	t, _ := s.scope()
-	return s.stack(t)
-}
-
-// stack lists the frames of gdb's thread t (on the loop or off it).
-func (s *Session) stack(t string) ([]Frame, error) {
-	r, err := s.mi(s.ctx, "-stack-list-frames", "--thread", t)
-	if err != nil {
-		return nil, err
-	}
-	var out []Frame
-	for _, f := range gdbmi.ParseFrames(r) {
-		out = append(out, fromMIFrame(f))
-	}
-	return out, nil
-}
-
-// SelectFrame makes frame level n the one Locals, Evaluate, Finish and Console act on.
-func (s *Session) SelectFrame(n int) error {
-	if _, err := s.dbgOrErr(); err != nil {
-		return err
-	}
-	s.owner(func(d *debugState) { d.frame = n })
-	return nil
-}
-
-// Locals returns the arguments and local variables of frame level n (-1: the selected frame).
-// Structs, arrays and pointers get a varobj (VarObj) whose members Children lists.
-func (s *Session) Locals(frame int) ([]Variable, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return nil, err
-	}
-	t, f := s.scope()
-	if frame >= 0 {
-		f = strconv.Itoa(frame)
-	}
-	var old []string
-	s.owner(func(d *debugState) { old, d.varobjs = d.varobjs, nil })
-	for _, v := range old {
-		d.getConn().Exec(s.ctx, "-var-delete", v)
-	}
-	r, err := s.mi(s.ctx, "-stack-list-variables", "--thread", t, "--frame", f, "--simple-values")
-	if err != nil {
-		return nil, err
-	}
-	vars := gdbmi.ParseVariables(r.Get("variables"))
-	out := make([]Variable, 0, len(vars))
-	for _, v := range vars {
-		x := Variable{Name: v.Name, Type: v.Type, Value: v.Value, Arg: v.Arg}
-		if !v.HasValue || (strings.HasSuffix(strings.TrimSpace(v.Type), "*") && !strings.Contains(v.Type, "char")) {
-			cr, err := d.getConn().Exec(s.ctx, "-var-create", "--thread", t, "--frame", f, "-", "*", v.Name)
-			if err == nil {
-				o := gdbmi.ParseVarObj(cr.Results)
-				x.VarObj, x.NumChild = o.Name, o.NumChild
-				if x.Value == "" {
-					x.Value = o.Value
-				}
-				s.owner(func(d *debugState) { d.varobjs = append(d.varobjs, o.Name) })
-			}
-		}
-		out = append(out, x)
-	}
-	return out, nil
-}
-
-// Children lists the members of an expandable variable.
-func (s *Session) Children(varobj string) ([]Variable, error) {
-	if _, err := s.dbgOrErr(); err != nil {
-		return nil, err
-	}
-	r, err := s.mi(s.ctx, "-var-list-children", "--all-values", varobj)
-	if err != nil {
-		return nil, err
-	}
-	var out []Variable
-	for _, c := range gdbmi.VarChildren(r) {
-		out = append(out, Variable{Name: c.Exp, Type: c.Type, Value: c.Value, VarObj: c.Name, NumChild: c.NumChild})
-	}
-	return out, nil
-}
-
-// Evaluate evaluates an expression in the selected frame (a watch expression).
-func (s *Session) Evaluate(expr string) (string, error) {
-	if _, err := s.dbgOrErr(); err != nil {
-		return "", err
-	}
-	t, f := s.scope()
-	r, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", t, "--frame", f, expr)
-	if err != nil {
-		return "", err
-	}
-	return r.Get("value").String(), nil
-}
-
-// Console runs a gdb CLI command (through -interpreter-exec console). Its output arrives as
-// ConsoleEvents.
-func (s *Session) Console(cmd string) error {
-	if _, err := s.dbgOrErr(); err != nil {
-		return err
-	}
-	var t, f string
-	alive := false
-	s.owner(func(d *debugState) {
-		t, f, alive = strconv.Itoa(d.thread), strconv.Itoa(d.frame), d.infPid > 0
-	})
-	var err error
-	if alive {
-		_, err = s.mi(s.ctx, "-interpreter-exec", "--thread", t, "--frame", f, "console", cmd)
-	} else {
-		_, err = s.mi(s.ctx, "-interpreter-exec", "console", cmd)
-	}
-	return err
-}
-
-// ConsoleCapture runs a gdb CLI command like Console and also returns the text it printed
-// (console and log lines, joined by newlines). The lines are still emitted as ConsoleEvents.
-func (s *Session) ConsoleCapture(cmd string) (string, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return "", err
-	}
-	d.capMu.Lock()
-	defer d.capMu.Unlock()
-	c := &consoleCapture{marker: fmt.Sprintf("@@sandbug-console-end-%d@@", time.Now().UnixNano()), done: make(chan struct{})}
-	s.owner(func(d *debugState) { d.capture = c })
-	cmdErr := s.Console(cmd)
-	// The marker's echo travels behind the command's output on gdb's ordered stream.
-	_, err = d.getConn().Exec(s.ctx, "-interpreter-exec", "console", "echo "+c.marker+"\\n")
-	if err == nil {
-		select {
-		case <-c.done:
-		case <-time.After(5 * time.Second):
-			err = errors.New("gdb's console output did not end")
-		case <-s.ctx.Done():
-			err = ErrClosed
-		}
-	}
-	var lines []string
-	s.owner(func(d *debugState) {
-		if d.capture == c {
-			d.capture = nil
-		}
-		lines = c.lines
-	})
-	if cmdErr != nil {
-		return strings.Join(lines, "\n"), cmdErr
-	}
-	return strings.Join(lines, "\n"), err
 }

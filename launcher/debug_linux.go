@@ -29,6 +29,7 @@ type debugState struct {
 	pty   *ptyReader
 
 	reqs     chan func()   // requests the loop applies in order (owner)
+	gdbUp    chan struct{} // closed once gdb has started, or failed to
 	gdbGone  chan struct{} // closed when gdb's record stream ended
 	loopDone chan struct{} // closed when the loop has ended (or never started)
 	lateMu   sync.Mutex    // after the loop: owner's functions run under it instead
@@ -162,7 +163,7 @@ func StartDebug(ctx context.Context, cfg Config) (*Session, error) {
 		return nil, err
 	}
 	s.dbg = &debugState{bps: map[string]Breakpoint{}, thread: 1, detached: map[int]bool{},
-		pty: &ptyReader{}, reqs: make(chan func()), gdbGone: make(chan struct{}),
+		pty: &ptyReader{}, reqs: make(chan func()), gdbUp: make(chan struct{}), gdbGone: make(chan struct{}),
 		loopDone: make(chan struct{})}
 	s.dbg.calls.init(cfg.StopAtBlocked)
 	m, sl, err := openPTY(cfg.Rows, cfg.Cols)
@@ -201,10 +202,13 @@ func (s *Session) debugMain() {
 	defer s.q.close()
 	defer s.cleanup()
 	defer s.debugCleanup()
-	looping := false
+	looping, up := false, false
 	defer func() {
 		if !looping {
 			close(d.loopDone)
+		}
+		if !up {
+			close(d.gdbUp)
 		}
 	}()
 	s.emit(StateEvent{State: Starting})
@@ -219,7 +223,10 @@ func (s *Session) debugMain() {
 	d.supEvents = s.sup.Events()
 	looping = true
 	go s.loop()
-	if err := s.startGDB(); err != nil {
+	err := s.startGDB()
+	up = true
+	close(d.gdbUp)
+	if err != nil {
 		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
 		return
 	}

@@ -118,6 +118,13 @@ const (
 // String returns "notify" or "trap".
 func (v Via) String() string { return string(v) }
 
+// Scope names where a query or a step acts, as gdb's --thread and --frame: the caller passes
+// it with each call instead of selecting a frame first.
+type Scope struct {
+	Thread int // gdb's thread id; 0 is the thread of the last stop
+	Frame  int // frame level; 0 is the innermost
+}
+
 // Stop describes why and where a debugged program stopped.
 type Stop struct {
 	Reason StopReason

@@ -124,7 +124,7 @@ func (s *Session) gdbThreadOf(tid int) int {
 
 // fillSource sets stop.Source (and the frame) to the first frame in the user's own source.
 func (s *Session) fillSource(stop *Stop) {
-	frames, err := s.stack(strconv.Itoa(s.dbg.thread))
+	frames, err := s.stack(s.ctx, strconv.Itoa(s.dbg.thread))
 	if err != nil || len(frames) == 0 {
 		return
 	}

@@ -178,8 +178,8 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			where = st.Frame
 		}
 		cmds = append(cmds, m.showFrame(where, true))
-		cmds = append(cmds, fetchStack(m.ctx, s, sid), fetchLocals(m.ctx, s, sid, where.Level, where.Func))
 		m.frameSel = where.Level
+		cmds = append(cmds, fetchStack(m.ctx, s, sid, st.Thread), fetchLocals(m.ctx, s, sid, m.scope(), where.Func))
 		cmds = append(cmds, m.evalWatches(s, sid)...)
 		if st.Entry && m.untilRun {
 			// Run to cursor from a fresh start: the temporary breakpoint is set; go on to it.
@@ -315,7 +315,7 @@ func (m *Model) applyExec(f *sourceFile) {
 func (m *Model) evalWatches(s Session, sid int) []tea.Cmd {
 	var cmds []tea.Cmd
 	for i, it := range m.watch.items {
-		cmds = append(cmds, evalWatch(m.ctx, s, sid, m.frameSel, i, it.Expr))
+		cmds = append(cmds, evalWatch(m.ctx, s, sid, m.scope(), i, it.Expr))
 	}
 	return cmds
 }

@@ -108,7 +108,7 @@ func (m *Model) globalKey(ks string) (tea.Cmd, bool) {
 	case has(k.Step):
 		return m.stepCmd("step", func(s Session) error { return s.Step(m.ctx) }), true
 	case has(k.Finish):
-		return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx) }), true
+		return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx, m.scope()) }), true
 	case has(k.RunToCursor):
 		return m.runToCursor(), true
 	case has(k.ToggleBreak):
@@ -251,7 +251,7 @@ func (m *Model) runToCursor() tea.Cmd {
 	m.setState(launcher.Starting)
 	m.untilRun = true
 	return do(m.dbgID, "run to cursor", func() error {
-		if _, err := s.Console(m.ctx, fmt.Sprintf("tbreak %s:%d", file, line)); err != nil {
+		if _, err := s.Console(m.ctx, m.scope(), fmt.Sprintf("tbreak %s:%d", file, line)); err != nil {
 			return err
 		}
 		return s.Run(m.ctx)
@@ -431,7 +431,7 @@ func (m *Model) submitPrompt(kind promptKind, val string) tea.Cmd {
 		}
 		m.watch.add(val)
 		if m.dbg != nil && m.state == launcher.Stopped {
-			return evalWatch(m.ctx, m.dbg, m.dbgID, m.frameSel, len(m.watch.items)-1, val)
+			return evalWatch(m.ctx, m.dbg, m.dbgID, m.scope(), len(m.watch.items)-1, val)
 		}
 	case promptCondition:
 		if m.dbg == nil {
@@ -466,7 +466,7 @@ func (m *Model) consoleKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 			c.add(launcher.ConsoleLog, "gdb is not running: press F5 to start the debugger.\n")
 			return nil
 		}
-		return runConsole(m.ctx, m.dbg, m.dbgID, cmd)
+		return runConsole(m.ctx, m.dbg, m.dbgID, m.scope(), cmd)
 	case "up":
 		c.recall(-1)
 		return nil
