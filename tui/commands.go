@@ -14,10 +14,10 @@ import (
 type (
 	// eventsMsg carries one or more launcher events, in order.
 	eventsMsg struct {
-		sid     int
-		evs     []launcher.Event
-		skipped int64 // program output skipped (a flood) before evs
-		closed  bool  // the stream ended after evs
+		sid    int
+		evs    []launcher.Event
+		pump   *pump // where evs came from: released when the UI has dropped the session
+		closed bool  // the stream ended after evs
 	}
 	sessionMsg struct {
 		sid   int
@@ -102,8 +102,8 @@ func waitEvents(sid int, p *pump) tea.Cmd {
 			(*h)(1)
 			defer (*h)(-1)
 		}
-		evs, skipped, closed := p.take()
-		return eventsMsg{sid: sid, evs: evs, skipped: skipped, closed: closed}
+		evs, closed := p.take()
+		return eventsMsg{sid: sid, pump: p, evs: evs, closed: closed}
 	}
 }
 

@@ -54,6 +54,8 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 	// Whatever ended the UI (q, SIGTERM, SIGHUP, a panic caught by Bubble Tea), close the
 	// sessions here too: Close is idempotent and kills the program and gdb.
 	m.prog.close()
+	m.dbgPump.release()
+	m.runPump.release()
 	for _, s := range []Session{m.run, m.dbg} {
 		if s != nil {
 			_ = s.Close()

@@ -20,16 +20,15 @@ func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
 	case m.runID:
 		s, p = m.run, m.runPump
 	}
-	if s == nil {
-		return nil, false // a session the UI already replaced
+	if s == nil || (msg.pump != nil && p != msg.pump) {
+		// A session the UI already replaced: nobody takes from its pump again.
+		msg.pump.release()
+		return nil, false
 	}
 	_, activeID := m.active()
 	isActive := msg.sid == activeID
 	var cmds []tea.Cmd
 	visible := false
-	if msg.skipped > 0 && isActive {
-		m.prog.skip(msg.skipped)
-	}
 	for _, ev := range msg.evs {
 		c, v := m.onEvent(s, msg.sid, isActive, ev)
 		cmds = append(cmds, c)
