@@ -7,7 +7,7 @@ import (
 )
 
 // paneKey handles keys meant for the focused pane.
-func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
+func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 	km := m.keys
 	if move, page := m.lineMover(); move != nil {
 		if d, ok := listMove(k, km, page); ok {
@@ -52,7 +52,7 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneBreakpoints:
 		switch {
-		case ks == "space":
+		case key.Matches(k, km.EnableBreak):
 			if b, ok := m.bps.selected(); ok && m.dbg != nil {
 				s, id, on := m.dbg, b.ID, !b.Enabled
 				return do(m.dbgID, "enable breakpoint", func() error { return s.Enable(m.ctx, id, on) })
@@ -100,7 +100,7 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneLesson:
 		switch {
-		case ks == "space":
+		case key.Matches(k, km.LessonMore):
 			m.lesson.scroll(10)
 		}
 	}
@@ -192,7 +192,7 @@ func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
 		if m.dbg != nil {
 			return fetchFiles(m.ctx, m.dbg, m.dbgID)
 		}
-	case k.String() == "esc":
+	case key.Matches(k, km.ClearSearch):
 		m.src.search = ""
 	}
 	return nil
