@@ -13,7 +13,7 @@ import (
 // order and none is dropped; consecutive output merges; when pumpLimit bytes of output wait, the
 // pump stops reading until the UI takes them, so the launcher's queue fills and then the program
 // waits in write, as on a slow terminal. Memory stays bounded without losing a byte.
-const pumpLimit = 4 << 20
+const pumpLimit = 1 << 20
 
 type pump struct {
 	mu       sync.Mutex
