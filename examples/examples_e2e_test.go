@@ -218,7 +218,7 @@ func checkOutcome(t *testing.T, e examples.Example, o outcome) {
 		if b.Action == "errno" || b.Action == "kill" || b.Action == "trap" {
 			got[b.Syscall] = true
 		}
-		names = append(names, b.Syscall+"/"+b.Action)
+		names = append(names, b.Syscall+"/"+string(b.Action))
 	}
 	t.Logf("%s; blocked: %v", st.Summary(), names)
 	for _, want := range x.Blocked {
@@ -332,7 +332,7 @@ func TestEveryExampleDemoRunJSON(t *testing.T) {
 				Kind: rep.Exit.Kind, Code: rep.Exit.Code, Signal: rep.Exit.Signal,
 				Syscall: rep.Exit.Syscall, Limit: rep.Exit.Limit}}
 			for _, b := range rep.Blocked {
-				o.blocked = append(o.blocked, launcher.Blocked{Syscall: b.Syscall, Action: b.Action})
+				o.blocked = append(o.blocked, launcher.Blocked{Syscall: b.Syscall, Action: launcher.Action(b.Action)})
 			}
 			checkOutcome(t, e, o)
 			// sandbug's own exit status mirrors the program's.

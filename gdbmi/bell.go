@@ -3,7 +3,6 @@ package gdbmi
 import (
 	"os"
 	"runtime"
-	"syscall"
 )
 
 // A call is one Exec waiting for its result (unless it reads the result itself: baton.go). The
@@ -28,11 +27,8 @@ type call struct {
 
 func newCall() *call {
 	if runtime.GOMAXPROCS(0) > 1 {
-		// eventfd2(0, EFD_NONBLOCK|EFD_CLOEXEC), which are O_NONBLOCK and O_CLOEXEC: through
-		// syscall, so that gdbmi (and the bench/ module) need nothing beyond the standard library.
-		fd, _, errno := syscall.RawSyscall(syscall.SYS_EVENTFD2, 0, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-		if errno == 0 {
-			return &call{bell: os.NewFile(fd, "gdbmi-call")}
+		if f := newEventFD(); f != nil {
+			return &call{bell: f}
 		}
 	}
 	return &call{ch: make(chan struct{}, 1)}

@@ -1,18 +1,17 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sandbug/sandbug/gdbmi"
 	"github.com/sandbug/sandbug/wrapper"
-	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
 func (s *Session) dbgOrErr() (*debugState, error) {
@@ -28,12 +27,6 @@ func (s *Session) dbgOrErr() (*debugState, error) {
 	return s.dbg, nil
 }
 
-func (d *debugState) tf() (string, string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return strconv.Itoa(d.thread), strconv.Itoa(d.frame)
-}
-
 var startupExitRE = regexp.MustCompile(`exited with code (\d+)`)
 
 // Run starts the program under gdb (killing a run in progress first: restart) and stops at a
@@ -45,21 +38,20 @@ func (s *Session) Run() error {
 	}
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
-	d.mu.Lock()
-	started := d.started
-	d.mu.Unlock()
-	if started {
-		s.killLocked()
-	}
-	d.mu.Lock()
-	d.started = true
-	d.verifiedRun = false
-	d.killedBy, d.lastSignal, d.pending = nil, nil, nil
-	d.userKilled, d.timedOut = false, false
-	d.budget = s.cfg.Timeout
-	d.thread, d.frame = 1, 0
-	d.exitDone = make(chan struct{})
-	d.mu.Unlock()
+	s.killLocked()
+	var wrapErrC chan struct{}
+	s.owner(func(d *debugState) {
+		d.started = true
+		d.verifiedRun = false
+		d.killedBy, d.lastSignal = nil, nil
+		d.calls.forget()
+		d.userKilled, d.timedOut = false, false
+		d.budget = s.cfg.Timeout
+		d.thread, d.frame = 1, 0
+		d.exitDone = make(chan struct{})
+		d.wrapErrC = make(chan struct{})
+		wrapErrC = d.wrapErrC
+	})
 	s.mu.Lock()
 	s.exit, s.attached, s.wrapErr, s.verified = nil, false, nil, nil
 	s.blocked = BlockedList{}
@@ -71,10 +63,10 @@ func (s *Session) Run() error {
 	if _, berr := s.mi(s.ctx, "-break-insert", "-t", "main"); berr != nil {
 		starti = true
 	}
-	d.mu.Lock()
-	d.startiRun = starti
-	d.attachVerify = nil
-	d.mu.Unlock()
+	s.owner(func(d *debugState) {
+		d.startiRun = starti
+		d.attachVerify = nil
+	})
 	if starti {
 		_, err = s.mi(s.ctx, "-interpreter-exec", "console", "starti")
 	} else {
@@ -85,65 +77,51 @@ func (s *Session) Run() error {
 	}
 	var me *gdbmi.MIError
 	if !errors.As(err, &me) {
-		s.finishRun(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
+		s.owner(func(*debugState) {
+			s.finishRun(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
+		})
 		return err
 	}
 	// "During startup program exited with code 125.": the wrapper failed; its own reason
-	// arrives on the notify socket.
+	// arrives on the notify socket, if it comes at all.
 	code := wrapper.ExitSetup
 	if m := startupExitRE.FindStringSubmatch(me.Msg); m != nil {
 		code, _ = strconv.Atoi(m[1])
 	}
 	msg := me.Msg
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
+	select {
+	case <-wrapErrC:
 		s.mu.Lock()
-		we := s.wrapErr
-		s.mu.Unlock()
-		if we != nil {
+		if we := s.wrapErr; we != nil {
 			code, msg = we.Code, we.Message
-			break
 		}
-		time.Sleep(5 * time.Millisecond)
+		s.mu.Unlock()
+	case <-time.After(time.Second):
+	case <-s.ctx.Done():
 	}
-	s.finishRun(ExitStatus{Kind: KindSandboxError, Code: code, Message: msg})
+	s.owner(func(*debugState) { s.finishRun(ExitStatus{Kind: KindSandboxError, Code: code, Message: msg}) })
 	return nil
 }
 
 // Restart is Run: it kills a run in progress and starts again.
 func (s *Session) Restart() error { return s.Run() }
 
-// resume prepares any resumption: a call the program is stopped at gets the rule's own answer
-// when it restarts, unless ResolveBlocked chose another.
-func (s *Session) resume(d *debugState) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	b := d.pending
-	d.pending = nil
-	if b == nil || d.pendingTrap {
-		return
-	}
-	m := s.pol.Match(policy.AuditArchX86_64, b.Nr, b.Args)
-	d.verdicts[b.Tid] = oneShot{nr: b.Nr, v: ruleVerdict(m.Action)}
-}
-
-func ruleVerdict(a policy.Action) wrapper.Verdict {
-	switch a.Kind {
-	case policy.Kill:
-		return wrapper.Verdict{Kind: policy.Kill}
-	case policy.Errno, policy.Trap:
-		return wrapper.Verdict{Kind: a.Kind, Errno: a.ErrnoValue()}
-	}
-	return wrapper.Verdict{Kind: policy.Allow}
-}
-
 func (s *Session) execRun(cmd string, args ...string) error {
+	return s.execRunCtx(s.ctx, cmd, args...)
+}
+
+// execRunCtx resumes the program with cmd. A ctx done before gdb got the command cancels it;
+// once gdb has it, the program resumes (gdb cannot take a step back).
+func (s *Session) execRunCtx(ctx context.Context, cmd string, args ...string) error {
 	d, err := s.dbgOrErr()
 	if err != nil {
 		return err
 	}
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.resume(d)
 	_, err = s.mi(s.ctx, cmd, args...)
 	return err
@@ -154,33 +132,32 @@ func (s *Session) Continue() error { return s.execRun("-exec-continue") }
 
 // Next steps over one source line.
 func (s *Session) Next() error {
-	t, _ := s.dbgThread()
+	t, _ := s.scope()
 	return s.execRun("-exec-next", "--thread", t)
 }
 
 // Step steps into one source line.
 func (s *Session) Step() error {
-	t, _ := s.dbgThread()
+	t, _ := s.scope()
 	return s.execRun("-exec-step", "--thread", t)
 }
 
 // Finish runs until the selected frame returns.
-func (s *Session) Finish() error {
-	t, f := s.dbgThread()
-	return s.execRun("-exec-finish", "--thread", t, "--frame", f)
+func (s *Session) Finish() error { return s.FinishIn(s.ctx, s.selected()) }
+
+// FinishIn runs until the frame sc names returns.
+func (s *Session) FinishIn(ctx context.Context, sc Scope) error {
+	if s.dbg == nil {
+		return ErrNotDebugging
+	}
+	t, f := s.scopeArgs(sc)
+	return s.execRunCtx(ctx, "-exec-finish", "--thread", t, "--frame", f)
 }
 
 // Until runs until file:line is reached (or the current frame returns).
 func (s *Session) Until(file string, line int) error {
-	t, _ := s.dbgThread()
+	t, _ := s.scope()
 	return s.execRun("-exec-until", "--thread", t, fmt.Sprintf("%s:%d", file, line))
-}
-
-func (s *Session) dbgThread() (string, string) {
-	if s.dbg == nil {
-		return "1", "0"
-	}
-	return s.dbg.tf()
 }
 
 // Interrupt stops the running program (like Ctrl-C in gdb).
@@ -218,174 +195,21 @@ func (s *Session) Kill() error {
 func (s *Session) Stop() error { return s.Kill() }
 
 func (s *Session) killLocked() {
-	d := s.dbg
-	d.mu.Lock()
-	if !d.started {
-		d.mu.Unlock()
+	started := false
+	s.owner(func(d *debugState) {
+		started = d.started
+		d.userKilled = d.userKilled || started
+	})
+	if !started {
 		return
 	}
-	d.userKilled = true
-	done := d.exitDone
-	d.mu.Unlock()
 	s.mi(s.ctx, "-interpreter-exec", "console", "kill")
-	s.killProgram()
-	// gdb reports a kill with =thread-group-exited only: end the run here.
-	s.finishRun(ExitStatus{Kind: KindSignaled, Signal: "SIGKILL", SignalDesc: SignalMeaning("SIGKILL")})
-	if done != nil {
-		<-done
-	}
-}
-
-// ResolveBlocked answers the blocked call the program is stopped at and continues: with an
-// errno (v.Errno, or the rule's own when 0) the call fails with it and the program goes on;
-// with v.Kill the sandbox kills the program as a kill rule would.
-func (s *Session) ResolveBlocked(v Verdict) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	d.cmdMu.Lock()
-	defer d.cmdMu.Unlock()
-	d.mu.Lock()
-	b, trap, kernelTrap := d.pending, d.pendingTrap, d.kernelTrap
-	d.pending = nil
-	if b == nil {
-		d.mu.Unlock()
-		return errors.New("the program is not stopped at a blocked call")
-	}
-	errno := v.Errno
-	if errno == 0 {
-		m := s.pol.Match(policy.AuditArchX86_64, b.Nr, b.Args)
-		errno = m.Action.ErrnoValue()
-		if errno == 0 {
-			errno = 1 // EPERM
-		}
-	}
-	if !trap {
-		verdict := wrapper.Verdict{Kind: policy.Errno, Errno: errno}
-		if v.Kill {
-			verdict = wrapper.Verdict{Kind: policy.Kill}
-		}
-		d.verdicts[b.Tid] = oneShot{nr: b.Nr, v: verdict}
-		d.mu.Unlock()
-		_, err := s.mi(s.ctx, "-exec-continue")
-		return err
-	}
-	d.mu.Unlock()
-	if v.Kill {
-		// Deliver the SIGSYS: the program dies of it, as without the debugger.
-		_, err := s.mi(s.ctx, "-exec-continue")
-		return err
-	}
-	t, _ := d.tf()
-	// A kernel trap stops the thread before the call returns: $rax becomes its result. The
-	// supervisor's trap signals after it answered: the program already has that answer.
-	if kernelTrap {
-		if _, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", t, "--frame", "0", fmt.Sprintf("$rax = -%d", errno)); err != nil {
-			return err
-		}
-	}
-	_, err = s.mi(s.ctx, "-interpreter-exec", "--thread", t, "console", "signal 0")
-	return err
-}
-
-// Break sets a breakpoint at a location: "file.c:12", "12", or a function name.
-func (s *Session) Break(loc string) (Breakpoint, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return Breakpoint{}, err
-	}
-	r, err := s.mi(s.ctx, "-break-insert", "-f", loc)
-	if err != nil {
-		return Breakpoint{}, err
-	}
-	bs := gdbmi.ParseBreakpoints(r)
-	if len(bs) == 0 {
-		return Breakpoint{}, fmt.Errorf("break %s: gdb returned no breakpoint", loc)
-	}
-	b := fromMIBreakpoint(bs[0])
-	d.mu.Lock()
-	d.setBreakpoint(b)
-	d.mu.Unlock()
-	s.emitBreakpoints()
-	return b, nil
-}
-
-// Delete removes a breakpoint.
-func (s *Session) Delete(id string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	if _, err := s.mi(s.ctx, "-break-delete", id); err != nil {
-		return err
-	}
-	d.mu.Lock()
-	d.deleteBreakpoint(id)
-	d.mu.Unlock()
-	s.emitBreakpoints()
-	return nil
-}
-
-// Enable enables or disables a breakpoint.
-func (s *Session) Enable(id string, on bool) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	cmd := "-break-disable"
-	if on {
-		cmd = "-break-enable"
-	}
-	if _, err := s.mi(s.ctx, cmd, id); err != nil {
-		return err
-	}
-	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Enabled = on })
-	return nil
-}
-
-// Condition sets a breakpoint's condition ("" removes it).
-func (s *Session) Condition(id, expr string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	args := []string{id}
-	if expr != "" {
-		args = append(args, expr)
-	}
-	if _, err := s.mi(s.ctx, "-break-condition", args...); err != nil {
-		return err
-	}
-	s.updateBreakpoint(d, id, func(b *Breakpoint) { b.Cond = expr })
-	return nil
-}
-
-// updateBreakpoint changes the known breakpoint id (if it is known) after gdb accepted the
-// change, and tells the UI.
-func (s *Session) updateBreakpoint(d *debugState, id string, change func(*Breakpoint)) {
-	d.mu.Lock()
-	if b, ok := d.bps[id]; ok {
-		change(&b)
-		d.bps[id] = b
-	}
-	d.mu.Unlock()
-	s.emitBreakpoints()
-}
-
-// Breakpoints returns the current breakpoints.
-func (s *Session) Breakpoints() []Breakpoint {
-	if s.dbg == nil {
-		return nil
-	}
-	d := s.dbg
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	out := make([]Breakpoint, 0, len(d.bpOrder))
-	for _, id := range d.bpOrder {
-		out = append(out, d.bps[id])
-	}
-	return out
+	// gdb reports a kill with =thread-group-exited only: end the run here (unless the loop has
+	// ended it meanwhile: then finishRun does nothing).
+	s.owner(func(d *debugState) {
+		s.killProgram()
+		s.finishRun(ExitStatus{Kind: KindSignaled, Signal: "SIGKILL", SignalDesc: SignalMeaning("SIGKILL")})
+	})
 }
 
 // SourceFiles lists the program's own source files as gdb knows them from its debug
@@ -414,164 +238,4 @@ func (s *Session) SourceFiles() ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// Stack returns the frames of the current thread, innermost first.
-func (s *Session) Stack() ([]Frame, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return nil, err
-	}
-	t, _ := d.tf()
-	r, err := s.mi(s.ctx, "-stack-list-frames", "--thread", t)
-	if err != nil {
-		return nil, err
-	}
-	var out []Frame
-	for _, f := range gdbmi.ParseFrames(r) {
-		out = append(out, fromMIFrame(f))
-	}
-	return out, nil
-}
-
-// SelectFrame makes frame level n the one Locals, Evaluate, Finish and Console act on.
-func (s *Session) SelectFrame(n int) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	d.mu.Lock()
-	d.frame = n
-	d.mu.Unlock()
-	return nil
-}
-
-// Locals returns the arguments and local variables of frame level n (-1: the selected frame).
-// Structs, arrays and pointers get a varobj (VarObj) whose members Children lists.
-func (s *Session) Locals(frame int) ([]Variable, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return nil, err
-	}
-	t, f := d.tf()
-	if frame >= 0 {
-		f = strconv.Itoa(frame)
-	}
-	d.mu.Lock()
-	old := d.varobjs
-	d.varobjs = nil
-	d.mu.Unlock()
-	for _, v := range old {
-		d.getConn().Exec(s.ctx, "-var-delete", v)
-	}
-	r, err := s.mi(s.ctx, "-stack-list-variables", "--thread", t, "--frame", f, "--simple-values")
-	if err != nil {
-		return nil, err
-	}
-	vars := gdbmi.ParseVariables(r.Get("variables"))
-	out := make([]Variable, 0, len(vars))
-	for _, v := range vars {
-		x := Variable{Name: v.Name, Type: v.Type, Value: v.Value, Arg: v.Arg}
-		if !v.HasValue || (strings.HasSuffix(strings.TrimSpace(v.Type), "*") && !strings.Contains(v.Type, "char")) {
-			cr, err := d.getConn().Exec(s.ctx, "-var-create", "--thread", t, "--frame", f, "-", "*", v.Name)
-			if err == nil {
-				o := gdbmi.ParseVarObj(cr.Results)
-				x.VarObj, x.NumChild = o.Name, o.NumChild
-				if x.Value == "" {
-					x.Value = o.Value
-				}
-				d.mu.Lock()
-				d.varobjs = append(d.varobjs, o.Name)
-				d.mu.Unlock()
-			}
-		}
-		out = append(out, x)
-	}
-	return out, nil
-}
-
-// Children lists the members of an expandable variable.
-func (s *Session) Children(varobj string) ([]Variable, error) {
-	if _, err := s.dbgOrErr(); err != nil {
-		return nil, err
-	}
-	r, err := s.mi(s.ctx, "-var-list-children", "--all-values", varobj)
-	if err != nil {
-		return nil, err
-	}
-	var out []Variable
-	for _, c := range gdbmi.VarChildren(r) {
-		out = append(out, Variable{Name: c.Exp, Type: c.Type, Value: c.Value, VarObj: c.Name, NumChild: c.NumChild})
-	}
-	return out, nil
-}
-
-// Evaluate evaluates an expression in the selected frame (a watch expression).
-func (s *Session) Evaluate(expr string) (string, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return "", err
-	}
-	t, f := d.tf()
-	r, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", t, "--frame", f, expr)
-	if err != nil {
-		return "", err
-	}
-	return r.Get("value").String(), nil
-}
-
-// Console runs a gdb CLI command (through -interpreter-exec console). Its output arrives as
-// ConsoleEvents.
-func (s *Session) Console(cmd string) error {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return err
-	}
-	t, f := d.tf()
-	d.mu.Lock()
-	alive := d.infPid > 0
-	d.mu.Unlock()
-	if alive {
-		_, err = s.mi(s.ctx, "-interpreter-exec", "--thread", t, "--frame", f, "console", cmd)
-	} else {
-		_, err = s.mi(s.ctx, "-interpreter-exec", "console", cmd)
-	}
-	return err
-}
-
-// ConsoleCapture runs a gdb CLI command like Console and also returns the text it printed
-// (console and log lines, joined by newlines). The lines are still emitted as ConsoleEvents.
-func (s *Session) ConsoleCapture(cmd string) (string, error) {
-	d, err := s.dbgOrErr()
-	if err != nil {
-		return "", err
-	}
-	d.capMu.Lock()
-	defer d.capMu.Unlock()
-	c := &consoleCapture{marker: fmt.Sprintf("@@sandbug-console-end-%d@@", time.Now().UnixNano()), done: make(chan struct{})}
-	d.mu.Lock()
-	d.capture = c
-	d.mu.Unlock()
-	cmdErr := s.Console(cmd)
-	// The marker's echo travels behind the command's output on gdb's ordered stream.
-	_, err = d.getConn().Exec(s.ctx, "-interpreter-exec", "console", "echo "+c.marker+"\\n")
-	if err == nil {
-		select {
-		case <-c.done:
-		case <-time.After(5 * time.Second):
-			err = errors.New("gdb's console output did not end")
-		case <-s.ctx.Done():
-			err = ErrClosed
-		}
-	}
-	d.mu.Lock()
-	if d.capture == c {
-		d.capture = nil
-	}
-	lines := c.lines
-	d.mu.Unlock()
-	if cmdErr != nil {
-		return strings.Join(lines, "\n"), cmdErr
-	}
-	return strings.Join(lines, "\n"), err
 }

@@ -10,4 +10,6 @@
 //
 // The event channel never drops anything: when the consumer lags, consecutive program output is
 // coalesced into bigger chunks (bytes are never lost or reordered); every other event is kept.
+// Past 8 MiB of unread output the program waits in write, as on a slow terminal: the output
+// policy every layer up to the TUI follows (docs/ARCHITECTURE.md, "Program output").
 package launcher

@@ -3,6 +3,9 @@ package launcher
 import (
 	"fmt"
 	"time"
+
+	"github.com/sandbug/sandbug/gdbmi"
+	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
 // Event is one item of a session's ordered event stream. Every concrete type is plain data.
@@ -68,12 +71,63 @@ func (f Frame) Where() string {
 	return s
 }
 
+// StopReason says why a debugged program stopped: gdb's reason, or StopBlockedSyscall.
+type StopReason string
+
+// Stop reasons. All but StopBlockedSyscall are gdb's own (gdbmi.Reason*); a reason gdb adds
+// later arrives as it is, and "" is a stop gdb gives no reason for (an interrupt, starti).
+const (
+	StopNone                    StopReason = ""
+	StopBreakpointHit           StopReason = gdbmi.ReasonBreakpointHit
+	StopEndSteppingRange        StopReason = gdbmi.ReasonEndSteppingRange
+	StopFunctionFinished        StopReason = gdbmi.ReasonFunctionFinished
+	StopLocationReached         StopReason = gdbmi.ReasonLocationReached
+	StopSignalReceived          StopReason = gdbmi.ReasonSignalReceived
+	StopWatchpointTrigger       StopReason = gdbmi.ReasonWatchpointTrigger
+	StopReadWatchpointTrigger   StopReason = gdbmi.ReasonReadWatchpointTrigger
+	StopAccessWatchpointTrigger StopReason = gdbmi.ReasonAccessWatchpointTrigger
+	// StopBlockedSyscall: the session stopped the program at a call the sandbox denies
+	// (Stop.Blocked says which).
+	StopBlockedSyscall StopReason = "blocked-syscall"
+)
+
+// String returns the reason as gdb spells it ("breakpoint-hit").
+func (r StopReason) String() string { return string(r) }
+
+// Action is what the sandbox does with a call: the policy's own vocabulary.
+type Action = policy.ActionKind
+
+// The sandbox's actions (policy.ActionKind), named here so that the TUI needs no policy import.
+const (
+	ActionAllow = policy.Allow
+	ActionErrno = policy.Errno
+	ActionKill  = policy.Kill
+	ActionTrap  = policy.Trap
+	ActionLog   = policy.Log
+)
+
+// Via says how the session learnt of a blocked call.
+type Via string
+
+// The two ways a blocked call reaches a session.
+const (
+	ViaNotify Via = "notify" // the supervisor (seccomp user notification)
+	ViaTrap   Via = "trap"   // a SIGSYS stop in gdb (SECCOMP_RET_TRAP)
+)
+
+// String returns "notify" or "trap".
+func (v Via) String() string { return string(v) }
+
+// Scope names where a query or a step acts, as gdb's --thread and --frame: the caller passes
+// it with each call instead of selecting a frame first.
+type Scope struct {
+	Thread int // gdb's thread id; 0 is the thread of the last stop
+	Frame  int // frame level; 0 is the innermost
+}
+
 // Stop describes why and where a debugged program stopped.
 type Stop struct {
-	// Reason is gdb's stop reason ("breakpoint-hit", "end-stepping-range", "function-finished",
-	// "location-reached", "signal-received", "watchpoint-trigger", ...) or "blocked-syscall" when
-	// the session stopped the program at a call the sandbox denies.
-	Reason string
+	Reason StopReason
 	Thread int   // gdb's thread id
 	Frame  Frame // where the program stopped (frame 0)
 	Source Frame // the first frame in the user's own source ("" File when there is none)
@@ -96,39 +150,39 @@ func (s Stop) Summary() string {
 		where = " at " + where
 	}
 	if s.Entry {
-		if s.Reason == "breakpoint-hit" {
+		if s.Reason == StopBreakpointHit {
 			return "stopped before main runs" + where
 		}
 		return "stopped at the program's first instruction" + where
 	}
 	switch s.Reason {
-	case "breakpoint-hit":
+	case StopBreakpointHit:
 		if s.BkptNo > 0 {
 			return fmt.Sprintf("stopped at breakpoint %d%s", s.BkptNo, where)
 		}
 		return "stopped at a breakpoint" + where
-	case "end-stepping-range":
+	case StopEndSteppingRange:
 		if plain == "" {
 			return "stepped"
 		}
 		return "stepped to " + plain
-	case "function-finished":
+	case StopFunctionFinished:
 		return "returned from the function, now" + where
-	case "location-reached":
+	case StopLocationReached:
 		if plain == "" {
 			return "reached the location"
 		}
 		return "reached " + plain
-	case "signal-received":
+	case StopSignalReceived:
 		return fmt.Sprintf("stopped by %s%s", signalWords(s.Signal, s.SignalDesc), where)
-	case "watchpoint-trigger", "read-watchpoint-trigger", "access-watchpoint-trigger":
+	case StopWatchpointTrigger, StopReadWatchpointTrigger, StopAccessWatchpointTrigger:
 		return "watched value changed" + where
-	case "blocked-syscall":
+	case StopBlockedSyscall:
 		if s.Blocked != nil {
 			return fmt.Sprintf("stopped at a blocked call to %s%s", s.Blocked.Syscall, where)
 		}
 		return "stopped at a blocked call" + where
-	case "":
+	case StopNone:
 		return "stopped" + where
 	}
 	return fmt.Sprintf("stopped (%s)%s", s.Reason, where)
@@ -145,13 +199,13 @@ type Blocked struct {
 	Call      string    // decoded call, "ptrace(PTRACE_TRACEME, 0, 0, 0)"
 	Rule      string    // name of the rule that matched ("" for the policy default)
 	Explain   string    // why this kind of call is forbidden, one sentence
-	Action    string    // allow|errno|kill|trap|log: what the sandbox did or will do
+	Action    Action    // what the sandbox did or will do
 	Errno     int       // errno the program got back (Action errno), 0 otherwise
 	ErrnoName string    // "EPERM"
 	Count     int       // number of identical calls this event stands for (>= 1)
 	Where     Frame     // the first frame in the user's source, when known (debug sessions)
 	Stopped   bool      // the debugger stopped the program at this call (awaiting ResolveBlocked)
-	Via       string    // "notify" (the supervisor) or "trap" (a SIGSYS stop in gdb)
+	Via       Via       // how the session learnt of it
 }
 
 // Verdict tells a stopped-at-blocked-call program what its call returns: an errno (the call
@@ -263,3 +317,13 @@ func (BreakpointsEvent) isEvent() {}
 func (ExitEvent) isEvent()        {}
 func (AttachedEvent) isEvent()    {}
 func (ErrorEvent) isEvent()       {}
+
+func fromMIBreakpoint(b gdbmi.Breakpoint) Breakpoint {
+	out := Breakpoint{ID: b.Number, Enabled: b.Enabled, Temp: b.Disp == "del", Func: b.Func, File: b.File,
+		FullName: b.FullName, Line: b.Line, Addr: b.Addr, Cond: b.Cond, Hits: b.Times, Pending: b.Pending}
+	if out.File == "" && len(b.Locations) > 0 {
+		l := b.Locations[0]
+		out.Func, out.File, out.FullName, out.Line, out.Addr = l.Func, l.File, l.FullName, l.Line, l.Addr
+	}
+	return out
+}

@@ -1,9 +1,12 @@
 package launcher
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"strings"
+
+	"github.com/sandbug/sandbug/gdbmi"
 )
 
 // Library reports whether gdb's own description of the frame places it outside the user's
@@ -56,4 +59,15 @@ func isSharedObject(p string) bool {
 func isSystemSource(p string) bool {
 	return strings.HasPrefix(p, "/usr/") || strings.Contains(p, "/glibc") || strings.Contains(p, "/sysdeps/") ||
 		strings.HasPrefix(p, "sysdeps/")
+}
+
+func fromMIFrame(f gdbmi.Frame) Frame {
+	out := Frame{Level: f.Level, Func: f.Func, File: f.File, FullName: f.FullName, Line: f.Line, From: f.From}
+	if f.Addr != 0 {
+		out.Addr = fmt.Sprintf("%#016x", f.Addr)
+	}
+	if out.Level < 0 {
+		out.Level = 0
+	}
+	return out
 }

@@ -10,7 +10,7 @@ type BlockedSummary struct {
 	Syscall   string    `json:"syscall"`
 	Nr        int       `json:"nr"`
 	Count     int       `json:"count"`
-	Action    string    `json:"action"`
+	Action    Action    `json:"action"`
 	Errno     string    `json:"errno,omitempty"`    // errno name ("EPERM") for action errno
 	ErrnoNr   int       `json:"errno_nr,omitempty"` // its number
 	Rule      string    `json:"rule"`
@@ -33,12 +33,12 @@ func (l *BlockedList) Add(b Blocked) {
 	if l.index == nil {
 		l.index = map[string]*BlockedSummary{}
 	}
-	key := b.Syscall + "\x00" + b.Rule + "\x00" + b.Action + "\x00" + b.ErrnoName
+	key := b.Syscall + "\x00" + b.Rule + "\x00" + string(b.Action) + "\x00" + b.ErrnoName
 	s := l.index[key]
 	if s == nil {
 		s = &BlockedSummary{Syscall: b.Syscall, Nr: b.Nr, Action: b.Action, Rule: b.Rule,
 			Args: b.Args, Call: b.Call, FirstSeen: b.Time, Pids: []int{}}
-		if b.Action == "errno" {
+		if b.Action == ActionErrno {
 			s.Errno, s.ErrnoNr = b.ErrnoName, b.Errno
 		}
 		if b.Where.File != "" {

@@ -106,52 +106,57 @@ func (s *Session) newSupervisor(intercept func(wrapper.Event) (wrapper.Verdict, 
 // supLoop turns supervisor events into session events until the supervisor closes; it closes
 // detached when every sandboxed process is gone (or the wrapper failed) so the exit can be
 // reported after every blocked call.
-func (s *Session) supLoop(detached chan<- struct{}, onEvent func(wrapper.Event) bool) {
+func (s *Session) supLoop(detached chan<- struct{}) {
 	closed := false
-	closeDetached := func() {
+	defer func() {
 		if !closed {
+			close(detached)
+		}
+	}()
+	for e := range s.sup.Events() {
+		if s.applySupEvent(e) && !closed {
 			closed = true
 			close(detached)
 		}
 	}
-	defer closeDetached()
-	for e := range s.sup.Events() {
-		if onEvent != nil && onEvent(e) {
-			continue
+}
+
+// applySupEvent turns one supervisor event into session events; true means the program's
+// sandboxed processes are all gone (or the wrapper failed before exec).
+func (s *Session) applySupEvent(e wrapper.Event) (ended bool) {
+	switch e.Kind {
+	case wrapper.EventAttached:
+		s.mu.Lock()
+		first := !s.attached
+		if first {
+			s.attached = true
 		}
-		switch e.Kind {
-		case wrapper.EventAttached:
-			s.mu.Lock()
-			first := !s.attached
-			if first {
-				s.attached = true
-			}
-			s.mu.Unlock()
-			s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy})
-			if first {
-				// The wrapper installed the filter before saying hello: the kernel shows it now.
-				s.recordVerified(VerifyPid(e.Pid))
-			}
-		case wrapper.EventWrapperError:
+		s.mu.Unlock()
+		s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy})
+		if first {
+			// The wrapper installed the filter before saying hello: the kernel shows it now.
+			s.recordVerified(VerifyPid(e.Pid))
+		}
+	case wrapper.EventWrapperError:
+		ev := e
+		s.mu.Lock()
+		s.wrapErr = &ev
+		s.mu.Unlock()
+		return true
+	case wrapper.EventBlocked, wrapper.EventLogged:
+		s.addBlocked(s.blockedFrom(e))
+	case wrapper.EventKilled:
+		s.mu.Lock()
+		if e.Pid == s.mainPid || s.mainPid == 0 {
 			ev := e
-			s.mu.Lock()
-			s.wrapErr = &ev
-			s.mu.Unlock()
-			closeDetached()
-		case wrapper.EventBlocked, wrapper.EventLogged:
-			s.addBlocked(s.blockedFrom(e))
-		case wrapper.EventKilled:
-			s.mu.Lock()
-			if e.Pid == s.mainPid || s.mainPid == 0 {
-				ev := e
-				s.killed = &ev
-			}
-			s.mu.Unlock()
-			s.addBlocked(s.blockedFrom(e))
-		case wrapper.EventDetached:
-			closeDetached()
+			s.killed = &ev
 		}
+		s.mu.Unlock()
+		s.addBlocked(s.blockedFrom(e))
+	case wrapper.EventDetached:
+		return true
 	}
+	return false
 }
 
 func (s *Session) recordVerified(v VerifiedEvent) {
@@ -285,7 +290,7 @@ func (s *Session) runMain(pio *progIO) {
 	cmd.SysProcAttr = attr
 	becomeSubreaper()
 	detached := make(chan struct{})
-	go s.supLoop(detached, nil)
+	go s.supLoop(detached)
 	if pio.foreground {
 		signalIgnoreTTOU()
 	}

@@ -27,7 +27,7 @@ func outcomeOf(st ExitStatus, bl []BlockedSummary, mainPid int) outcome {
 		for _, p := range b.Pids {
 			child = child || p != mainPid
 		}
-		o.Blocked = append(o.Blocked, blockedKey{b.Syscall, b.Action, b.Errno, b.Rule, b.Count, child})
+		o.Blocked = append(o.Blocked, blockedKey{b.Syscall, string(b.Action), b.Errno, b.Rule, b.Count, child})
 	}
 	return o
 }

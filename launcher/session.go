@@ -246,7 +246,7 @@ func resolvePolicy(cfg Config) (*policy.Policy, error) {
 func (s *Session) blockedFrom(e wrapper.Event) Blocked {
 	b := Blocked{
 		Time: e.Time, Pid: e.Pid, Tid: e.Tid, Nr: e.Nr, Syscall: e.Syscall, Args: e.Args,
-		Rule: e.Rule, Action: string(e.Action), Errno: e.Errno, Count: e.Count, Via: "notify",
+		Rule: e.Rule, Action: e.Action, Errno: e.Errno, Count: e.Count, Via: ViaNotify,
 		Stopped: e.Held,
 	}
 	if b.Syscall == "" {
@@ -267,7 +267,7 @@ func (s *Session) blockedFrom(e wrapper.Event) Blocked {
 	b.Child = s.mainPid != 0 && e.Pid != s.mainPid
 	s.mu.Unlock()
 	if e.Kind == wrapper.EventKilled {
-		b.Action = string(policy.Kill)
+		b.Action = ActionKill
 	}
 	return b
 }

@@ -14,10 +14,10 @@ import (
 type (
 	// eventsMsg carries one or more launcher events, in order.
 	eventsMsg struct {
-		sid     int
-		evs     []launcher.Event
-		skipped int64 // program output skipped (a flood) before evs
-		closed  bool  // the stream ended after evs
+		sid    int
+		evs    []launcher.Event
+		pump   *pump // where evs came from: released when the UI has dropped the session
+		closed bool  // the stream ended after evs
 	}
 	sessionMsg struct {
 		sid   int
@@ -102,8 +102,8 @@ func waitEvents(sid int, p *pump) tea.Cmd {
 			(*h)(1)
 			defer (*h)(-1)
 		}
-		evs, skipped, closed := p.take()
-		return eventsMsg{sid: sid, evs: evs, skipped: skipped, closed: closed}
+		evs, closed := p.take()
+		return eventsMsg{sid: sid, pump: p, evs: evs, closed: closed}
 	}
 }
 
@@ -124,17 +124,17 @@ func do(sid int, what string, f func() error) tea.Cmd {
 	}
 }
 
-func fetchStack(ctx context.Context, s Session, sid int) tea.Cmd {
+func fetchStack(ctx context.Context, s Session, sid, thread int) tea.Cmd {
 	return func() tea.Msg {
-		fr, err := s.Stack(ctx)
+		fr, err := s.Stack(ctx, thread)
 		return stackMsg{sid: sid, frames: fr, err: err}
 	}
 }
 
-func fetchLocals(ctx context.Context, s Session, sid, frame int, fn string) tea.Cmd {
+func fetchLocals(ctx context.Context, s Session, sid int, sc launcher.Scope, fn string) tea.Cmd {
 	return func() tea.Msg {
-		vs, err := s.Locals(ctx, frame)
-		return localsMsg{sid: sid, frame: frame, fn: fn, vars: vs, err: err}
+		vs, err := s.Locals(ctx, sc)
+		return localsMsg{sid: sid, frame: sc.Frame, fn: fn, vars: vs, err: err}
 	}
 }
 
@@ -145,16 +145,16 @@ func fetchChildren(ctx context.Context, s Session, sid int, path, varobj string)
 	}
 }
 
-func evalWatch(ctx context.Context, s Session, sid, frame, i int, expr string) tea.Cmd {
+func evalWatch(ctx context.Context, s Session, sid int, sc launcher.Scope, i int, expr string) tea.Cmd {
 	return func() tea.Msg {
-		v, err := s.Evaluate(ctx, frame, expr)
+		v, err := s.Evaluate(ctx, sc, expr)
 		return watchMsg{sid: sid, i: i, expr: expr, value: v, err: err}
 	}
 }
 
-func runConsole(ctx context.Context, s Session, sid int, cmd string) tea.Cmd {
+func runConsole(ctx context.Context, s Session, sid int, sc launcher.Scope, cmd string) tea.Cmd {
 	return func() tea.Msg {
-		out, err := s.Console(ctx, cmd)
+		out, err := s.Console(ctx, sc, cmd)
 		return consoleMsg{sid: sid, cmd: cmd, out: out, err: err}
 	}
 }

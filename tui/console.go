@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/sandbug/sandbug/launcher"
 )
 
@@ -122,43 +124,49 @@ type lineInput struct {
 func (l *lineInput) set(s string)  { l.text = []rune(s); l.pos = len(l.text) }
 func (l *lineInput) value() string { return string(l.text) }
 
-// key edits the line; it reports whether the key was an editing key.
-func (l *lineInput) key(k string, text string) bool {
-	switch k {
-	case "left", "ctrl+b":
+// key edits the line with one key press; it reports whether the key was an editing key or text.
+func (l *lineInput) key(k tea.KeyPressMsg, km EditKeys) bool {
+	switch {
+	case key.Matches(k, km.Left):
 		l.pos = max(l.pos-1, 0)
-	case "right", "ctrl+f":
+	case key.Matches(k, km.Right):
 		l.pos = min(l.pos+1, len(l.text))
-	case "home", "ctrl+a":
+	case key.Matches(k, km.Home):
 		l.pos = 0
-	case "end", "ctrl+e":
+	case key.Matches(k, km.End):
 		l.pos = len(l.text)
-	case "backspace", "ctrl+h":
+	case key.Matches(k, km.Backspace):
 		if l.pos > 0 {
 			l.text = append(l.text[:l.pos-1], l.text[l.pos:]...)
 			l.pos--
 		}
-	case "delete", "ctrl+d":
+	case key.Matches(k, km.Delete):
 		if l.pos < len(l.text) {
 			l.text = append(l.text[:l.pos], l.text[l.pos+1:]...)
 		}
-	case "ctrl+u":
+	case key.Matches(k, km.KillBefore):
 		l.text = l.text[l.pos:]
 		l.pos = 0
-	case "ctrl+k":
+	case key.Matches(k, km.KillAfter):
 		l.text = l.text[:l.pos]
 	default:
-		if text == "" {
-			return false
-		}
-		rs := []rune(clean(text))
-		nt := make([]rune, 0, len(l.text)+len(rs))
-		nt = append(nt, l.text[:l.pos]...)
-		nt = append(nt, rs...)
-		nt = append(nt, l.text[l.pos:]...)
-		l.text = nt
-		l.pos += len(rs)
+		return l.insert(k.Text)
 	}
+	return true
+}
+
+// insert types text at the cursor (a key's text or a paste); false when there is none.
+func (l *lineInput) insert(text string) bool {
+	if text == "" {
+		return false
+	}
+	rs := []rune(clean(text))
+	nt := make([]rune, 0, len(l.text)+len(rs))
+	nt = append(nt, l.text[:l.pos]...)
+	nt = append(nt, rs...)
+	nt = append(nt, l.text[l.pos:]...)
+	l.text = nt
+	l.pos += len(rs)
 	return true
 }
 

@@ -18,19 +18,21 @@ type fakeSession struct {
 	debug bool
 	ev    chan launcher.Event
 
-	mu       sync.Mutex
-	calls    []string
-	input    []byte
-	rows     int
-	cols     int
-	stack    []launcher.Frame
-	locals   map[int][]launcher.Variable
-	children map[string][]launcher.Variable
-	eval     map[string]string
-	console  map[string]string
-	main     launcher.Frame
-	files    []string
-	closed   bool
+	mu    sync.Mutex
+	calls []string
+	// consoleScope is the scope of the last Console call.
+	consoleScope launcher.Scope
+	input        []byte
+	rows         int
+	cols         int
+	stack        []launcher.Frame
+	locals       map[int][]launcher.Variable
+	children     map[string][]launcher.Variable
+	eval         map[string]string
+	console      map[string]string
+	main         launcher.Frame
+	files        []string
+	closed       bool
 }
 
 func newFake(debug bool) *fakeSession {
@@ -80,11 +82,14 @@ func (f *fakeSession) Resize(rows, cols int) error {
 	f.call("Resize(%d,%d)", rows, cols)
 	return nil
 }
-func (f *fakeSession) Run(context.Context) error       { f.call("Run"); return nil }
-func (f *fakeSession) Continue(context.Context) error  { f.call("Continue"); return nil }
-func (f *fakeSession) Next(context.Context) error      { f.call("Next"); return nil }
-func (f *fakeSession) Step(context.Context) error      { f.call("Step"); return nil }
-func (f *fakeSession) Finish(context.Context) error    { f.call("Finish"); return nil }
+func (f *fakeSession) Run(context.Context) error      { f.call("Run"); return nil }
+func (f *fakeSession) Continue(context.Context) error { f.call("Continue"); return nil }
+func (f *fakeSession) Next(context.Context) error     { f.call("Next"); return nil }
+func (f *fakeSession) Step(context.Context) error     { f.call("Step"); return nil }
+func (f *fakeSession) Finish(context.Context, launcher.Scope) error {
+	f.call("Finish")
+	return nil
+}
 func (f *fakeSession) Interrupt(context.Context) error { f.call("Interrupt"); return nil }
 func (f *fakeSession) Kill(context.Context) error      { f.call("Kill"); return nil }
 func (f *fakeSession) Until(_ context.Context, file string, line int) error {
@@ -107,21 +112,17 @@ func (f *fakeSession) Condition(_ context.Context, id, expr string) error {
 	f.call("Condition(%s,%s)", id, expr)
 	return nil
 }
-func (f *fakeSession) Stack(context.Context) ([]launcher.Frame, error) {
+func (f *fakeSession) Stack(context.Context, int) ([]launcher.Frame, error) {
 	f.call("Stack")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.stack, nil
 }
-func (f *fakeSession) SelectFrame(_ context.Context, level int) error {
-	f.call("SelectFrame(%d)", level)
-	return nil
-}
-func (f *fakeSession) Locals(_ context.Context, frame int) ([]launcher.Variable, error) {
-	f.call("Locals(%d)", frame)
+func (f *fakeSession) Locals(_ context.Context, sc launcher.Scope) ([]launcher.Variable, error) {
+	f.call("Locals(%d)", sc.Frame)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.locals[frame], nil
+	return f.locals[sc.Frame], nil
 }
 func (f *fakeSession) Children(_ context.Context, v string) ([]launcher.Variable, error) {
 	f.call("Children(%s)", v)
@@ -129,8 +130,8 @@ func (f *fakeSession) Children(_ context.Context, v string) ([]launcher.Variable
 	defer f.mu.Unlock()
 	return f.children[v], nil
 }
-func (f *fakeSession) Evaluate(_ context.Context, frame int, expr string) (string, error) {
-	f.call("Evaluate(%d,%s)", frame, expr)
+func (f *fakeSession) Evaluate(_ context.Context, sc launcher.Scope, expr string) (string, error) {
+	f.call("Evaluate(%d,%s)", sc.Frame, expr)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if v, ok := f.eval[expr]; ok {
@@ -138,10 +139,11 @@ func (f *fakeSession) Evaluate(_ context.Context, frame int, expr string) (strin
 	}
 	return "", fmt.Errorf("No symbol %q in current context.", expr)
 }
-func (f *fakeSession) Console(_ context.Context, cmd string) (string, error) {
+func (f *fakeSession) Console(_ context.Context, sc launcher.Scope, cmd string) (string, error) {
 	f.call("Console(%s)", cmd)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.consoleScope = sc
 	return f.console[cmd], nil
 }
 func (f *fakeSession) ResolveBlocked(_ context.Context, v launcher.Verdict) error {

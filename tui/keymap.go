@@ -32,13 +32,27 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Home, End, Select key.Binding
 	Expand, Collapse                              key.Binding
 	Add, Delete, Condition                        key.Binding
+	EnableBreak                                   key.Binding // Space in the Breakpoints pane
+	LessonMore                                    key.Binding // Space in the Lesson pane
+	ClearSearch                                   key.Binding // Esc in the Source pane
+
+	// The Program pane's scrollback (the other keys there go to the program).
+	ScrollBackUp, ScrollBackDown, ScrollBackPageUp, ScrollBackPageDown key.Binding
 
 	// Focus and screens.
 	FocusNext, FocusPrev key.Binding
-	LeaveProgram         key.Binding // Ctrl+O / F6: leave the Program pane
+	LeaveProgram         key.Binding // Ctrl+O: leave the Program pane
 	Console              key.Binding // ':'
 	Help                 key.Binding // '?'
-	Quit                 key.Binding // 'q', Ctrl+Q
+	Quit                 key.Binding // 'q'
+
+	// Keys that work in every pane, the Program pane included (globalKey).
+	QuitAnywhere     key.Binding // Ctrl+Q
+	HelpAnywhere     key.Binding // F1
+	NextPaneAnywhere key.Binding // F6
+
+	// The cards', prompts' and editors' own keys.
+	Dialogs DialogKeyMap
 }
 
 // DefaultKeyMap returns the contract key map (issue 5: F5, Ctrl+F5, Shift+F5, F9, F10, F11,
@@ -73,25 +87,39 @@ func DefaultKeyMap() KeyMap {
 		GotoLine:   b([]string{"g", "ctrl+g"}, "g", "go to line"),
 		SwitchFile: b([]string{"o", "ctrl+p"}, "o", "open another file"),
 
-		Up:        b([]string{"up", "k"}, "↑/k", "up"),
-		Down:      b([]string{"down", "j"}, "↓/j", "down"),
-		PageUp:    b([]string{"pgup"}, "PgUp", "page up"),
-		PageDown:  b([]string{"pgdown"}, "PgDn", "page down"),
-		Home:      b([]string{"home"}, "Home", "top"),
-		End:       b([]string{"end"}, "End", "bottom"),
-		Select:    b([]string{"enter"}, "Enter", "select / show"),
-		Expand:    b([]string{"right", "l", "space"}, "→/Space", "expand"),
-		Collapse:  b([]string{"left", "h"}, "←", "collapse"),
-		Add:       b([]string{"a", "+"}, "a", "add (watch)"),
-		Delete:    b([]string{"x", "delete"}, "x", "delete"),
-		Condition: b([]string{"e"}, "e", "edit condition (breakpoints)"),
+		Up:          b([]string{"up", "k"}, "↑/k", "up"),
+		Down:        b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:      b([]string{"pgup"}, "PgUp", "page up"),
+		PageDown:    b([]string{"pgdown"}, "PgDn", "page down"),
+		Home:        b([]string{"home"}, "Home", "top"),
+		End:         b([]string{"end"}, "End", "bottom"),
+		Select:      b([]string{"enter"}, "Enter", "select / show"),
+		Expand:      b([]string{"right", "l", "space"}, "→/Space", "expand"),
+		Collapse:    b([]string{"left", "h"}, "←", "collapse"),
+		Add:         b([]string{"a", "+"}, "a", "add (watch)"),
+		Delete:      b([]string{"x", "delete"}, "x", "delete"),
+		Condition:   b([]string{"e"}, "e", "edit condition (breakpoints)"),
+		EnableBreak: b([]string{"space"}, "Space", "enable/disable (breakpoints)"),
+		LessonMore:  b([]string{"space"}, "Space", "scroll (lesson)"),
+		ClearSearch: b([]string{"esc"}, "Esc", "clear the search (source)"),
+
+		ScrollBackUp:       b([]string{"shift+up"}, "Shift+↑", "scroll back (program)"),
+		ScrollBackDown:     b([]string{"shift+down"}, "Shift+↓", "scroll forward (program)"),
+		ScrollBackPageUp:   b([]string{"shift+pgup"}, "Shift+PgUp", "page back (program)"),
+		ScrollBackPageDown: b([]string{"shift+pgdown"}, "Shift+PgDn", "page forward (program)"),
 
 		FocusNext:    b([]string{"tab"}, "Tab", "next pane"),
 		FocusPrev:    b([]string{"shift+tab"}, "Shift+Tab", "previous pane"),
-		LeaveProgram: b([]string{"ctrl+o", "f6"}, "Ctrl+O/F6", "leave the Program pane"),
+		LeaveProgram: b([]string{"ctrl+o"}, "Ctrl+O", "leave the Program pane"),
 		Console:      b([]string{":"}, ":", "gdb console"),
-		Help:         b([]string{"?", "f1"}, "?", "help"),
-		Quit:         b([]string{"q", "ctrl+q"}, "q", "quit"),
+		Help:         b([]string{"?"}, "?", "help"),
+		Quit:         b([]string{"q"}, "q", "quit"),
+
+		QuitAnywhere:     b([]string{"ctrl+q"}, "Ctrl+Q", "quit (any pane)"),
+		HelpAnywhere:     b([]string{"f1"}, "F1", "help (any pane)"),
+		NextPaneAnywhere: b([]string{"f6"}, "F6", "next pane (any pane)"),
+
+		Dialogs: DefaultDialogKeyMap(),
 	}
 }
 
@@ -141,5 +169,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown},
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.LeaveProgram, k.Console, k.Help, k.Quit},
+		{k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
 	}
 }

@@ -231,6 +231,17 @@ func (m *Model) resize(w, h int) tea.Cmd {
 	return nil
 }
 
+// scope is where the screen is: the stopped thread and the frame the stack pane selected.
+// Every query of the stopped program carries it, so the console, the watches and the locals
+// evaluate in the frame the screen shows.
+func (m *Model) scope() launcher.Scope {
+	sc := launcher.Scope{Frame: m.frameSel}
+	if m.stop != nil {
+		sc.Thread = m.stop.Thread
+	}
+	return sc
+}
+
 func (m *Model) setState(s launcher.State) {
 	now := m.now()
 	if m.state == launcher.Running && s != launcher.Running && !m.runSince.IsZero() {

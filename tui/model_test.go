@@ -37,7 +37,7 @@ func started(t *testing.T, w, h int, opts Options) *harness {
 
 func stopAt(t *testing.T, line int, reason string) launcher.StateEvent {
 	fr := launcher.Frame{Level: 0, Func: "main", File: "demo.c", FullName: demoPath(t), Line: line, Addr: "0x401136"}
-	return launcher.StateEvent{State: launcher.Stopped, Stop: &launcher.Stop{Reason: reason, Frame: fr, Source: fr, BkptNo: 1}}
+	return launcher.StateEvent{State: launcher.Stopped, Stop: &launcher.Stop{Reason: launcher.StopReason(reason), Frame: fr, Source: fr, BkptNo: 1}}
 }
 
 func TestStartShowsMainSource(t *testing.T) {
@@ -176,7 +176,7 @@ func TestStackSelectsFrame(t *testing.T) {
 		t.Fatalf("stack not shown:\n%s", scr)
 	}
 	hs.key("u") // frame up, from the Source pane
-	if !hs.dbg.has("SelectFrame(1)") || !hs.dbg.has("Locals(1)") {
+	if hs.m.scope().Frame != 1 || !hs.dbg.has("Locals(1)") {
 		t.Fatalf("u did not select frame 1; calls %v", hs.dbg.Calls())
 	}
 	if hs.m.src.execAt != 17 || hs.m.src.execTop {
@@ -547,5 +547,32 @@ func TestHelpShowsKeys(t *testing.T) {
 	hs.key("esc")
 	if hs.m.card != cardNone {
 		t.Fatal("Esc did not close help")
+	}
+}
+
+// TestConsoleEvaluatesInShownFrame: after "u" shows the caller, a console command runs in the
+// caller's frame (the scope travels with the call), on the stopped thread.
+func TestConsoleEvaluatesInShownFrame(t *testing.T) {
+	hs := started(t, 120, 40, Options{})
+	inner := launcher.Frame{Level: 0, Func: "square", File: "demo.c", FullName: demoPath(t), Line: 9}
+	outer := launcher.Frame{Level: 1, Func: "main", File: "demo.c", FullName: demoPath(t), Line: 17}
+	hs.dbg.stack = []launcher.Frame{inner, outer}
+	hs.events(launcher.StateEvent{State: launcher.Running},
+		launcher.StateEvent{State: launcher.Stopped, Stop: &launcher.Stop{Reason: launcher.StopBreakpointHit,
+			Thread: 3, Frame: inner, Source: inner, BkptNo: 2}})
+	hs.key("u")
+	hs.key(":")
+	for _, r := range "print n" {
+		hs.key(string(r))
+	}
+	hs.key("enter")
+	if !hs.dbg.has("Console(print n)") {
+		t.Fatalf("console did not run; calls %v", hs.dbg.Calls())
+	}
+	hs.dbg.mu.Lock()
+	sc := hs.dbg.consoleScope
+	hs.dbg.mu.Unlock()
+	if sc != (launcher.Scope{Thread: 3, Frame: 1}) {
+		t.Fatalf("console ran in %+v, want thread 3 frame 1 (the frame on screen)", sc)
 	}
 }

@@ -78,17 +78,6 @@ func (p *termPane) write(b []byte) {
 	}
 }
 
-// skip records output skipped before it reached the pane (see pump).
-func (p *termPane) skip(n int64) {
-	p.skipped += n
-	p.total += n
-	if len(p.carry) > 0 {
-		p.pending = append(p.pending, "\uFFFD"...) // its continuation was skipped
-		p.carry = nil
-	}
-	p.pending = append(p.pending, skipMarker...)
-}
-
 // busy reports whether bytes still wait to be fed.
 func (p *termPane) busy() bool { return len(p.pending) > 0 }
 

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"sync"
 
 	"github.com/sandbug/sandbug/launcher"
@@ -9,26 +8,27 @@ import (
 
 // A pump reads a session's events as fast as the launcher produces them, so a program printing
 // flat out is never slowed by the UI's message round trips (one Bubble Tea message per pty read
-// would cap output near 10 MB/s on a busy machine). It keeps events in order and never drops
-// one; consecutive output merges, and when more than pumpLimit bytes of output wait, the oldest
-// are skipped (counted, and shown as skipped in the Program pane), so memory stays bounded.
-const (
-	pumpLimit = 1 << 20
-	pumpKeep  = 256 << 10
-)
+// would cap output near 10 MB/s on a busy machine). It follows the output policy of every layer
+// between the program and the screen (docs/ARCHITECTURE.md, "Program output"): events stay in
+// order and none is dropped; consecutive output merges; when pumpLimit bytes of output wait, the
+// pump stops reading until the UI takes them, so the launcher's queue fills and then the program
+// waits in write, as on a slow terminal. Memory stays bounded without losing a byte.
+const pumpLimit = 1 << 20
 
 type pump struct {
-	mu      sync.Mutex
-	items   []launcher.Event
-	outLen  int   // output bytes in items
-	skipped int64 // output bytes skipped since the last take
-	closed  bool
-	ready   chan struct{} // signalled (cap 1) when items arrive or the stream ends
+	mu       sync.Mutex
+	room     *sync.Cond // signalled when take emptied items, or on release
+	items    []launcher.Event
+	outLen   int           // output bytes in items
+	closed   bool          // the session's stream ended
+	released bool          // nobody will take again: stop waiting, keep nothing
+	ready    chan struct{} // signalled (cap 1) when items arrive or the stream ends
 }
 
 // startPump starts reading ch; the goroutine ends when the session closes its stream.
 func startPump(ch <-chan launcher.Event) *pump {
 	p := &pump{ready: make(chan struct{}, 1)}
+	p.room = sync.NewCond(&p.mu)
 	go func() {
 		for ev := range ch {
 			p.add(ev)
@@ -50,6 +50,13 @@ func (p *pump) signal() {
 
 func (p *pump) add(ev launcher.Event) {
 	p.mu.Lock()
+	for p.outLen >= pumpLimit && !p.released {
+		p.room.Wait()
+	}
+	if p.released {
+		p.mu.Unlock()
+		return
+	}
 	if o, ok := ev.(launcher.OutputEvent); ok {
 		if len(o.Data) == 0 {
 			p.mu.Unlock()
@@ -62,9 +69,6 @@ func (p *pump) add(ev launcher.Event) {
 			p.items = append(p.items, launcher.OutputEvent{Data: append([]byte(nil), o.Data...)})
 		}
 		p.outLen += len(o.Data)
-		if p.outLen > pumpLimit {
-			p.trim()
-		}
 	} else {
 		p.items = append(p.items, ev)
 	}
@@ -80,51 +84,33 @@ func lastOutput(items []launcher.Event) (launcher.OutputEvent, bool) {
 	return o, ok
 }
 
-// trim drops the oldest output bytes until pumpKeep remain, resuming at a line start.
-func (p *pump) trim() {
-	excess := p.outLen - pumpKeep
-	kept := p.items[:0]
-	for _, ev := range p.items {
-		o, ok := ev.(launcher.OutputEvent)
-		if !ok || excess <= 0 {
-			kept = append(kept, ev)
-			continue
-		}
-		if len(o.Data) <= excess {
-			excess -= len(o.Data)
-			p.skipped += int64(len(o.Data))
-			p.outLen -= len(o.Data)
-			continue
-		}
-		cut := excess
-		if i := bytes.IndexByte(o.Data[cut:min(cut+4096, len(o.Data))], '\n'); i >= 0 {
-			cut += i + 1
-		}
-		p.skipped += int64(cut)
-		p.outLen -= cut
-		excess = 0
-		kept = append(kept, launcher.OutputEvent{Data: append([]byte(nil), o.Data[cut:]...)})
-	}
-	for i := len(kept); i < len(p.items); i++ {
-		p.items[i] = nil
-	}
-	p.items = kept
-}
-
-// take waits for events and returns all that are queued, the output bytes skipped before them,
-// and whether the stream has ended (after evs).
-func (p *pump) take() (evs []launcher.Event, skipped int64, closed bool) {
+// take waits for events and returns all that are queued, and whether the stream has ended
+// (after evs).
+func (p *pump) take() (evs []launcher.Event, closed bool) {
 	for {
 		p.mu.Lock()
-		if len(p.items) > 0 || p.skipped > 0 || p.closed {
+		if len(p.items) > 0 || p.closed {
 			evs, p.items = p.items, nil
-			skipped, p.skipped = p.skipped, 0
 			p.outLen = 0
 			closed = p.closed
+			p.room.Broadcast()
 			p.mu.Unlock()
-			return evs, skipped, closed
+			return evs, closed
 		}
 		p.mu.Unlock()
 		<-p.ready
 	}
+}
+
+// release is called when the UI drops the session: the pump stops holding the launcher back and
+// reads its stream to the end, keeping nothing. Safe on a nil pump.
+func (p *pump) release() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.released = true
+	p.items, p.outLen = nil, 0
+	p.room.Broadcast()
+	p.mu.Unlock()
 }

@@ -14,8 +14,9 @@ const maxSandboxRows = 5000
 
 // ruleHit is one rule and how many calls it stopped.
 type ruleHit struct {
-	Rule, Syscall, Action string
-	Count                 int
+	Rule, Syscall string
+	Action        launcher.Action
+	Count         int
 }
 
 // sandboxPane shows the profile in force, whether the kernel confirmed the sandbox, the rules hit
@@ -58,7 +59,7 @@ func (p *sandboxPane) add(b launcher.Blocked) {
 		return
 	}
 	p.total += b.Count
-	key := b.Rule + "\x00" + b.Syscall + "\x00" + b.Action
+	key := b.Rule + "\x00" + b.Syscall + "\x00" + string(b.Action)
 	h := p.hits[key]
 	if h == nil {
 		h = &ruleHit{Rule: b.Rule, Syscall: b.Syscall, Action: b.Action}
@@ -197,10 +198,10 @@ func eventLine(b launcher.Blocked) string {
 	if call == "" {
 		call = clean(b.Syscall) + "(…)"
 	}
-	act := b.Action
-	if b.Action == "errno" && b.ErrnoName != "" {
+	act := string(b.Action)
+	if b.Action == launcher.ActionErrno && b.ErrnoName != "" {
 		act = "→ " + b.ErrnoName
-	} else if b.Action == "kill" {
+	} else if b.Action == launcher.ActionKill {
 		act = "→ killed"
 	} else if b.Stopped {
 		act = "→ stopped here"

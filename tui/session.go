@@ -10,6 +10,10 @@ import (
 // model tests can drive the UI with a fake. Every method may block on gdb or the program: the
 // TUI only calls them from tea.Cmds, never from Update. Run sessions answer the debugger methods
 // with an error.
+//
+// ctx bounds each call: a query gives up when it is done; a control not yet sent to gdb is
+// not sent (one gdb has is not taken back). Queries of a stopped program take their Scope
+// (thread, frame) with each call: there is no selected frame to get out of step with the screen.
 type Session interface {
 	// Events is the session's ordered event stream; it is closed when the session ends.
 	Events() <-chan launcher.Event
@@ -22,7 +26,7 @@ type Session interface {
 	Continue(ctx context.Context) error
 	Next(ctx context.Context) error
 	Step(ctx context.Context) error
-	Finish(ctx context.Context) error
+	Finish(ctx context.Context, sc launcher.Scope) error // until the frame sc returns
 	Until(ctx context.Context, file string, line int) error
 	Interrupt(ctx context.Context) error
 	Kill(ctx context.Context) error
@@ -32,16 +36,16 @@ type Session interface {
 	Enable(ctx context.Context, id string, on bool) error
 	Condition(ctx context.Context, id, expr string) error
 
-	Stack(ctx context.Context) ([]launcher.Frame, error)
-	SelectFrame(ctx context.Context, level int) error
-	Locals(ctx context.Context, frame int) ([]launcher.Variable, error)
+	Stack(ctx context.Context, thread int) ([]launcher.Frame, error) // thread 0: the last stop's
+	Locals(ctx context.Context, sc launcher.Scope) ([]launcher.Variable, error)
 	Children(ctx context.Context, varobj string) ([]launcher.Variable, error)
-	Evaluate(ctx context.Context, frame int, expr string) (string, error)
-	// Console runs a gdb CLI command (through -interpreter-exec console) and returns its output.
-	Console(ctx context.Context, cmd string) (string, error)
+	Evaluate(ctx context.Context, sc launcher.Scope, expr string) (string, error)
+	// Console runs a gdb CLI command (through -interpreter-exec console) in the frame sc and
+	// returns its output (the launcher returns "": its output arrives as ConsoleEvents).
+	Console(ctx context.Context, sc launcher.Scope, cmd string) (string, error)
 	// ResolveBlocked answers a call the program is stopped at (continue with an errno, or kill).
 	ResolveBlocked(ctx context.Context, v launcher.Verdict) error
-	// MainLocation says where main is, to show its source before the program runs.
+	// MainLocation says where main is, to show its source while the program starts.
 	MainLocation(ctx context.Context) (launcher.Frame, error)
 	// SourceFiles lists the program's source files (for "open another file").
 	SourceFiles(ctx context.Context) ([]string, error)

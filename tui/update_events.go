@@ -20,16 +20,15 @@ func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
 	case m.runID:
 		s, p = m.run, m.runPump
 	}
-	if s == nil {
-		return nil, false // a session the UI already replaced
+	if s == nil || (msg.pump != nil && p != msg.pump) {
+		// A session the UI already replaced: nobody takes from its pump again.
+		msg.pump.release()
+		return nil, false
 	}
 	_, activeID := m.active()
 	isActive := msg.sid == activeID
 	var cmds []tea.Cmd
 	visible := false
-	if msg.skipped > 0 && isActive {
-		m.prog.skip(msg.skipped)
-	}
 	for _, ev := range msg.evs {
 		c, v := m.onEvent(s, msg.sid, isActive, ev)
 		cmds = append(cmds, c)
@@ -178,15 +177,15 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			where = st.Frame
 		}
 		cmds = append(cmds, m.showFrame(where, true))
-		cmds = append(cmds, fetchStack(m.ctx, s, sid), fetchLocals(m.ctx, s, sid, where.Level, where.Func))
 		m.frameSel = where.Level
+		cmds = append(cmds, fetchStack(m.ctx, s, sid, st.Thread), fetchLocals(m.ctx, s, sid, m.scope(), where.Func))
 		cmds = append(cmds, m.evalWatches(s, sid)...)
 		if st.Entry && m.untilRun {
 			// Run to cursor from a fresh start: the temporary breakpoint is set; go on to it.
 			m.untilRun = false
 			cmds = append(cmds, do(sid, "continue", func() error { return s.Continue(m.ctx) }))
 		}
-		if st.Reason == "blocked-syscall" && st.Blocked != nil {
+		if st.Reason == launcher.StopBlockedSyscall && st.Blocked != nil {
 			b := *st.Blocked
 			m.blocked = &b
 			m.errnoSel = errnoIndex(b.ErrnoName)
@@ -315,7 +314,7 @@ func (m *Model) applyExec(f *sourceFile) {
 func (m *Model) evalWatches(s Session, sid int) []tea.Cmd {
 	var cmds []tea.Cmd
 	for i, it := range m.watch.items {
-		cmds = append(cmds, evalWatch(m.ctx, s, sid, m.frameSel, i, it.Expr))
+		cmds = append(cmds, evalWatch(m.ctx, s, sid, m.scope(), i, it.Expr))
 	}
 	return cmds
 }

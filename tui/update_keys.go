@@ -29,17 +29,16 @@ type promptState struct {
 }
 
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
-	ks := k.String()
 	if m.card != cardNone {
-		return m.cardKey(k, ks)
+		return m.cardKey(k)
 	}
 	if m.prompt.kind != 0 {
-		return m.promptKey(k, ks)
+		return m.promptKey(k)
 	}
 	if m.con.editing {
-		return m.consoleKey(k, ks)
+		return m.consoleKey(k)
 	}
-	if c, ok := m.globalKey(ks); ok {
+	if c, ok := m.globalKey(k); ok {
 		return c
 	}
 	if m.focus == paneProgram && m.liveProgram() {
@@ -47,10 +46,19 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			m.cycleFocus(1)
 			return nil
 		}
-		if k.Mod.Contains(tea.ModShift) && (k.Code == tea.KeyUp || k.Code == tea.KeyDown || k.Code == tea.KeyPgUp || k.Code == tea.KeyPgDown) {
-			// Shift+arrows and Shift+PgUp/PgDn scroll the program's scrollback, like a terminal.
-			d := map[rune]int{tea.KeyUp: 1, tea.KeyDown: -1, tea.KeyPgUp: m.prog.h, tea.KeyPgDown: -m.prog.h}[k.Code]
-			m.prog.scroll(d)
+		// Shift+arrows and Shift+PgUp/PgDn scroll the program's scrollback, like a terminal.
+		switch km := m.keys; {
+		case key.Matches(k, km.ScrollBackUp):
+			m.prog.scroll(1)
+			return nil
+		case key.Matches(k, km.ScrollBackDown):
+			m.prog.scroll(-1)
+			return nil
+		case key.Matches(k, km.ScrollBackPageUp):
+			m.prog.scroll(m.prog.h)
+			return nil
+		case key.Matches(k, km.ScrollBackPageDown):
+			m.prog.scroll(-m.prog.h)
 			return nil
 		}
 		m.prog.offset = 0
@@ -82,45 +90,62 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		m.say("Ctrl+C goes to the program in the Program pane; Shift+F5 or Ctrl+X stops it; q quits.")
 		return nil
 	}
-	return m.paneKey(k, ks)
+	return m.paneKey(k)
 }
 
-// globalKey handles the keys that work in every pane, the Program pane included.
-func (m *Model) globalKey(ks string) (tea.Cmd, bool) {
-	k := m.keys
-	has := func(b key.Binding) bool {
-		for _, x := range b.Keys() {
-			if x == ks {
-				return true
-			}
-		}
-		return false
+// globalBinding is one key that works in every pane, the Program pane included.
+type globalBinding struct {
+	b   *key.Binding
+	do  func(m *Model) tea.Cmd
+	why string // what it needs, said when the binding is disabled now
+}
+
+// globals lists the global bindings in the order they are tried.
+func (m *Model) globals() []globalBinding {
+	k := &m.keys
+	stopped := "needs a program stopped under the debugger (F5 starts one)"
+	return []globalBinding{
+		{&k.DebugContinue, (*Model).debugContinue, ""},
+		{&k.RunNoDebug, (*Model).runNoDebug, ""},
+		{&k.Stop, (*Model).stopProgram, "needs a running program"},
+		{&k.Next, func(m *Model) tea.Cmd {
+			return m.stepCmd("next", func(s Session) error { return s.Next(m.ctx) })
+		}, stopped},
+		{&k.Step, func(m *Model) tea.Cmd {
+			return m.stepCmd("step", func(s Session) error { return s.Step(m.ctx) })
+		}, stopped},
+		{&k.Finish, func(m *Model) tea.Cmd {
+			return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx, m.scope()) })
+		}, stopped},
+		{&k.RunToCursor, (*Model).runToCursor, "needs the debugger and a program that is not running"},
+		{&k.ToggleBreak, func(m *Model) tea.Cmd { return m.toggleBreak(m.src.cursor) }, ""},
+		{&k.QuitAnywhere, (*Model).askQuit, ""},
+		{&k.HelpAnywhere, func(m *Model) tea.Cmd { m.card = cardHelp; return nil }, ""},
+		{&k.NextPaneAnywhere, func(m *Model) tea.Cmd { m.cycleFocus(1); return nil }, ""},
 	}
-	switch {
-	case has(k.DebugContinue):
-		return m.debugContinue(), true
-	case has(k.RunNoDebug):
-		return m.runNoDebug(), true
-	case has(k.Stop):
-		return m.stopProgram(), true
-	case has(k.Next):
-		return m.stepCmd("next", func(s Session) error { return s.Next(m.ctx) }), true
-	case has(k.Step):
-		return m.stepCmd("step", func(s Session) error { return s.Step(m.ctx) }), true
-	case has(k.Finish):
-		return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx) }), true
-	case has(k.RunToCursor):
-		return m.runToCursor(), true
-	case has(k.ToggleBreak):
-		return m.toggleBreak(m.src.cursor), true
-	case ks == "ctrl+q":
-		return m.askQuit(), true
-	case ks == "f1":
-		m.card = cardHelp
-		return nil, true
-	case ks == "f6" && m.focus != paneProgram:
-		m.cycleFocus(1)
-		return nil, true
+}
+
+// globalKey handles the keys that work in every pane, the Program pane included. A global key
+// whose binding is disabled now (applyState) does nothing but say why: it never reaches the
+// program as an escape sequence either.
+func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	gs := m.globals()
+	for _, g := range gs {
+		if key.Matches(k, *g.b) {
+			return g.do(m), true
+		}
+	}
+	for _, g := range gs {
+		if g.b.Enabled() {
+			continue
+		}
+		on := *g.b
+		on.SetEnabled(true)
+		if key.Matches(k, on) {
+			h := g.b.Help()
+			m.say("%s (%s) %s.", h.Key, h.Desc, g.why)
+			return nil, true
+		}
 	}
 	return nil, false
 }
@@ -251,7 +276,7 @@ func (m *Model) runToCursor() tea.Cmd {
 	m.setState(launcher.Starting)
 	m.untilRun = true
 	return do(m.dbgID, "run to cursor", func() error {
-		if _, err := s.Console(m.ctx, fmt.Sprintf("tbreak %s:%d", file, line)); err != nil {
+		if _, err := s.Console(m.ctx, m.scope(), fmt.Sprintf("tbreak %s:%d", file, line)); err != nil {
 			return err
 		}
 		return s.Run(m.ctx)
@@ -299,56 +324,59 @@ func (m *Model) cycleFocus(d int) {
 	m.setFocus(p)
 }
 
-func (m *Model) cardKey(k tea.KeyPressMsg, ks string) tea.Cmd {
+func (m *Model) cardKey(k tea.KeyPressMsg) tea.Cmd {
+	dk := &m.keys.Dialogs
 	switch m.card {
 	case cardHelp:
-		switch ks {
-		case "esc", "?", "q", "enter", "f1":
+		km := dk.Help
+		switch {
+		case key.Matches(k, km.Close):
 			m.card = cardNone
 			m.helpTop = 0
-		case "up", "k":
+		case key.Matches(k, km.Up):
 			m.helpTop = max(m.helpTop-1, 0)
-		case "down", "j":
+		case key.Matches(k, km.Down):
 			m.helpTop++
-		case "pgup":
+		case key.Matches(k, km.PageUp):
 			m.helpTop = max(m.helpTop-10, 0)
-		case "pgdown", "space":
+		case key.Matches(k, km.PageDown):
 			m.helpTop += 10
 		}
 	case cardQuit:
-		switch ks {
-		case "y", "enter", "q", "ctrl+q":
+		switch {
+		case key.Matches(k, dk.Quit.Yes):
 			m.card = cardNone
 			return m.quit()
-		case "n", "esc":
+		case key.Matches(k, dk.Quit.No):
 			m.card = cardNone
 		}
 	case cardExit:
-		switch ks {
-		case "enter", "esc", "space":
+		switch {
+		case key.Matches(k, dk.Exit.Close):
 			m.card = cardNone
-		case "q", "ctrl+q":
+		case key.Matches(k, dk.Exit.Quit):
 			m.card = cardNone
 			return m.quit()
 		default:
 			card := m.card
 			m.card = cardNone
-			if c, ok := m.globalKey(ks); ok {
+			if c, ok := m.globalKey(k); ok {
 				return c
 			}
 			m.card = card
 		}
 	case cardBlocked:
-		return m.blockedKey(ks)
+		return m.blockedKey(k)
 	case cardFiles:
-		switch ks {
-		case "esc":
+		km := dk.Files
+		switch {
+		case key.Matches(k, km.Close):
 			m.card = cardNone
-		case "up", "k":
+		case key.Matches(k, km.Up):
 			m.filesSel = max(m.filesSel-1, 0)
-		case "down", "j":
+		case key.Matches(k, km.Down):
 			m.filesSel = min(m.filesSel+1, max(len(m.known)-1, 0))
-		case "enter":
+		case key.Matches(k, km.Open):
 			m.card = cardNone
 			if m.filesSel < len(m.known) {
 				return m.openFile(m.known[m.filesSel], 0)
@@ -358,18 +386,19 @@ func (m *Model) cardKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 	return nil
 }
 
-func (m *Model) blockedKey(ks string) tea.Cmd {
+func (m *Model) blockedKey(k tea.KeyPressMsg) tea.Cmd {
 	if m.blocked == nil || m.dbg == nil {
 		m.card = cardNone
 		return nil
 	}
 	s := m.dbg
-	switch ks {
-	case "left", "h":
+	km := m.keys.Dialogs.Blocked
+	switch {
+	case key.Matches(k, km.Prev):
 		m.errnoSel = (m.errnoSel + len(errnoChoices) - 1) % len(errnoChoices)
-	case "right", "l", "tab":
+	case key.Matches(k, km.Next):
 		m.errnoSel = (m.errnoSel + 1) % len(errnoChoices)
-	case "enter", "f5", "c":
+	case key.Matches(k, km.Continue):
 		e := errnoChoices[m.errnoSel]
 		m.card = cardNone
 		m.blocked.Stopped = false
@@ -377,33 +406,34 @@ func (m *Model) blockedKey(ks string) tea.Cmd {
 		return do(m.dbgID, "continue with "+e.Name, func() error {
 			return s.ResolveBlocked(m.ctx, launcher.Verdict{Errno: e.Nr})
 		})
-	case "k":
+	case key.Matches(k, km.Kill):
 		m.card = cardNone
 		m.blocked.Stopped = false
 		return do(m.dbgID, "let the sandbox kill it", func() error {
 			return s.ResolveBlocked(m.ctx, launcher.Verdict{Kill: true})
 		})
-	case "esc":
+	case key.Matches(k, km.Close):
 		m.card = cardNone
-	case "q", "ctrl+q":
+	case key.Matches(k, km.Quit):
 		m.card = cardQuit
 	}
 	return nil
 }
 
-func (m *Model) promptKey(k tea.KeyPressMsg, ks string) tea.Cmd {
+func (m *Model) promptKey(k tea.KeyPressMsg) tea.Cmd {
 	p := &m.prompt
-	switch ks {
-	case "esc":
+	km := m.keys.Dialogs.Prompt
+	switch {
+	case key.Matches(k, km.Cancel):
 		p.kind = 0
 		return nil
-	case "enter":
+	case key.Matches(k, km.Submit):
 		val := strings.TrimSpace(p.input.value())
 		kind := p.kind
 		p.kind = 0
 		return m.submitPrompt(kind, val)
 	}
-	p.input.key(ks, k.Text)
+	p.input.key(k, m.keys.Dialogs.Edit)
 	return nil
 }
 
@@ -431,7 +461,7 @@ func (m *Model) submitPrompt(kind promptKind, val string) tea.Cmd {
 		}
 		m.watch.add(val)
 		if m.dbg != nil && m.state == launcher.Stopped {
-			return evalWatch(m.ctx, m.dbg, m.dbgID, m.frameSel, len(m.watch.items)-1, val)
+			return evalWatch(m.ctx, m.dbg, m.dbgID, m.scope(), len(m.watch.items)-1, val)
 		}
 	case promptCondition:
 		if m.dbg == nil {
@@ -448,13 +478,14 @@ func (m *Model) openPrompt(kind promptKind, label, initial string) {
 	m.prompt.input.set(initial)
 }
 
-func (m *Model) consoleKey(k tea.KeyPressMsg, ks string) tea.Cmd {
+func (m *Model) consoleKey(k tea.KeyPressMsg) tea.Cmd {
 	c := &m.con
-	switch ks {
-	case "esc":
+	km := m.keys.Dialogs.Console
+	switch {
+	case key.Matches(k, km.Leave):
 		c.editing = false
 		return nil
-	case "enter":
+	case key.Matches(k, km.Run):
 		cmd := strings.TrimSpace(c.input.value())
 		c.input.set("")
 		if cmd == "" {
@@ -466,41 +497,42 @@ func (m *Model) consoleKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 			c.add(launcher.ConsoleLog, "gdb is not running: press F5 to start the debugger.\n")
 			return nil
 		}
-		return runConsole(m.ctx, m.dbg, m.dbgID, cmd)
-	case "up":
+		return runConsole(m.ctx, m.dbg, m.dbgID, m.scope(), cmd)
+	case key.Matches(k, km.Older):
 		c.recall(-1)
 		return nil
-	case "down":
+	case key.Matches(k, km.Newer):
 		c.recall(1)
 		return nil
-	case "pgup":
+	case key.Matches(k, km.PageUp):
 		c.scroll(5)
 		return nil
-	case "pgdown":
+	case key.Matches(k, km.PageDown):
 		c.scroll(-5)
 		return nil
-	case "tab", "shift+tab":
+	case key.Matches(k, km.FocusNext):
 		c.editing = false
-		if ks == "tab" {
-			m.cycleFocus(1)
-		} else {
-			m.cycleFocus(-1)
-		}
+		m.cycleFocus(1)
 		return nil
+	case key.Matches(k, km.FocusPrev):
+		c.editing = false
+		m.cycleFocus(-1)
+		return nil
+	case key.Matches(k, km.FKeys):
+		if c2, ok := m.globalKey(k); ok {
+			return c2 // F-keys still drive the program while typing
+		}
 	}
-	if c2, ok := m.globalKey(ks); ok && strings.HasPrefix(ks, "f") && len(ks) > 1 {
-		return c2 // F-keys still drive the program while typing
-	}
-	c.input.key(ks, k.Text)
+	c.input.key(k, m.keys.Dialogs.Edit)
 	return nil
 }
 
 func (m *Model) onPaste(s string) tea.Cmd {
 	switch {
 	case m.prompt.kind != 0:
-		m.prompt.input.key("", s)
+		m.prompt.input.insert(s)
 	case m.con.editing:
-		m.con.input.key("", s)
+		m.con.input.insert(s)
 	case m.focus == paneProgram:
 		m.prog.paste(s)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // paneKey handles keys meant for the focused pane.
-func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
+func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 	km := m.keys
 	if move, page := m.lineMover(); move != nil {
 		if d, ok := listMove(k, km, page); ok {
@@ -33,7 +33,7 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 			if n := m.locals.selected(); n != nil {
 				m.watch.add(n.V.Name)
 				if m.dbg != nil && m.state == launcher.Stopped {
-					return evalWatch(m.ctx, m.dbg, m.dbgID, m.frameSel, len(m.watch.items)-1, n.V.Name)
+					return evalWatch(m.ctx, m.dbg, m.dbgID, m.scope(), len(m.watch.items)-1, n.V.Name)
 				}
 			}
 		}
@@ -52,7 +52,7 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneBreakpoints:
 		switch {
-		case ks == "space":
+		case key.Matches(k, km.EnableBreak):
 			if b, ok := m.bps.selected(); ok && m.dbg != nil {
 				s, id, on := m.dbg, b.ID, !b.Enabled
 				return do(m.dbgID, "enable breakpoint", func() error { return s.Enable(m.ctx, id, on) })
@@ -100,7 +100,7 @@ func (m *Model) paneKey(k tea.KeyPressMsg, ks string) tea.Cmd {
 		}
 	case paneLesson:
 		switch {
-		case ks == "space":
+		case key.Matches(k, km.LessonMore):
 			m.lesson.scroll(10)
 		}
 	}
@@ -165,7 +165,7 @@ func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.LetterStep):
 		return m.stepCmd("step", func(s Session) error { return s.Step(m.ctx) })
 	case key.Matches(k, km.LetterFinish):
-		return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx) })
+		return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx, m.scope()) })
 	case key.Matches(k, km.LetterBreak):
 		return m.toggleBreak(m.src.cursor)
 	case key.Matches(k, km.LetterUntil):
@@ -192,7 +192,7 @@ func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
 		if m.dbg != nil {
 			return fetchFiles(m.ctx, m.dbg, m.dbgID)
 		}
-	case k.String() == "esc":
+	case key.Matches(k, km.ClearSearch):
 		m.src.search = ""
 	}
 	return nil
@@ -204,12 +204,12 @@ func (m *Model) selectFrame() tea.Cmd {
 	if !ok || m.dbg == nil {
 		return nil
 	}
+	// The frame travels with each later query (Scope): nothing to select in gdb.
 	m.frameSel = f.Level
 	s, sid := m.dbg, m.dbgID
 	cmds := []tea.Cmd{
 		m.showFrame(f, f.Level == 0),
-		do(sid, "select frame", func() error { return s.SelectFrame(m.ctx, f.Level) }),
-		fetchLocals(m.ctx, s, sid, f.Level, f.Func),
+		fetchLocals(m.ctx, s, sid, m.scope(), f.Func),
 	}
 	cmds = append(cmds, m.evalWatches(s, sid)...)
 	return tea.Batch(cmds...)

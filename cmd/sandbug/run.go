@@ -223,15 +223,15 @@ func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
 	}
 	fmt.Fprintf(w, "sandbug: the sandbox (%s) blocked %d call%s:\n", rep.Sandbox.Policy, total, plural(total))
 	for _, b := range rep.Blocked {
-		what := b.Action
+		what := string(b.Action)
 		switch b.Action {
-		case "errno":
+		case launcher.ActionErrno:
 			what = "failed with " + b.Errno
-		case "kill":
+		case launcher.ActionKill:
 			what = "killed the program"
-		case "log":
+		case launcher.ActionLog:
 			what = "allowed and logged"
-		case "trap":
+		case launcher.ActionTrap:
 			what = "trapped"
 		}
 		pids := make([]string, len(b.Pids))

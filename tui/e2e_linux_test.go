@@ -437,3 +437,17 @@ func TestE2EDemoNoteForMissingFeature(t *testing.T) {
 	}
 	tm.quit()
 }
+
+// TestE2ENoStopAtBlocked: with --no-stop-at-blocked the blocked ptrace fails with EPERM as in
+// run mode: no blocked-call card, the program prints the errno and exits with its own status.
+func TestE2ENoStopAtBlocked(t *testing.T) {
+	tm := newTerm(t, 120, 40, e2eDebugSrc, "--no-stop-at-blocked")
+	tm.wait(30*time.Second, "int main(void)", ":16 in main()", "sandbox: default ✓")
+	tm.keys("F5")
+	scr := tm.wait(15*time.Second, "ptrace failed: errno 1 (Operation not permitted)", "exited with status 3")
+	if strings.Contains(scr, "Blocked: the program tried") {
+		t.Errorf("the program stopped at the blocked call despite --no-stop-at-blocked:\n%s", scr)
+	}
+	tm.keys("Enter")
+	tm.quit()
+}

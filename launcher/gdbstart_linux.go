@@ -1,0 +1,71 @@
+package launcher
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/sandbug/sandbug/gdbmi"
+	"github.com/sandbug/sandbug/wrapper"
+)
+
+// startGDB starts gdb and sends the init sequence.
+func (s *Session) startGDB() error {
+	d := s.dbg
+	// gdb's environment carries the supervisor's token to the exec-wrapper (which strips it
+	// before exec), and gdb makes itself non-dumpable so the program cannot open its memory.
+	o := gdbmi.Options{GDB: s.cfg.GDB, Dir: s.cfg.Dir, Env: s.sup.Env(), Args: wrapper.GDBHardenArgs()}
+	if s.cfg.LogMI != "" {
+		f, err := os.OpenFile(s.cfg.LogMI, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("--log-mi: %w", err)
+		}
+		d.logF = f
+		o.Log = f
+	}
+	conn, err := gdbmi.Start(s.ctx, o)
+	if err != nil {
+		return fmt.Errorf("start gdb: %w", err)
+	}
+	d.conn.Store(conn)
+	s.mu.Lock()
+	prog := s.program
+	s.mu.Unlock()
+	wrap := ShellJoin(append([]string{s.wrapperPath}, append(s.wrapperArgs(), "--")...))
+	args := make([]string, len(s.cfg.Args))
+	for i, a := range s.cfg.Args {
+		args[i] = ShellQuote(a)
+	}
+	steps := [][]string{
+		{"-gdb-set", "mi-async", "on"},
+		{"-gdb-set", "startup-with-shell", "on"},
+		{"-gdb-set", "pagination", "off"},
+		{"-gdb-set", "confirm", "off"},
+		{"-gdb-set", "width", "0"},
+		{"-gdb-set", "height", "0"},
+		{"-gdb-set", "style", "enabled", "off"},
+		{"-interpreter-exec", "console", "set exec-wrapper " + wrap},
+		{"-interpreter-exec", "console", "unset environment LINES"},
+		{"-interpreter-exec", "console", "unset environment COLUMNS"},
+		{"-inferior-tty-set", s.slave.Name()},
+		{"-file-exec-and-symbols", prog},
+		append([]string{"-exec-arguments"}, args...),
+	}
+	if s.cfg.Dir != "" {
+		steps = append(steps, []string{"-environment-cd", s.cfg.Dir})
+	}
+	for _, st := range steps {
+		if _, err := s.mi(s.ctx, st[0], st[1:]...); err != nil {
+			return fmt.Errorf("gdb %s: %w", strings.Join(st, " "), err)
+		}
+	}
+	if err := s.useWorkingWatchpoints(); err != nil {
+		return fmt.Errorf("gdb: choose watchpoints that trigger here: %w", err)
+	}
+	// startup-with-shell off would skip the wrapper silently: make sure it holds.
+	r, err := s.mi(s.ctx, "-gdb-show", "startup-with-shell")
+	if err != nil || r.Get("value").String() != "on" {
+		return fmt.Errorf("gdb refused startup-with-shell on: the sandbox cannot be applied")
+	}
+	return nil
+}

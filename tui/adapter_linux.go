@@ -1,0 +1,103 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/sandbug/sandbug/launcher"
+)
+
+// launcherStarter starts real launcher sessions.
+func launcherStarter(ctx context.Context, cfg launcher.Config, debug bool) (Session, error) {
+	cfg = sessionConfig(cfg, debug)
+	if debug {
+		s, err := launcher.StartDebug(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return &launcherSession{s: s}, nil
+	}
+	s, err := launcher.StartRun(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &launcherSession{s: s}, nil
+}
+
+// launcherSession adapts *launcher.Session to Session. Controls check ctx before they reach
+// gdb (a command gdb has is not taken back); queries pass ctx down to gdb's command.
+type launcherSession struct{ s *launcher.Session }
+
+// ctl runs a control unless ctx is already done.
+func ctl(ctx context.Context, f func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return f()
+}
+
+func (l *launcherSession) Events() <-chan launcher.Event { return l.s.Events() }
+func (l *launcherSession) Input(b []byte) error          { return l.s.Input(b) }
+func (l *launcherSession) Resize(rows, cols int) error   { return l.s.Resize(rows, cols) }
+func (l *launcherSession) Run(ctx context.Context) error { return ctl(ctx, l.s.Run) }
+func (l *launcherSession) Continue(ctx context.Context) error {
+	return ctl(ctx, l.s.Continue)
+}
+func (l *launcherSession) Next(ctx context.Context) error { return ctl(ctx, l.s.Next) }
+func (l *launcherSession) Step(ctx context.Context) error { return ctl(ctx, l.s.Step) }
+func (l *launcherSession) Finish(ctx context.Context, sc launcher.Scope) error {
+	return l.s.FinishIn(ctx, sc)
+}
+func (l *launcherSession) Interrupt(ctx context.Context) error { return ctl(ctx, l.s.Interrupt) }
+func (l *launcherSession) Kill(ctx context.Context) error      { return ctl(ctx, l.s.Kill) }
+func (l *launcherSession) Delete(ctx context.Context, id string) error {
+	return ctl(ctx, func() error { return l.s.Delete(id) })
+}
+func (l *launcherSession) Until(ctx context.Context, file string, line int) error {
+	return ctl(ctx, func() error { return l.s.Until(file, line) })
+}
+func (l *launcherSession) Break(ctx context.Context, loc string) error {
+	return ctl(ctx, func() error { _, err := l.s.Break(loc); return err })
+}
+func (l *launcherSession) Enable(ctx context.Context, id string, on bool) error {
+	return ctl(ctx, func() error { return l.s.Enable(id, on) })
+}
+func (l *launcherSession) Condition(ctx context.Context, id, expr string) error {
+	return ctl(ctx, func() error { return l.s.Condition(id, expr) })
+}
+func (l *launcherSession) Stack(ctx context.Context, thread int) ([]launcher.Frame, error) {
+	return l.s.StackIn(ctx, thread)
+}
+func (l *launcherSession) Locals(ctx context.Context, sc launcher.Scope) ([]launcher.Variable, error) {
+	return l.s.LocalsIn(ctx, sc)
+}
+func (l *launcherSession) Children(ctx context.Context, varobj string) ([]launcher.Variable, error) {
+	return l.s.ChildrenIn(ctx, varobj)
+}
+func (l *launcherSession) Evaluate(ctx context.Context, sc launcher.Scope, expr string) (string, error) {
+	return l.s.EvaluateIn(ctx, sc, expr)
+}
+
+// Console runs the command; its output arrives as ConsoleEvents.
+func (l *launcherSession) Console(ctx context.Context, sc launcher.Scope, cmd string) (string, error) {
+	return "", l.s.ConsoleIn(ctx, sc, cmd)
+}
+func (l *launcherSession) ResolveBlocked(ctx context.Context, v launcher.Verdict) error {
+	return ctl(ctx, func() error { return l.s.ResolveBlocked(v) })
+}
+func (l *launcherSession) MainLocation(ctx context.Context) (launcher.Frame, error) {
+	return l.s.MainLocation(ctx)
+}
+func (l *launcherSession) SourceFiles(ctx context.Context) ([]string, error) {
+	return ctl2(ctx, l.s.SourceFiles)
+}
+func (l *launcherSession) Stop() error  { return l.s.Stop() }
+func (l *launcherSession) Close() error { return l.s.Close() }
+
+// ctl2 runs a query without a context of its own unless ctx is already done.
+func ctl2[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	if err := ctx.Err(); err != nil {
+		var zero T
+		return zero, err
+	}
+	return f()
+}
