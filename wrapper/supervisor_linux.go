@@ -316,7 +316,7 @@ func (s *Supervisor) serveConn(conn int) {
 		return
 	}
 	listener := fds[0]
-	s.emit(Event{Kind: EventAttached, Pid: int(cred.Pid), Tid: int(cred.Pid), Program: m.Program, Policy: m.Policy})
+	s.emit(Event{Kind: EventAttached, Pid: int(cred.Pid), Tid: int(cred.Pid), Program: m.Program, Policy: m.Policy, Jail: m.Jail})
 	err = writeAll(conn, []byte{AckByte})
 	unix.Close(conn)
 	if err != nil {

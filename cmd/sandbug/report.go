@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sandbug/sandbug/launcher"
+	"github.com/sandbug/sandbug/wrapper"
 )
 
 // report is the --json document; docs/json-report.md describes it field by field.
@@ -43,6 +44,9 @@ type sandboxReport struct {
 	NoNewPrivs bool   `json:"no_new_privs"`
 	Detail     string `json:"detail"`
 	User       string `json:"user,omitempty"`
+	// Jail is what the wrapper found in force of the Landlock jail (schema 2); null when the
+	// program never started.
+	Jail *wrapper.JailReport `json:"jail"`
 }
 
 type limitsReport struct {
@@ -65,7 +69,7 @@ type compileReport struct {
 func newReport(cfg launcher.Config, s *launcher.Session) *report {
 	l := cfg.Limits
 	r := &report{
-		Schema: 1, Program: cfg.Program, Args: cfg.Args, Blocked: []launcher.BlockedSummary{},
+		Schema: 2, Program: cfg.Program, Args: cfg.Args, Blocked: []launcher.BlockedSummary{},
 		Limits: limitsReport{Spec: l.String(), CPUMS: l.CPU.Milliseconds(), Mem: l.Mem, FSize: l.FSize,
 			NoFile: l.NoFile, NProc: l.NProc, Core: l.Core, TimeoutMS: cfg.Timeout.Milliseconds()},
 	}

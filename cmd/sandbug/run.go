@@ -135,6 +135,10 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 				}
 				io.WriteString(stderr, compileOut)
 			}
+		case launcher.AttachedEvent:
+			if rep.Sandbox.Jail == nil {
+				rep.Sandbox.Jail = e.Jail
+			}
 		case launcher.VerifiedEvent:
 			rep.Sandbox.Verified = e.OK
 			rep.Sandbox.Detail = e.Detail
@@ -169,6 +173,9 @@ func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
 	}
 	if !rep.Sandbox.Verified && rep.Sandbox.Detail != "" {
 		fmt.Fprintf(w, "sandbug: WARNING: %s\n", rep.Sandbox.Detail)
+	}
+	if j := rep.Sandbox.Jail; j != nil {
+		fmt.Fprintf(w, "sandbug: %s\n", j.Summary())
 	}
 	if len(rep.Blocked) == 0 {
 		if st.Kind != launcher.KindCompileError && st.Kind != launcher.KindSandboxError {

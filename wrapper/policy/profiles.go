@@ -261,6 +261,8 @@ func strictProfile() *Policy {
 		Description: "Allowlist after Docker's default profile, without network sockets (AF_UNIX only); anything else fails with EPERM and is reported.",
 		Default:     deny,
 		Rules:       rules,
+		// No TCP at all, and no run without the whole jail: strict fails closed on old kernels.
+		Jail: Jail{DenyTCP: true, Require: true},
 	}
 }
 
