@@ -371,6 +371,10 @@ func (s *Session) runMain(pio *progIO) {
 		}
 	}
 	close(exited)
+	leftovers := countTree(pid, pio.setsid)
+	s.mu.Lock()
+	s.leftovers = leftovers
+	s.mu.Unlock()
 	// Kill what is left of the tree. The process group is the cheap first step; the supervisor
 	// reports "detached" once no process holds the sandbox's listener (every sandboxed
 	// descendant is gone), and only when it does not come quickly is /proc scanned for

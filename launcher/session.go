@@ -38,20 +38,21 @@ type Session struct {
 	sup         *wrapper.Supervisor
 	started     time.Time
 
-	mu       sync.Mutex
-	state    State
-	exit     *ExitStatus
-	program  string              // resolved binary (after compiling)
-	mainPid  int                 // the program's pid (the wrapper execs into it)
-	attached bool                // the wrapper said hello for mainPid
-	jail     *wrapper.JailReport // from the first hello
-	wrapErr  *wrapper.Event
-	killed   *wrapper.Event // the supervisor killed mainPid for this call
-	verified *VerifiedEvent
-	master   *os.File // program pty master (IOPty, debug)
-	slave    *os.File
-	input    *os.File // IOPipe: the write end of the program's stdin
-	blocked  BlockedList
+	mu        sync.Mutex
+	state     State
+	exit      *ExitStatus
+	program   string              // resolved binary (after compiling)
+	mainPid   int                 // the program's pid (the wrapper execs into it)
+	attached  bool                // the wrapper said hello for mainPid
+	jail      *wrapper.JailReport // from the first hello
+	leftovers int                 // processes of the program still alive when it exited (killed)
+	wrapErr   *wrapper.Event
+	killed    *wrapper.Event // the supervisor killed mainPid for this call
+	verified  *VerifiedEvent
+	master    *os.File // program pty master (IOPty, debug)
+	slave     *os.File
+	input     *os.File // IOPipe: the write end of the program's stdin
+	blocked   BlockedList
 
 	closeOnce sync.Once
 	closeErr  error
@@ -75,6 +76,14 @@ func (s *Session) Config() Config { return s.cfg }
 
 // Policy returns the resolved sandbox policy in force.
 func (s *Session) Policy() *policy.Policy { return s.pol }
+
+// Leftovers returns how many of the program's processes were still running when its main
+// process exited (run sessions): sandbug killed them all.
+func (s *Session) Leftovers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leftovers
+}
 
 // Jail returns what the wrapper reported of the Landlock jail (nil before the program started).
 func (s *Session) Jail() *wrapper.JailReport {

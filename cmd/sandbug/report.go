@@ -18,6 +18,9 @@ type report struct {
 	Limits     limitsReport              `json:"limits"`
 	Compile    *compileReport            `json:"compile,omitempty"`
 	DurationMS int64                     `json:"duration_ms"`
+	// Leftovers is how many processes of the program were still running when it exited:
+	// sandbug killed them (schema 2).
+	Leftovers int `json:"leftovers_killed"`
 }
 
 type exitReport struct {

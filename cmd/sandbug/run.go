@@ -155,6 +155,7 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		st = launcher.ExitStatus{Kind: launcher.KindSandboxError, Code: 125, Message: "the session ended without an exit status"}
 	}
 	rep.finish(st, s.Blocked(), time.Since(start))
+	rep.Leftovers = s.Leftovers()
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -176,6 +177,9 @@ func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
 	}
 	if j := rep.Sandbox.Jail; j != nil {
 		fmt.Fprintf(w, "sandbug: %s\n", j.Summary())
+	}
+	if rep.Leftovers > 0 {
+		fmt.Fprintf(w, "sandbug: killed %d process%s the program left running\n", rep.Leftovers, map[bool]string{true: "", false: "es"}[rep.Leftovers == 1])
 	}
 	if len(rep.Blocked) == 0 {
 		if st.Kind != launcher.KindCompileError && st.Kind != launcher.KindSandboxError {
