@@ -9,16 +9,18 @@ import (
 const (
 	// nsCloneFlags are the CLONE_NEW* bits clone(2) accepts: NEWNS, NEWCGROUP, NEWUTS, NEWIPC,
 	// NEWUSER, NEWPID, NEWNET. (CLONE_NEWTIME, 0x80, only works through clone3.)
-	nsCloneFlags   = 0x7e020000
-	personaQuery   = 0xffffffff
-	prSetSeccomp   = 22
-	tiocsti        = 0x5412
-	tioclinux      = 0x541c
-	afUnix         = 1
-	killEveryPid   = 0xffffffff // kill(-1, sig): pid -1 in the low 32 bits
-	errnoEPERM     = "EPERM"
-	errnoENOSYS    = "ENOSYS"
-	profileDefault = "default"
+	nsCloneFlags     = 0x7e020000
+	personaQuery     = 0xffffffff
+	prSetSeccomp     = 22
+	tiocsti          = 0x5412
+	tioclinux        = 0x541c
+	afUnix           = 1
+	killEveryPid     = 0xffffffff // kill(-1, sig): pid -1 in the low 32 bits
+	prioProcess      = 0          // PRIO_PROCESS (include/uapi/linux/resource.h)
+	ioprioWhoProcess = 1          // IOPRIO_WHO_PROCESS (include/uapi/linux/ioprio.h)
+	errnoEPERM       = "EPERM"
+	errnoENOSYS      = "ENOSYS"
+	profileDefault   = "default"
 )
 
 func boolp(b bool) *bool { return &b }
@@ -139,6 +141,34 @@ func dangerousRules(a Action) []Rule {
 			Explain:  "kill(-1, ...) sends a signal to every process the program may signal, including other users' sandboxes.",
 			Syscalls: []string{"=kill"},
 			Args:     []ArgCond{{Index: 0, Op: OpEqual, Value: killEveryPid}},
+			Action:   a,
+		},
+		{
+			Name:     "other processes' limits and scheduling",
+			Explain:  "Changing the limits, CPU placement, scheduling or memory placement of another process (pid other than 0) could cripple the debugger or sandbug itself; a program may change only its own.",
+			Syscalls: []string{"=prlimit64", "=sched_setaffinity", "=sched_setscheduler", "=sched_setparam", "=sched_setattr", "=migrate_pages", "=move_pages"},
+			Args:     []ArgCond{{Index: 0, Op: OpNotEqual, Value: 0}},
+			Action:   a,
+		},
+		{
+			Name:     "other processes' priority",
+			Explain:  "setpriority and ioprio_set may change only the calling process (PRIO_PROCESS or IOPRIO_WHO_PROCESS, who 0), never a process group, a user's processes or another pid.",
+			Syscalls: []string{"=setpriority"},
+			Args:     []ArgCond{{Index: 0, Op: OpNotEqual, Value: prioProcess}},
+			Action:   a,
+		},
+		{
+			Name:     "other processes' priority (who)",
+			Explain:  "setpriority and ioprio_set may change only the calling process (PRIO_PROCESS or IOPRIO_WHO_PROCESS, who 0), never a process group, a user's processes or another pid.",
+			Syscalls: []string{"=setpriority", "=ioprio_set"},
+			Args:     []ArgCond{{Index: 1, Op: OpNotEqual, Value: 0}},
+			Action:   a,
+		},
+		{
+			Name:     "other processes' I/O priority",
+			Explain:  "setpriority and ioprio_set may change only the calling process (PRIO_PROCESS or IOPRIO_WHO_PROCESS, who 0), never a process group, a user's processes or another pid.",
+			Syscalls: []string{"=ioprio_set"},
+			Args:     []ArgCond{{Index: 0, Op: OpNotEqual, Value: ioprioWhoProcess}},
 			Action:   a,
 		},
 		{
