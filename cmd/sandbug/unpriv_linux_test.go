@@ -191,7 +191,7 @@ func TestOrdinaryUserJail(t *testing.T) {
 	for _, tc := range []struct {
 		profile, tcp, tcpResult string
 	}{
-		{"default", "open", "ok"},      // the network stays open under default: shown, not hidden
+		{"default", "open", "ok"},       // the network stays open under default: shown, not hidden
 		{"strict", "enforced", "EPERM"}, // seccomp refuses AF_INET first; Landlock would (EACCES)
 	} {
 		t.Run(tc.profile, func(t *testing.T) {
