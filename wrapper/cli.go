@@ -20,9 +20,11 @@ const Usage = `usage: sandbug-wrapper [--policy FILE | --profile NAME] [--notify
                        [--allow-write PATH] [--tmpdir DIR] [--keep-env] -- PROGRAM [ARGS...]
        sandbug-wrapper --print-profile NAME
 
-Runs PROGRAM (looked up in PATH) inside a seccomp sandbox: sets the limits, drops privileges,
-sets no_new_privs, installs the policy's filter on itself and execs PROGRAM exactly once, with
-the environment it was given. Use it directly or as gdb's exec-wrapper.
+Runs PROGRAM (looked up in PATH) inside a seccomp sandbox and a Landlock jail: drops
+privileges, sets no_new_privs, restricts files, TCP (strict), signals and abstract sockets
+with Landlock, installs the policy's filter on itself, sets the limits and execs PROGRAM exactly
+once, with the environment it was given minus the session variables (SSH_AUTH_SOCK, DISPLAY,
+...). Use it directly or as gdb's exec-wrapper.
 
   --profile NAME        built-in policy: default, strict or permissive (default: default)
   --policy FILE         policy YAML file (start from --print-profile output)
