@@ -79,6 +79,15 @@ int main(void) { printf("pid %d ppid %d\n", (int)getpid(), (int)getppid()); fflu
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// This test process may be a child subreaper (other tests' sessions made it one): then the
+	// dead gdb and program were re-parented to it as zombies, which later tests would count
+	// as leftovers. Reap exactly those two.
+	for _, p := range []int{pid, gdb} {
+		if st, ok := readStat(p); ok && st.ppid == os.Getpid() {
+			var ws syscall.WaitStatus
+			syscall.Wait4(p, &ws, 0, nil)
+		}
+	}
 }
 
 // procAlive reports whether pid exists and is not a zombie.
