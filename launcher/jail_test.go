@@ -145,3 +145,28 @@ func TestDebugJail(t *testing.T) {
 		t.Fatalf("output %q", out)
 	}
 }
+
+// TestRunJailPolicySections: a policy file's filesystem and jail sections reach the wrapper:
+// the folder it opens is writable, and TCP is denied under an otherwise default policy.
+func TestRunJailPolicySections(t *testing.T) {
+	prog := program(t, "jail", srcJail)
+	outside := outsideFile(t)
+	pol := filepath.Join(testbin.WorldDir(t), "p.yaml")
+	y := "name: sections\ndefault: allow\nrules: []\nfilesystem:\n  write: [" + filepath.Dir(outside) + "]\njail: {tcp: deny}\n"
+	if err := os.WriteFile(pol, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := baseConfig(t, prog, outside)
+	cfg.Dir = worldCwd(t)
+	cfg.PolicyFile = pol
+	s, err := StartRun(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := collect(t, s, 30e9)
+	if !strings.Contains(c.output.String(), "outside=ok\n") {
+		t.Fatalf("the policy's write folder was not opened: %q; events %s", c.output.String(), c.describe())
+	}
+	checkJail(t, s.Jail(), wrapper.JailEnforced)
+}
