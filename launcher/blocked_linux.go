@@ -216,9 +216,12 @@ func (s *Session) onSupEvent(e wrapper.Event) {
 		}
 	case wrapper.EventAttached:
 		s.mu.Lock()
+		if !s.attached {
+			s.jail = e.Jail
+		}
 		s.attached = true
 		s.mu.Unlock()
-		s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy})
+		s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy, Jail: e.Jail})
 		// Verified at the first stop, where gdb holds the program. The wrapper installed the
 		// filter before its hello, so this reading stands in when no stop comes (a program that
 		// ends before main).

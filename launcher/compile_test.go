@@ -13,7 +13,12 @@ import (
 	"github.com/sandbug/sandbug/internal/testbin"
 )
 
-func TestMain(m *testing.M) { testbin.Main(m) }
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(debugChildEnv); spec != "" {
+		os.Exit(runDebugChild(spec))
+	}
+	testbin.Main(m)
+}
 
 func TestSplitWordsAndQuote(t *testing.T) {
 	tests := []struct {

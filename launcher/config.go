@@ -41,6 +41,13 @@ type Config struct {
 	Timeout    time.Duration  // wall-clock limit; in debug sessions it pauses while stopped
 	User       string         // user to run the program as (wrapper --user); "" = wrapper default
 
+	// The Landlock jail (wrapper --no-jail, --require-jail, --allow-read, --allow-write,
+	// --keep-env). Every session gets a private TMPDIR, removed with the session.
+	NoJail, RequireJail bool
+	AllowRead           []string
+	AllowWrite          []string
+	KeepEnv             bool
+
 	// StopAtBlocked (debug sessions) stops the program at each call the sandbox denies, to show
 	// it and let the user choose the outcome. Off, denied calls behave exactly as in run mode.
 	StopAtBlocked bool

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sandbug/sandbug/gdbmi"
+	"github.com/sandbug/sandbug/wrapper"
 	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
@@ -301,7 +302,14 @@ type AttachedEvent struct {
 	Pid     int
 	Program string
 	Policy  string
+	Jail    *Jail // which parts of the Landlock jail are in force (nil: not reported)
 }
+
+// Jail is the wrapper's report of the Landlock jail (plain data; see wrapper.JailReport).
+type Jail = wrapper.JailReport
+
+// JailOff is the state of every part under --no-jail.
+const JailOff = wrapper.JailOff
 
 // ErrorEvent reports a failure of the session machinery itself (gdb died, a command failed)
 // that is not the program's exit.

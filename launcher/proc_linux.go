@@ -145,6 +145,43 @@ func killTree(root int, ownSession bool) {
 	}
 }
 
+// countTree counts the live processes killTree(root, ownSession) would kill, root excepted.
+func countTree(root int, ownSession bool) int {
+	self := os.Getpid()
+	procs := allProcs()
+	children := map[int][]int{}
+	for _, p := range procs {
+		children[p.ppid] = append(children[p.ppid], p.pid)
+	}
+	in := map[int]bool{}
+	var walk func(int)
+	walk = func(pid int) {
+		for _, c := range children[pid] {
+			if !in[c] {
+				in[c] = true
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	for _, p := range procs {
+		if p.pid == self || p.pid == root {
+			continue
+		}
+		if p.pgid == root || (ownSession && p.sid == root) || (p.ppid == self && isSandboxedOrphan(p.pid)) {
+			in[p.pid] = true
+			walk(p.pid)
+		}
+	}
+	n := 0
+	for pid := range in {
+		if p, ok := readStat(pid); ok && p.state != 'Z' {
+			n++
+		}
+	}
+	return n
+}
+
 // isOrphan reports whether pid is not a session's own main process (which its exec.Cmd reaps).
 func isOrphan(pid int) bool {
 	livePidsMu.Lock()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -53,6 +54,30 @@ func (s *Session) wrapperArgs() []string {
 	}
 	if s.cfg.User != "" {
 		a = append(a, "--user", s.cfg.User)
+	}
+	switch {
+	case s.cfg.NoJail:
+		a = append(a, "--no-jail")
+	case s.cfg.RequireJail:
+		a = append(a, "--require-jail")
+	}
+	for _, p := range s.cfg.AllowRead {
+		a = append(a, "--allow-read", p)
+	}
+	for _, p := range s.cfg.AllowWrite {
+		a = append(a, "--allow-write", p)
+	}
+	if s.cfg.KeepEnv {
+		a = append(a, "--keep-env")
+	}
+	if IsSource(s.cfg.Program) {
+		// The source's folder is the program's own: headers, input files next to it.
+		if d, err := filepath.Abs(filepath.Dir(s.cfg.Program)); err == nil {
+			a = append(a, "--allow-read", d)
+		}
+	}
+	if s.progTmp != "" {
+		a = append(a, "--tmpdir", s.progTmp)
 	}
 	return a
 }
@@ -130,9 +155,10 @@ func (s *Session) applySupEvent(e wrapper.Event) (ended bool) {
 		first := !s.attached
 		if first {
 			s.attached = true
+			s.jail = e.Jail
 		}
 		s.mu.Unlock()
-		s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy})
+		s.emit(AttachedEvent{Pid: e.Pid, Program: e.Program, Policy: e.Policy, Jail: e.Jail})
 		if first {
 			// The wrapper installed the filter before saying hello: the kernel shows it now.
 			s.recordVerified(VerifyPid(e.Pid))
@@ -350,6 +376,10 @@ func (s *Session) runMain(pio *progIO) {
 		}
 	}
 	close(exited)
+	leftovers := countTree(pid, pio.setsid)
+	s.mu.Lock()
+	s.leftovers = leftovers
+	s.mu.Unlock()
 	// Kill what is left of the tree. The process group is the cheap first step; the supervisor
 	// reports "detached" once no process holds the sandbox's listener (every sandboxed
 	// descendant is gone), and only when it does not come quickly is /proc scanned for

@@ -31,25 +31,28 @@ type Session struct {
 	cancel context.CancelFunc
 
 	tmp         string // private temp dir: compiled binary, resolved policy
+	progTmp     string // the program's private TMPDIR (inside tmp), the only temp folder its jail opens
 	pol         *policy.Policy
 	polFile     string // resolved policy YAML for the wrapper; "" = a built-in profile
 	wrapperPath string
 	sup         *wrapper.Supervisor
 	started     time.Time
 
-	mu       sync.Mutex
-	state    State
-	exit     *ExitStatus
-	program  string // resolved binary (after compiling)
-	mainPid  int    // the program's pid (the wrapper execs into it)
-	attached bool   // the wrapper said hello for mainPid
-	wrapErr  *wrapper.Event
-	killed   *wrapper.Event // the supervisor killed mainPid for this call
-	verified *VerifiedEvent
-	master   *os.File // program pty master (IOPty, debug)
-	slave    *os.File
-	input    *os.File // IOPipe: the write end of the program's stdin
-	blocked  BlockedList
+	mu        sync.Mutex
+	state     State
+	exit      *ExitStatus
+	program   string              // resolved binary (after compiling)
+	mainPid   int                 // the program's pid (the wrapper execs into it)
+	attached  bool                // the wrapper said hello for mainPid
+	jail      *wrapper.JailReport // from the first hello
+	leftovers int                 // processes of the program still alive when it exited (killed)
+	wrapErr   *wrapper.Event
+	killed    *wrapper.Event // the supervisor killed mainPid for this call
+	verified  *VerifiedEvent
+	master    *os.File // program pty master (IOPty, debug)
+	slave     *os.File
+	input     *os.File // IOPipe: the write end of the program's stdin
+	blocked   BlockedList
 
 	closeOnce sync.Once
 	closeErr  error
@@ -73,6 +76,21 @@ func (s *Session) Config() Config { return s.cfg }
 
 // Policy returns the resolved sandbox policy in force.
 func (s *Session) Policy() *policy.Policy { return s.pol }
+
+// Leftovers returns how many of the program's processes were still running when its main
+// process exited (run sessions): sandbug killed them all.
+func (s *Session) Leftovers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leftovers
+}
+
+// Jail returns what the wrapper reported of the Landlock jail (nil before the program started).
+func (s *Session) Jail() *wrapper.JailReport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.jail
+}
 
 // State returns the current state.
 func (s *Session) State() State {
@@ -213,10 +231,15 @@ func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
 			return nil, fmt.Errorf("write policy: %w", err)
 		}
 	}
+	progTmp, err := makeProgramTmp(tmp, cfg.User)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
 	sctx, cancel := context.WithCancel(ctx)
 	s := &Session{
 		cfg: cfg, debug: debug, q: newQueue(), ctx: sctx, cancel: cancel,
-		tmp: tmp, pol: pol, polFile: polFile, wrapperPath: wp,
+		tmp: tmp, progTmp: progTmp, pol: pol, polFile: polFile, wrapperPath: wp,
 		done: make(chan struct{}), started: time.Now(),
 	}
 	return s, nil
@@ -314,4 +337,28 @@ func (s *Session) Signal(sig syscall.Signal) error {
 		return errors.New("in a debug session gdb delivers signals: use Interrupt or Kill")
 	}
 	return syscall.Kill(-pid, sig)
+}
+
+// makeProgramTmp makes the program's private temporary folder inside the session's: mode 0700,
+// owned by the user the program runs as (nobody when we are root and no user is named).
+func makeProgramTmp(sessionTmp, user string) (string, error) {
+	d := filepath.Join(sessionTmp, "tmp")
+	if err := os.Mkdir(d, 0o700); err != nil {
+		return "", fmt.Errorf("program temp dir: %w", err)
+	}
+	if os.Geteuid() != 0 {
+		return d, nil
+	}
+	cred := wrapper.Nobody
+	if user != "" {
+		c, err := wrapper.LookupUser(user)
+		if err != nil {
+			return d, nil // the wrapper refuses the user with its own error and exit status
+		}
+		cred = c
+	}
+	if err := os.Chown(d, cred.Uid, cred.Gid); err != nil {
+		return "", fmt.Errorf("program temp dir: %w", err)
+	}
+	return d, nil
 }

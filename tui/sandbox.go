@@ -130,6 +130,18 @@ func (p *sandboxPane) header(st *Styles, w int) []string {
 		}
 	}
 	out = append(out, fit("Profile "+st.Name.Render(clean(prof))+"  "+v, w))
+	if p.attached != nil {
+		j := p.attached.Jail
+		line := "Jail " + clean(j.Summary())
+		switch {
+		case j == nil || j.Files == launcher.JailOff:
+			out = append(out, st.Error.Render(fit(line, w)))
+		case len(j.Missing()) > 0:
+			out = append(out, st.Error.Render(fit(line+" — missing: "+strings.Join(j.Missing(), ", "), w)))
+		default:
+			out = append(out, fit(st.OK.Render("✓ ")+st.Dim.Render(line), w))
+		}
+	}
 	if p.limits != "" {
 		out = append(out, fit(st.Dim.Render("Limits "+clean(p.limits)), w))
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/net/bpf"
@@ -15,12 +16,15 @@ import (
 // Usage is the text of sandbug-wrapper --help.
 const Usage = `usage: sandbug-wrapper [--policy FILE | --profile NAME] [--notify SOCKET]
                        [--limit cpu=2s,mem=256M,fsize=16M,nofile=64,nproc=64,core=0]
-                       [--user NAME|UID] -- PROGRAM [ARGS...]
+                       [--user NAME|UID] [--no-jail | --require-jail] [--allow-read PATH]
+                       [--allow-write PATH] [--tmpdir DIR] [--keep-env] -- PROGRAM [ARGS...]
        sandbug-wrapper --print-profile NAME
 
-Runs PROGRAM (looked up in PATH) inside a seccomp sandbox: sets the limits, drops privileges,
-sets no_new_privs, installs the policy's filter on itself and execs PROGRAM exactly once, with
-the environment it was given. Use it directly or as gdb's exec-wrapper.
+Runs PROGRAM (looked up in PATH) inside a seccomp sandbox and a Landlock jail: drops
+privileges, sets no_new_privs, restricts files, TCP (strict), signals and abstract sockets
+with Landlock, installs the policy's filter on itself, sets the limits and execs PROGRAM exactly
+once, with the environment it was given minus the session variables (SSH_AUTH_SOCK, DISPLAY,
+...). Use it directly or as gdb's exec-wrapper.
 
   --profile NAME        built-in policy: default, strict or permissive (default: default)
   --policy FILE         policy YAML file (start from --print-profile output)
@@ -30,6 +34,14 @@ the environment it was given. Use it directly or as gdb's exec-wrapper.
                         fsize (largest file written), nofile, nproc, core; sizes take K/M/G/T
   --user NAME|UID       run PROGRAM as this user; started as root the default is nobody
                         (65534), and --user root keeps root
+  --no-jail             no Landlock jail (files, TCP, signal and socket scopes): seccomp only
+  --require-jail        fail (125) when the kernel cannot enforce every part of the jail;
+                        the strict profile requires it
+  --allow-read PATH     let the program read (and execute) PATH too; repeatable
+  --allow-write PATH    let the program read and write PATH too; repeatable
+  --tmpdir DIR          the program's private temporary folder: read-write, TMPDIR=DIR
+  --keep-env            keep SSH_AUTH_SOCK, DISPLAY, DBUS_SESSION_BUS_ADDRESS and the other
+                        session variables (dropped unless the profile is permissive)
   --print-profile NAME  write the built-in profile NAME as YAML to stdout and exit
 
 Exit status: PROGRAM's own, or when the wrapper itself fails (one line on stderr starting with
@@ -52,7 +64,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		limitSpec    = fs.String("limit", "", "")
 		user         = fs.String("user", "", "")
 		printProfile = fs.String("print-profile", "", "")
+		noJail       = fs.Bool("no-jail", false, "")
+		requireJail  = fs.Bool("require-jail", false, "")
+		keepEnv      = fs.Bool("keep-env", false, "")
+		tmpDir       = fs.String("tmpdir", "", "")
+		jail         = &JailConfig{}
 	)
+	fs.Func("allow-read", "", func(p string) error { return addPath(&jail.Read, p) })
+	fs.Func("allow-write", "", func(p string) error { return addPath(&jail.Write, p) })
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "sandbug-wrapper: %s\n", strings.ReplaceAll(fmt.Sprintf(format, a...), "\n", " "))
 		return ExitSetup
@@ -81,6 +100,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return fail("no program given (usage: sandbug-wrapper [flags] -- PROGRAM [ARGS...])")
 	}
 	limits, limitErr := ParseLimits(*limitSpec)
+	jail.Off, jail.Require, jail.TmpDir = *noJail, *requireJail, *tmpDir
+	if jail.Off && jail.Require {
+		return fail("--no-jail and --require-jail exclude each other")
+	}
+	if *tmpDir != "" && !filepath.IsAbs(*tmpDir) {
+		return fail("--tmpdir %s: not an absolute path", *tmpDir)
+	}
 	cfg := ExecConfig{
 		Program:      rest[0],
 		Args:         rest[1:],
@@ -88,6 +114,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		Limits:       limits,
 		User:         *user,
 		Stderr:       stderr,
+		Jail:         jail,
 		Filter: func(notify bool) ([]bpf.RawInstruction, string, error) {
 			if limitErr != nil {
 				return nil, "", fmt.Errorf("--limit: %w", limitErr)
@@ -96,6 +123,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return nil, "", err
 			}
+			// The policy's jail adds to the flags; --no-jail still wins, visibly.
+			jail.Read = append(jail.Read, p.Jail.Read...)
+			jail.Write = append(jail.Write, p.Jail.Write...)
+			jail.DenyTCP = jail.DenyTCP || p.Jail.DenyTCP
+			jail.Require = jail.Require || (p.Jail.Require && !jail.Off)
 			prog, err := p.Compile(policy.CompileOptions{Notify: notify})
 			if err != nil {
 				return nil, "", fmt.Errorf("policy %s: %w", p.Name, err)
@@ -103,7 +135,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return prog, p.Name, nil
 		},
 	}
+	cfg.KeepEnv = *keepEnv || *profile == "permissive"
 	return Exec(cfg).Code
+}
+
+// addPath appends an absolute path given to --allow-read or --allow-write.
+func addPath(dst *[]string, p string) error {
+	if !filepath.IsAbs(p) {
+		return fmt.Errorf("%q is not an absolute path", p)
+	}
+	*dst = append(*dst, filepath.Clean(p))
+	return nil
 }
 
 func loadPolicy(file, profile string) (*policy.Policy, error) {

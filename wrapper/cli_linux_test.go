@@ -118,6 +118,11 @@ func TestWrapperCLI(t *testing.T) {
 		{[]string{"--", "/nonexistent/prog"}, ExitNotFound, "no such file"},
 		{[]string{"--", "/etc"}, ExitNotExecutable, "is a directory"},
 		{[]string{"--", "/etc/passwd"}, ExitNotExecutable, "permission denied"},
+		{[]string{"--no-jail", "--require-jail", "--", "/bin/true"}, ExitSetup, "exclude each other"},
+		{[]string{"--allow-write", "relative", "--", "/bin/true"}, ExitSetup, "not an absolute path"},
+		{[]string{"--tmpdir", "relative", "--", "/bin/true"}, ExitSetup, "not an absolute path"},
+		// Fail closed: granting / defeats the file jail, which the files probe sees.
+		{[]string{"--require-jail", "--allow-read", "/", "--", "/bin/true"}, ExitSetup, "the jail is required but files did not hold"},
 	} {
 		r := runWrapper(t, tc.args...)
 		if got := exitCode(r.err); got != tc.code || !strings.HasPrefix(r.stderr, "sandbug-wrapper: ") ||

@@ -77,8 +77,9 @@ type Event struct {
 	Count int  // >= 1
 	Held  bool // Intercept held it: the call is still pending
 
-	Program string // EventAttached: the program the wrapper execs
-	Policy  string // EventAttached: the policy name the wrapper reported
+	Program string      // EventAttached: the program the wrapper execs
+	Policy  string      // EventAttached: the policy name the wrapper reported
+	Jail    *JailReport // EventAttached: the Landlock jail the wrapper found in force (nil: not reported)
 
 	Code    int    // EventWrapperError: the exit status the wrapper uses
 	Message string // EventWrapperError: why

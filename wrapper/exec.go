@@ -21,4 +21,8 @@ type ExecConfig struct {
 	Limits       Limits
 	User         string    // user name or uid; "" means nobody when started as root, else unchanged
 	Stderr       io.Writer // where the one-line failure goes; nil means os.Stderr
+	// Jail configures Landlock; nil is the standard jail (network open). Filter may still
+	// change it (a policy's filesystem and jail sections): Exec reads it after Filter.
+	Jail    *JailConfig
+	KeepEnv bool // keep SessionEnv variables (SSH_AUTH_SOCK, DISPLAY...) in the environment
 }

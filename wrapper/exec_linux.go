@@ -85,6 +85,9 @@ func (r *runner) run() *ExitError {
 	// The token proves to the supervisor that a message comes from the wrapper: the program
 	// must never see it.
 	r.token, env = takeToken(env)
+	if cfg.Jail == nil {
+		cfg.Jail = &JailConfig{}
+	}
 	notify := cfg.NotifySocket != ""
 	restoreNofile()
 	if notify {
@@ -106,6 +109,7 @@ func (r *runner) run() *ExitError {
 		filter[i] = unix.SockFilter{Code: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
 	}
 
+	env = scrubEnv(env, !cfg.KeepEnv, cfg.Jail.TmpDir)
 	path, xerr := resolveProgram(cfg.Program, env)
 	if xerr != nil {
 		return xerr
@@ -119,6 +123,11 @@ func (r *runner) run() *ExitError {
 		if err := dropPrivileges(cred); err != nil {
 			return exitErrorf(ExitSetup, "%v", err)
 		}
+	}
+	// After the drop, which clears it. It follows the thread that forked the wrapper (the
+	// launcher's, or gdb's): when that goes, so does the program.
+	if err := setPdeathsig(); err != nil {
+		return exitErrorf(ExitSetup, "%v", err)
 	}
 	// Check as the user the program will run as, now that the ids are final.
 	if err := unix.Access(path, unix.X_OK); err != nil {
@@ -146,7 +155,13 @@ func (r *runner) run() *ExitError {
 			return exitErrorf(ExitSetup, "%v", err)
 		}
 	}
-	hello := Message{Type: MsgHello, Pid: os.Getpid(), Program: path, Policy: policyName, Token: r.token}.encode()
+	// Landlock before the seccomp filter (whose policy need not allow landlock_* or the
+	// probes) and before the limits (RLIMIT_AS would starve its allocations).
+	jail, err := applyJail(*cfg.Jail, path)
+	if err != nil {
+		return exitErrorf(ExitSetup, "%v", err)
+	}
+	hello := Message{Type: MsgHello, Pid: os.Getpid(), Program: path, Policy: policyName, Token: r.token, Jail: jail}.encode()
 	// execve's arguments are built now: once RLIMIT_AS is set, a Go allocation that needs a new
 	// mapping dies with "out of memory" (a Go process reserves over 1 GB of address space).
 	pathp, err := syscall.BytePtrFromString(path)
@@ -244,6 +259,19 @@ func peerClosed(conn int, d time.Duration) bool {
 			return true
 		}
 	}
+}
+
+// setPdeathsig asks for SIGKILL when the parent thread ends, and checks that the parent is
+// not already gone (then the signal would never come).
+func setPdeathsig() error {
+	ppid := unix.Getppid()
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return fmt.Errorf("prctl(PR_SET_PDEATHSIG): %w", err)
+	}
+	if unix.Getppid() != ppid {
+		return errors.New("the launcher died before the program started")
+	}
+	return nil
 }
 
 // restoreNofile puts back the RLIMIT_NOFILE soft limit the process started with. The Go

@@ -24,7 +24,7 @@ const maxMessage = 64 << 10
 //
 // The wrapper sends exactly one message: either
 //
-//	{"type":"hello","pid":N,"program":"...","policy":"name","token":"..."}  + the listener fd as SCM_RIGHTS
+//	{"type":"hello","pid":N,"program":"...","policy":"name","token":"...","jail":{...}}  + the listener fd as SCM_RIGHTS
 //
 // after which it waits for AckByte, or
 //
@@ -34,13 +34,14 @@ const maxMessage = 64 << 10
 // got in its environment (TokenEnv) and removed from the program's: it is absent when the
 // wrapper was given none.
 type Message struct {
-	Type    string `json:"type"`              // "hello" or "error"
-	Pid     int    `json:"pid,omitempty"`     // hello: the wrapper's pid, which the program keeps
-	Program string `json:"program,omitempty"` // hello: the resolved program path
-	Policy  string `json:"policy,omitempty"`  // hello: the policy name
-	Code    int    `json:"code,omitempty"`    // error: the exit status the wrapper uses
-	Msg     string `json:"msg,omitempty"`     // error: one-line reason
-	Token   string `json:"token,omitempty"`   // the supervisor's token (TokenEnv), when given
+	Type    string      `json:"type"`              // "hello" or "error"
+	Pid     int         `json:"pid,omitempty"`     // hello: the wrapper's pid, which the program keeps
+	Program string      `json:"program,omitempty"` // hello: the resolved program path
+	Policy  string      `json:"policy,omitempty"`  // hello: the policy name
+	Code    int         `json:"code,omitempty"`    // error: the exit status the wrapper uses
+	Msg     string      `json:"msg,omitempty"`     // error: one-line reason
+	Token   string      `json:"token,omitempty"`   // the supervisor's token (TokenEnv), when given
+	Jail    *JailReport `json:"jail,omitempty"`    // hello: which parts of the Landlock jail are in force
 }
 
 // TokenEnv is the environment variable through which a launcher gives the wrapper its

@@ -16,8 +16,9 @@ import (
 )
 
 // hardenEnv makes the test binary a launcher stand-in: "harden" calls HardenSelf first,
-// "plain" does not; then it runs the hand-filter wrapper (itself, childEnv) around os.Args[1:]
-// and relays its output.
+// "plain" does not (both with the Landlock jail off, to test HardenSelf alone); "jail" does not
+// either but keeps the jail on. Then it runs the hand-filter wrapper (itself, childEnv) around
+// os.Args[1:] and relays its output.
 const hardenEnv = "SANDBUG_WRAPPER_TEST_HARDEN"
 
 // hardenUID is the unprivileged uid the launcher stand-in, the wrapper and the program share.
@@ -38,6 +39,9 @@ func runHardenChild(mode string) int {
 	}
 	cmd := exec.Command(os.Args[0], os.Args[1:]...)
 	cmd.Env = append(env, childEnv+"=errno")
+	if mode != "jail" {
+		cmd.Env = append(cmd.Env, "SANDBUG_WRAPPER_TEST_NOJAIL=1")
+	}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
 		fmt.Fprintln(os.Stderr, "wrapper:", err)
@@ -100,7 +104,8 @@ func TestHardenSelf(t *testing.T) {
 	dir := testbin.WorldDir(t)
 	self := copyExecutable(t, os.Args[0], dir)
 	prog := procMemProgram(t, dir)
-	for _, tc := range []struct{ mode, want string }{{"plain", "success"}, {"harden", "errno=EACCES"}} {
+	// "jail": without HardenSelf, Landlock's ptrace scoping alone refuses it.
+	for _, tc := range []struct{ mode, want string }{{"plain", "success"}, {"harden", "errno=EACCES"}, {"jail", "errno=EACCES"}} {
 		t.Run(tc.mode, func(t *testing.T) {
 			cmd := exec.Command(self, prog)
 			cmd.Env = append(os.Environ(), hardenEnv+"="+tc.mode)

@@ -122,6 +122,8 @@ type spec struct {
 	Env     []string       // extra environment
 	Timeout time.Duration  // default runTimeout
 	Policy  *policy.Policy // a custom policy, given to the wrapper as a file (default: the profile)
+	Wrapper []string       // extra wrapper flags (--allow-write DIR, --no-jail...)
+	NoTmp   bool           // no private --tmpdir (by default each run gets one, like a launcher's)
 
 	RequireToken bool // the supervisor refuses messages without its token
 	NoToken      bool // the wrapper is not given the supervisor's token (a launcher that does not pass it)
@@ -274,6 +276,15 @@ func runSandboxed(t *testing.T, s spec) outcome {
 	if s.User != "" {
 		argv = append(argv, "--user", s.User)
 	}
+	if !s.NoTmp {
+		tmp := filepath.Join(testbin.WorldDir(t), "tmp")
+		if err := os.Mkdir(tmp, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(tmp, 0o777) // past the umask: the program may run as nobody
+		argv = append(argv, "--tmpdir", tmp)
+	}
+	argv = append(argv, s.Wrapper...)
 	argv = append(argv, "--")
 	for _, a := range s.Argv {
 		if a == socketArg {

@@ -94,7 +94,8 @@ func TestHostileSuidExec(t *testing.T) {
 			t.Fatalf("control: as nobody without no_new_privs the set-user-ID bit should give euid 0 (is %s on a nosuid mount?); %s", suid, o)
 		}
 	})
-	o := runSandboxed(t, spec{Argv: []string{bin, suid}})
+	// The jail must let it run the copy (execute beneath its folder) for the bit to matter.
+	o := runSandboxed(t, spec{Argv: []string{bin, suid}, Wrapper: []string{"--allow-read", filepath.Dir(suid)}})
 	mustAttach(t, o)
 	if o.Result.Errno() != "EPERM" || o.Result.Fields["euid"] != strconv.Itoa(nobodyUID) {
 		t.Fatalf("want the set-user-ID bit ignored (euid %d); %s", nobodyUID, o)
@@ -238,7 +239,7 @@ func TestHostileLimits(t *testing.T) {
 			t.Fatalf("control: a 24 MiB file should be writable unsandboxed; %s", ctl)
 		}
 		os.Remove(file)
-		o := runSandboxed(t, spec{Argv: []string{bin, file, "1024"}, Limits: "fsize=16M"})
+		o := runSandboxed(t, spec{Argv: []string{bin, file, "1024"}, Limits: "fsize=16M", Wrapper: []string{"--allow-write", dir}})
 		mustAttach(t, o)
 		if o.Signal() != syscall.SIGXFSZ && o.Result.Errno() != "EFBIG" {
 			t.Fatalf("want SIGXFSZ or EFBIG under fsize=16M; %s", o)

@@ -41,11 +41,12 @@ func TestLimitsApply(t *testing.T) {
 	t.Run("fsize", func(t *testing.T) {
 		dir := testbin.WorldDir(t)
 		out := filepath.Join(dir, "f")
-		r := runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=fsize=3M"}, lim, "fsize", out)
+		wr := "SANDBUG_WRAPPER_TEST_WRITE=" + dir
+		r := runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=fsize=3M", wr}, lim, "fsize", out)
 		if sig := signalOf(r.err); sig != syscall.SIGXFSZ {
 			t.Fatalf("write past fsize ended with %v (signal %v), want SIGXFSZ; out %q", r.err, sig, r.stdout+r.stderr)
 		}
-		r = runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=fsize=3M"}, lim, "fsize", out, "ignore")
+		r = runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=fsize=3M", wr}, lim, "fsize", out, "ignore")
 		if r.err != nil || !strings.Contains(r.stdout, "written=3145728 errno=File too large") {
 			t.Fatalf("err %v, output %q, stderr %q", r.err, r.stdout, r.stderr)
 		}

@@ -56,6 +56,7 @@ func runTestChild(mode string) int {
 		NotifySocket: get["SANDBUG_WRAPPER_TEST_NOTIFY"],
 		Limits:       lim,
 		User:         get["SANDBUG_WRAPPER_TEST_USER"],
+		Jail:         testJail(get),
 	})
 	return xerr.Code
 }
@@ -111,3 +112,13 @@ func signalOf(err error) syscall.Signal {
 }
 
 func fmtSscan(s string, n *int) (int, error) { return fmt.Sscanf(s, "forked=%d", n) }
+
+// testJail reads the hand wrapper's jail: SANDBUG_WRAPPER_TEST_NOJAIL=1 turns it off,
+// SANDBUG_WRAPPER_TEST_WRITE=DIR opens DIR read-write.
+func testJail(get map[string]string) *JailConfig {
+	j := &JailConfig{Off: get["SANDBUG_WRAPPER_TEST_NOJAIL"] == "1"}
+	if d := get["SANDBUG_WRAPPER_TEST_WRITE"]; d != "" {
+		j.Write = []string{d}
+	}
+	return j
+}

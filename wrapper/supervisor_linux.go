@@ -318,7 +318,7 @@ func (s *Supervisor) serveConn(conn int) {
 		return
 	}
 	listener := fds[0]
-	s.emit(Event{Kind: EventAttached, Pid: int(cred.Pid), Tid: int(cred.Pid), Program: m.Program, Policy: m.Policy})
+	s.emit(Event{Kind: EventAttached, Pid: int(cred.Pid), Tid: int(cred.Pid), Program: m.Program, Policy: m.Policy, Jail: m.Jail})
 	if err := writeAll(conn, []byte{AckByte}); err != nil {
 		unix.Close(conn)
 		unix.Close(listener)

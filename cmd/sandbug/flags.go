@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +21,8 @@ type options struct {
 	json                                                              bool
 	output                                                            string
 	runDemo                                                           bool // demo --run
+	noJail, requireJail, keepEnv                                      bool
+	allowRead, allowWrite                                             []string
 
 	limits  wrapper.Limits
 	program string
@@ -39,6 +42,11 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	fs.StringVar(&o.logMI, "log-mi", "", "write the raw gdb/MI traffic to `FILE` (debug)")
 	fs.StringVar(&o.wrapperPath, "wrapper", "", "sandbug-wrapper `PATH` (default: next to sandbug, then $PATH)")
 	fs.StringVar(&o.dir, "dir", "", "working `DIR`ectory of the program")
+	fs.BoolVar(&o.noJail, "no-jail", false, "run without the Landlock jail (files, TCP, signal and socket scopes): seccomp only")
+	fs.BoolVar(&o.requireJail, "require-jail", false, "fail when the kernel cannot enforce every part of the jail (strict always does)")
+	fs.BoolVar(&o.keepEnv, "keep-env", false, "keep SSH_AUTH_SOCK, DISPLAY, DBUS_SESSION_BUS_ADDRESS and the other session variables")
+	fs.Func("allow-read", "let the program read `PATH` too (absolute; repeatable)", absPathFlag(&o.allowRead))
+	fs.Func("allow-write", "let the program read and write `PATH` too (absolute; repeatable)", absPathFlag(&o.allowWrite))
 	fs.BoolVar(&o.noStopAtBlocked, "no-stop-at-blocked", false, "debug: let blocked calls fail as in run mode instead of stopping there")
 	if run {
 		fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout after the program (its output goes to stderr or --output)")
@@ -84,6 +92,9 @@ func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) er
 	}
 	if o.policy != "" && o.profile != "" {
 		return usagef("--policy and --profile exclude each other")
+	}
+	if o.noJail && o.requireJail {
+		return usagef("--no-jail and --require-jail exclude each other")
 	}
 	if o.timeout < 0 {
 		return usagef("--timeout must not be negative")
@@ -136,6 +147,23 @@ func (o *options) config() launcher.Config {
 		LogMI:         o.logMI,
 		WrapperPath:   o.wrapperPath,
 		Dir:           o.dir,
+		NoJail:        o.noJail,
+		RequireJail:   o.requireJail,
+		KeepEnv:       o.keepEnv,
+		AllowRead:     o.allowRead,
+		AllowWrite:    o.allowWrite,
+	}
+}
+
+// absPathFlag collects absolute paths (made absolute from the current folder) for --allow-*.
+func absPathFlag(dst *[]string) func(string) error {
+	return func(p string) error {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		*dst = append(*dst, a)
+		return nil
 	}
 }
 

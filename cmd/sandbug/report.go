@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sandbug/sandbug/launcher"
+	"github.com/sandbug/sandbug/wrapper"
 )
 
 // report is the --json document; docs/json-report.md describes it field by field.
@@ -23,6 +24,9 @@ type report struct {
 	Limits     limitsReport              `json:"limits"`
 	Compile    *compileReport            `json:"compile,omitempty"`
 	DurationMS int64                     `json:"duration_ms"`
+	// Leftovers is how many processes of the program were still running when it exited:
+	// sandbug killed them (schema 2).
+	Leftovers int `json:"leftovers_killed"`
 }
 
 type exitReport struct {
@@ -50,6 +54,9 @@ type sandboxReport struct {
 	NoNewPrivs bool   `json:"no_new_privs"`
 	Detail     string `json:"detail"`
 	User       string `json:"user,omitempty"`
+	// Jail is what the wrapper found in force of the Landlock jail (schema 2); null when the
+	// program never started.
+	Jail *wrapper.JailReport `json:"jail"`
 }
 
 type limitsReport struct {
@@ -72,7 +79,7 @@ type compileReport struct {
 func newReport(cfg launcher.Config, s *launcher.Session) *report {
 	l := cfg.Limits
 	r := &report{
-		Schema: 1, Program: cfg.Program, Args: cfg.Args, Blocked: []launcher.BlockedSummary{},
+		Schema: 2, Program: cfg.Program, Args: cfg.Args, Blocked: []launcher.BlockedSummary{},
 		Limits: limitsReport{Spec: l.String(), CPUMS: l.CPU.Milliseconds(), Mem: l.Mem, FSize: l.FSize,
 			NoFile: l.NoFile, NProc: l.NProc, Core: l.Core, TimeoutMS: cfg.Timeout.Milliseconds()},
 	}

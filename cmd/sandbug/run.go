@@ -143,6 +143,10 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 				}
 				io.WriteString(stderr, compileOut)
 			}
+		case launcher.AttachedEvent:
+			if rep.Sandbox.Jail == nil {
+				rep.Sandbox.Jail = e.Jail
+			}
 		case launcher.VerifiedEvent:
 			rep.Sandbox.Verified = e.OK
 			rep.Sandbox.Detail = e.Detail
@@ -160,6 +164,7 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	}
 	st = interrupted(ctx, st, stopSig, forwarded.Load())
 	rep.finish(st, s.Blocked(), time.Since(start))
+	rep.Leftovers = s.Leftovers()
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -210,6 +215,12 @@ func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
 	}
 	if !rep.Sandbox.Verified && rep.Sandbox.Detail != "" {
 		fmt.Fprintf(w, "sandbug: WARNING: %s\n", rep.Sandbox.Detail)
+	}
+	if j := rep.Sandbox.Jail; j != nil {
+		fmt.Fprintf(w, "sandbug: %s\n", j.Summary())
+	}
+	if rep.Leftovers > 0 {
+		fmt.Fprintf(w, "sandbug: killed %d process%s the program left running\n", rep.Leftovers, map[bool]string{true: "", false: "es"}[rep.Leftovers == 1])
 	}
 	if len(rep.Blocked) == 0 {
 		if st.Kind != launcher.KindCompileError && st.Kind != launcher.KindSandboxError {

@@ -98,6 +98,7 @@ type Policy struct {
 	Name, Description string
 	Default           Action // what happens to syscalls no rule names
 	Rules             []Rule // first match wins
+	Jail              Jail   // the Landlock jail's extra paths and requirements (YAML: filesystem, jail)
 }
 
 // Match is the decision of a policy for one syscall.
@@ -221,6 +222,9 @@ func (c ArgCond) holds(args [6]uint64) bool {
 // Validate checks that every name, errno, action and condition of the policy makes sense and
 // that hot syscalls stay unconditional allows. The error names the rule and what to fix.
 func (p *Policy) Validate() error {
+	if err := p.Jail.validate(); err != nil {
+		return err
+	}
 	if err := p.Default.validate(); err != nil {
 		return fmt.Errorf("default: %w", err)
 	}

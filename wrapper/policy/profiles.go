@@ -9,16 +9,18 @@ import (
 const (
 	// nsCloneFlags are the CLONE_NEW* bits clone(2) accepts: NEWNS, NEWCGROUP, NEWUTS, NEWIPC,
 	// NEWUSER, NEWPID, NEWNET. (CLONE_NEWTIME, 0x80, only works through clone3.)
-	nsCloneFlags   = 0x7e020000
-	personaQuery   = 0xffffffff
-	prSetSeccomp   = 22
-	tiocsti        = 0x5412
-	tioclinux      = 0x541c
-	afUnix         = 1
-	killEveryPid   = 0xffffffff // kill(-1, sig): pid -1 in the low 32 bits
-	errnoEPERM     = "EPERM"
-	errnoENOSYS    = "ENOSYS"
-	profileDefault = "default"
+	nsCloneFlags     = 0x7e020000
+	personaQuery     = 0xffffffff
+	prSetSeccomp     = 22
+	tiocsti          = 0x5412
+	tioclinux        = 0x541c
+	afUnix           = 1
+	killEveryPid     = 0xffffffff // kill(-1, sig): pid -1 in the low 32 bits
+	prioProcess      = 0          // PRIO_PROCESS (include/uapi/linux/resource.h)
+	ioprioWhoProcess = 1          // IOPRIO_WHO_PROCESS (include/uapi/linux/ioprio.h)
+	errnoEPERM       = "EPERM"
+	errnoENOSYS      = "ENOSYS"
+	profileDefault   = "default"
 )
 
 func boolp(b bool) *bool { return &b }
@@ -142,6 +144,34 @@ func dangerousRules(a Action) []Rule {
 			Action:   a,
 		},
 		{
+			Name:     "other processes' limits and scheduling",
+			Explain:  "Changing the limits, CPU placement, scheduling or memory placement of another process (pid other than 0) could cripple the debugger or sandbug itself; a program may change only its own.",
+			Syscalls: []string{"=prlimit64", "=sched_setaffinity", "=sched_setscheduler", "=sched_setparam", "=sched_setattr", "=migrate_pages", "=move_pages"},
+			Args:     []ArgCond{{Index: 0, Op: OpNotEqual, Value: 0}},
+			Action:   a,
+		},
+		{
+			Name:     "other processes' priority",
+			Explain:  "setpriority and ioprio_set may change only the calling process (PRIO_PROCESS or IOPRIO_WHO_PROCESS, who 0), never a process group, a user's processes or another pid.",
+			Syscalls: []string{"=setpriority"},
+			Args:     []ArgCond{{Index: 0, Op: OpNotEqual, Value: prioProcess}},
+			Action:   a,
+		},
+		{
+			Name:     "other processes' priority (who)",
+			Explain:  "setpriority and ioprio_set may change only the calling process (PRIO_PROCESS or IOPRIO_WHO_PROCESS, who 0), never a process group, a user's processes or another pid.",
+			Syscalls: []string{"=setpriority", "=ioprio_set"},
+			Args:     []ArgCond{{Index: 1, Op: OpNotEqual, Value: 0}},
+			Action:   a,
+		},
+		{
+			Name:     "other processes' I/O priority",
+			Explain:  "setpriority and ioprio_set may change only the calling process (PRIO_PROCESS or IOPRIO_WHO_PROCESS, who 0), never a process group, a user's processes or another pid.",
+			Syscalls: []string{"=ioprio_set"},
+			Args:     []ArgCond{{Index: 0, Op: OpNotEqual, Value: ioprioWhoProcess}},
+			Action:   a,
+		},
+		{
 			Name:     "system administration",
 			Explain:  "These calls change the whole machine (clock, swap, hostname, hardware ports, kernel log) and belong to the administrator.",
 			Syscalls: []string{"@admin"},
@@ -261,6 +291,8 @@ func strictProfile() *Policy {
 		Description: "Allowlist after Docker's default profile, without network sockets (AF_UNIX only); anything else fails with EPERM and is reported.",
 		Default:     deny,
 		Rules:       rules,
+		// No TCP at all, and no run without the whole jail: strict fails closed on old kernels.
+		Jail: Jail{DenyTCP: true, Require: true},
 	}
 }
 

@@ -244,6 +244,9 @@ func TestVMDefaultProfile(t *testing.T) {
 		deny("kill", "EPERM", 0xffffffff, 9).by("signalling every process"),
 		deny("kill", "EPERM", 0xffffffffffffffff, 9),
 	}
+	calls = append(calls, foreignProcessCalls(func(n string, a ...uint64) call { return deny(n, "EPERM", a...) })...)
+	// Not in strict's allowlist (Docker's), so checked here only.
+	calls = append(calls, allow("migrate_pages", 0), allow("move_pages", 0))
 	for name, errno := range defaultDenied {
 		for _, args := range [][]uint64{{}, {0xffffffff}, {hi(0), 0xffffffffffffffff}} {
 			calls = append(calls, deny(name, errno, args...))
@@ -272,6 +275,8 @@ func TestVMStrictProfile(t *testing.T) {
 		deny("clone", "EPERM", 0x10000000|sigchld).by("new namespaces"),
 		deny("ioctl", "EPERM", 0, 0x5412), deny("prctl", "EPERM", 22), deny("personality", "EPERM", 0x400000),
 		deny("kill", "EPERM", 0xffffffff, 9), deny("seccomp", "EPERM", 1),
+		// Limits and scheduling of the caller only, and by name of the rule (not the default).
+		deny("prlimit64", "EPERM", 1).by("other processes' limits and scheduling"),
 		// Outside the allowlist: default deny, reported.
 		deny("acct", "EPERM"), deny("syslog", "EPERM"), deny("add_key", "EPERM"), deny("lookup_dcookie", "EPERM"),
 		deny("modify_ldt", "EPERM"), deny("vhangup", "EPERM"), deny("ustat", "EPERM"), deny("sysfs", "EPERM"),
@@ -280,6 +285,7 @@ func TestVMStrictProfile(t *testing.T) {
 	for name := range defaultDenied {
 		calls = append(calls, deny(name, "EPERM", 0xffffffff))
 	}
+	calls = append(calls, foreignProcessCalls(func(n string, a ...uint64) call { return deny(n, "EPERM", a...) })...)
 	checkCalls(t, p, calls)
 	// Unknown numbers (beyond the table) are denied too.
 	f := newFilterVM(t, p, CompileOptions{})
@@ -298,6 +304,7 @@ func TestVMPermissiveProfile(t *testing.T) {
 		logged("clone", 0x10000000|sigchld), logged("personality", 0x400000), logged("ioctl", 0, 0x5412),
 		logged("prctl", hi(22)), logged("kill", 0xffffffff, 9),
 	}
+	calls = append(calls, foreignProcessCalls(func(n string, a ...uint64) call { return logged(n, a...) })...)
 	for name := range defaultDenied {
 		calls = append(calls, logged(name))
 	}
@@ -551,4 +558,31 @@ func TestDisassemble(t *testing.T) {
 			t.Errorf("line %d: %q, want prefix %q", i, lines[i], want)
 		}
 	}
+}
+
+// foreignProcessCalls are the limit, scheduling and priority calls on the caller (allowed in
+// every profile) and on anything else (denied, or logged by permissive): pid 0 only, compared
+// on the low 32 bits as the kernel reads a pid_t.
+func foreignProcessCalls(denied func(string, ...uint64) call) []call {
+	const self, other, group, user = 0, 1, 1, 2
+	calls := []call{
+		allow("prlimit64", self, 7 /* RLIMIT_NOFILE */, 0x7ffd0000, 0),
+		allow("prlimit64", hi(self), 7), // the kernel truncates to pid 0: the caller
+		allow("sched_setaffinity", self, 128, 0x7ffd0000), allow("sched_setscheduler", self, 0, 0x7ffd0000),
+		allow("sched_setparam", self), allow("sched_setattr", self),
+		allow("setpriority", 0 /* PRIO_PROCESS */, self, 10), allow("ioprio_set", 1 /* IOPRIO_WHO_PROCESS */, self, 0x4000),
+		// Reading another process's settings changes nothing.
+		allow("getpriority", 0, 1234), allow("sched_getaffinity", 1234), allow("ioprio_get", 1, 1234),
+		denied("prlimit64", 1234, 1 /* RLIMIT_FSIZE */, 0x7ffd0000, 0).by("other processes' limits and scheduling"),
+		denied("prlimit64", other), denied("prlimit64", 0xffffffff), denied("prlimit64", hi(1234)),
+		denied("sched_setaffinity", 1234), denied("sched_setscheduler", 1234), denied("sched_setparam", 1234),
+		denied("sched_setattr", 1234), denied("migrate_pages", 1234), denied("move_pages", 1234),
+		denied("setpriority", 0, 1234, 19).by("other processes' priority (who)"),
+		denied("setpriority", group, self, 19).by("other processes' priority"), // PRIO_PGRP 0: the whole group
+		denied("setpriority", user, self, 19),                                  // PRIO_USER 0: all the user's processes
+		denied("setpriority", hi(0), 1234),
+		denied("ioprio_set", 1, 1234, 0).by("other processes' priority (who)"),
+		denied("ioprio_set", 2 /* PGRP */, self, 0).by("other processes' I/O priority"), denied("ioprio_set", 3 /* USER */, self, 0),
+	}
+	return calls
 }

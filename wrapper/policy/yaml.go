@@ -97,8 +97,12 @@ func Parse(data []byte) (*Policy, error) {
 	}
 	p := &Policy{}
 	seenDefault := false
-	err := eachKey(root, []string{"name", "description", "default", "rules"}, func(key string, k, v *yaml.Node) error {
+	err := eachKey(root, []string{"name", "description", "default", "rules", "filesystem", "jail"}, func(key string, k, v *yaml.Node) error {
 		switch key {
+		case "filesystem":
+			return parseFilesystem(v, &p.Jail)
+		case "jail":
+			return parseJail(v, &p.Jail)
 		case "name":
 			return str(v, &p.Name)
 		case "description":
@@ -407,6 +411,7 @@ func (p *Policy) Marshal() ([]byte, error) {
 		rules.Content = append(rules.Content, rn)
 	}
 	add(root, "rules", rules)
+	marshalJail(root, p.Jail)
 
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sandbug/sandbug/internal/testbin"
+)
+
+// srcSleeper prints its pid and sleeps: the victim of a SIGKILLed sandbug.
+const srcSleeper = `#include <stdio.h>
+#include <unistd.h>
+int main(void) { printf("pid %d\n", (int)getpid()); fflush(stdout); sleep(60); return 0; }
+`
+
+// alive reports whether pid exists and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] != 'Z'
+}
+
+// TestRunSIGKILLLeavesNoProgram: an autograder's timeout or the OOM killer SIGKILLs sandbug
+// mid-run; the program must not go on under init (PR_SET_PDEATHSIG, set by the wrapper after
+// the privilege drop, which clears it).
+func TestRunSIGKILLLeavesNoProgram(t *testing.T) {
+	testbin.NeedTool(t, "cc")
+	dir := testbin.WorldDir(t)
+	src := filepath.Join(dir, "sleeper.c")
+	if err := os.WriteFile(src, []byte(srcSleeper), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testbin.Sandbug(t), "run", src)
+	cmd.Dir = dir
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	var pid int
+	if _, serr := fmt.Sscanf(line, "pid %d", &pid); err != nil || serr != nil {
+		t.Fatalf("program's first line %q: %v %v", line, err, serr)
+	}
+	if !alive(pid) {
+		t.Fatalf("program %d not running before the kill", pid)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	deadline := time.Now().Add(2 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("program %d still running 2 s after sandbug was SIGKILLed", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRunKillsLeftovers: a child the program leaves running is killed at the end and counted
+// in the report and the footer.
+func TestRunKillsLeftovers(t *testing.T) {
+	testbin.NeedTool(t, "cc")
+	dir := testbin.WorldDir(t)
+	src := filepath.Join(dir, "forker.c")
+	prog := `#include <unistd.h>
+int main(void) { if (fork() == 0) { sleep(60); return 0; } if (fork() == 0) { setsid(); sleep(60); return 0; } usleep(100000); return 0; }
+`
+	if err := os.WriteFile(src, []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := sandbug(t, "", "run", "--json", src)
+	if code != 0 || !strings.Contains(stdout, `"leftovers_killed": 2`) {
+		t.Fatalf("status %d; want leftovers_killed 2 in\n%s\nstderr %s", code, stdout, stderr)
+	}
+	_, stderr, _ = sandbug(t, "", "run", src)
+	if !strings.Contains(stderr, "sandbug: killed 2 processes the program left running") {
+		t.Fatalf("footer lacks the leftovers:\n%s", stderr)
+	}
+}
