@@ -1,0 +1,6 @@
+//go:build !linux
+
+package proctree
+
+// Read returns an empty tree: /proc is Linux's.
+func Read(root int) *Tree { return &Tree{} }
