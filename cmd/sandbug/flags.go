@@ -21,6 +21,7 @@ type options struct {
 	json                                                              bool
 	output                                                            string
 	runDemo                                                           bool // demo --run
+	fdTables                                                          bool // --fds: fd tables in the JSON
 	noJail, requireJail, keepEnv                                      bool
 	allowRead, allowWrite                                             []string
 
@@ -51,6 +52,7 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	if run {
 		fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout after the program (its output goes to stderr or --output)")
 		fs.StringVar(&o.output, "output", "", "write the program's output to `FILE`")
+		fs.BoolVar(&o.fdTables, "fds", false, "with --json: add each process's file descriptor table as last seen")
 	}
 	if demo {
 		fs.BoolVar(&o.runDemo, "run", false, "run the demo without the debugger")

@@ -23,6 +23,7 @@ type report struct {
 	Sandbox    sandboxReport             `json:"sandbox"`
 	Limits     limitsReport              `json:"limits"`
 	Compile    *compileReport            `json:"compile,omitempty"`
+	Processes  []*procReport             `json:"processes"`
 	DurationMS int64                     `json:"duration_ms"`
 	// Leftovers is how many processes of the program were still running when it exited:
 	// sandbug killed them (schema 2).

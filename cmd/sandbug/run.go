@@ -127,6 +127,7 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 			}
 		}()
 	}
+	pw := watchProcs(s, o.json && o.fdTables)
 	rep := newReport(cfg, s)
 	var compileOut string
 	for ev := range s.Events() {
@@ -164,6 +165,8 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	}
 	st = interrupted(ctx, st, stopSig, forwarded.Load())
 	rep.finish(st, s.Blocked(), time.Since(start))
+	procs, mainPid := pw.finish(st, s.Blocked())
+	rep.Processes = procs
 	rep.Leftovers = s.Leftovers()
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -171,6 +174,7 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		enc.Encode(rep)
 	} else {
 		writeCard(stderr, rep, st)
+		writeProcSummary(stderr, procs, mainPid)
 	}
 	return st.ShellCode()
 }

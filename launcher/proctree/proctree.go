@@ -47,6 +47,9 @@ type Process struct {
 	Comm      string   // the kernel's 15-byte name
 	Cmdline   []string // argv; empty for a zombie
 	Fds       []Fd     // by number; nil when they could not be read (the process ended)
+	// WaitStatus is a zombie's exit status as wait(2) would give it to its parent (stat field
+	// 52, Linux 3.5+), -1 for a process that has not exited or when the kernel does not say.
+	WaitStatus int
 }
 
 // FdKind says what a descriptor refers to.
@@ -66,18 +69,18 @@ const (
 
 // Fd is one file descriptor of a process.
 type Fd struct {
-	Num    int
-	Kind   FdKind
-	Target string // what readlink gives: "/home/a/out.txt", "pipe:[123456]", "/dev/pts/3"
-	Inode  uint64 // for pipes and sockets: the inode in the brackets
-	Pos    int64  // file offset (fdinfo pos)
-	Flags  int    // open flags (fdinfo flags, octal in the file)
+	Num    int    `json:"fd"`
+	Kind   FdKind `json:"kind"`
+	Target string `json:"target"`          // what readlink gives: "/home/a/out.txt", "pipe:[123456]", "/dev/pts/3"
+	Inode  uint64 `json:"inode,omitempty"` // for pipes and sockets: the inode in the brackets
+	Pos    int64  `json:"pos"`             // file offset (fdinfo pos)
+	Flags  int    `json:"flags"`           // open flags (fdinfo flags, octal in the file)
 	// PipeEnd is "read" or "write" for a pipe (from the access mode), "" otherwise.
-	PipeEnd string
+	PipeEnd string `json:"pipe_end,omitempty"`
 	// Shared numbers the open file description when other descriptors in the tree refer to it
 	// too (after dup, dup2 or fork: one offset, one set of flags): descriptors with the same
 	// Shared value share it. 0 when this descriptor is the only one.
-	Shared int
+	Shared int `json:"shared,omitempty"`
 }
 
 // Access is the descriptor's access mode: "r", "w" or "rw".
@@ -204,21 +207,34 @@ func (t *Tree) SharedWith(pid int, f Fd) []End {
 // parseStat decodes /proc/<pid>/stat: the command name is in parentheses and may itself
 // contain spaces and parentheses, so fields are counted after the last ')'.
 func parseStat(b []byte) (comm string, state State, ppid int, err error) {
+	comm, state, ppid, _, err = parseStatFull(b)
+	return
+}
+
+// parseStatFull is parseStat plus the exit code field (52), -1 when absent.
+func parseStatFull(b []byte) (comm string, state State, ppid int, exit int, err error) {
+	exit = -1
 	open := bytes.IndexByte(b, '(')
 	close := bytes.LastIndexByte(b, ')')
 	if open < 0 || close < open {
-		return "", 0, 0, fmt.Errorf("stat: no command name in %q", b)
+		return "", 0, 0, -1, fmt.Errorf("stat: no command name in %q", b)
 	}
 	comm = string(b[open+1 : close])
 	rest := strings.Fields(string(b[close+1:]))
 	if len(rest) < 2 || len(rest[0]) != 1 {
-		return "", 0, 0, fmt.Errorf("stat: short line %q", b)
+		return "", 0, 0, -1, fmt.Errorf("stat: short line %q", b)
 	}
 	ppid, err = strconv.Atoi(rest[1])
 	if err != nil {
-		return "", 0, 0, fmt.Errorf("stat: ppid %q", rest[1])
+		return "", 0, 0, -1, fmt.Errorf("stat: ppid %q", rest[1])
 	}
-	return comm, State(rest[0][0]), ppid, nil
+	state = State(rest[0][0])
+	if len(rest) >= 50 && state == Zombie {
+		if v, err := strconv.Atoi(rest[49]); err == nil {
+			exit = v
+		}
+	}
+	return comm, state, ppid, exit, nil
 }
 
 // parseFdinfo decodes the pos and flags lines of /proc/<pid>/fdinfo/<fd>.

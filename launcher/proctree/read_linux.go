@@ -14,7 +14,10 @@ const kcmpFile = 0
 
 // Read takes a snapshot of root and every descendant of it, with their descriptors. A process
 // that is gone by the time it is read is left out (root included: then the tree is empty).
-func Read(root int) *Tree {
+func Read(root int) *Tree { return ReadTree(root, true) }
+
+// ReadTree is Read, with the descriptors only when fds is set (the tree alone is much cheaper).
+func ReadTree(root int, fds bool) *Tree {
 	t := &Tree{}
 	seen := map[int]bool{}
 	queue := []int{root}
@@ -25,7 +28,7 @@ func Read(root int) *Tree {
 			continue
 		}
 		seen[pid] = true
-		p, ok := readProcess(pid)
+		p, ok := readProcess(pid, fds)
 		if !ok {
 			continue
 		}
@@ -38,21 +41,23 @@ func Read(root int) *Tree {
 	return t
 }
 
-func readProcess(pid int) (Process, bool) {
+func readProcess(pid int, fds bool) (Process, bool) {
 	dir := "/proc/" + strconv.Itoa(pid)
 	b, err := os.ReadFile(dir + "/stat")
 	if err != nil {
 		return Process{}, false
 	}
-	comm, state, ppid, err := parseStat(b)
+	comm, state, ppid, exit, err := parseStatFull(b)
 	if err != nil {
 		return Process{}, false
 	}
-	p := Process{Pid: pid, PPid: ppid, State: state, Comm: comm}
+	p := Process{Pid: pid, PPid: ppid, State: state, Comm: comm, WaitStatus: exit}
 	if cl, err := os.ReadFile(dir + "/cmdline"); err == nil && len(cl) > 0 {
 		p.Cmdline = strings.Split(strings.TrimSuffix(string(cl), "\x00"), "\x00")
 	}
-	p.Fds = readFds(dir)
+	if fds {
+		p.Fds = readFds(dir)
+	}
 	return p, true
 }
 

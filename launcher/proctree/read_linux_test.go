@@ -28,7 +28,7 @@ int main(void) {
 	if (child == 0) {
 		close(p[1]);
 		dup2(p[0], 0);
-		if (fork() == 0) _exit(0);
+		if (fork() == 0) _exit(3);
 		printf("child %d\n", getpid());
 		fflush(stdout);
 		pause();
@@ -99,10 +99,10 @@ func TestReadFamily(t *testing.T) {
 	if len(tr.Procs) != 3 || tr.Procs[0].Pid != parent || tr.Procs[1].Pid != child || tr.Procs[2].PPid != child {
 		t.Fatalf("tree %+v", tr.Procs)
 	}
-	if z := tr.Procs[2]; z.State != Zombie || z.State.String() != "zombie" || len(z.Cmdline) != 0 {
+	if z := tr.Procs[2]; z.State != Zombie || z.State.String() != "zombie" || len(z.Cmdline) != 0 || z.WaitStatus != 3<<8 {
 		t.Errorf("grandchild %+v: want a zombie with no command line", z)
 	}
-	if p := tr.Procs[0]; p.State != Sleeping || len(p.Cmdline) != 1 || p.Cmdline[0] != bin {
+	if p := tr.Procs[0]; p.State != Sleeping || len(p.Cmdline) != 1 || p.Cmdline[0] != bin || p.WaitStatus != -1 {
 		t.Errorf("parent %+v", p)
 	}
 	fd := func(pid, n int) Fd {
