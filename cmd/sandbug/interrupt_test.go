@@ -17,6 +17,35 @@ import (
 
 const srcPause = "#include <unistd.h>\n#include <stdio.h>\nint main(void){ printf(\"ready %d\\n\", getpid()); fflush(stdout); pause(); return 0; }\n"
 
+// startPaused starts `sandbug run --output FILE <args>` on a program that prints "ready PID"
+// and pauses, and returns once the program runs, with its pid. stdout gets sandbug's stdout.
+func startPaused(t *testing.T, stdout *lockedBuffer, args ...string) (*exec.Cmd, int) {
+	t.Helper()
+	var errb lockedBuffer
+	outFile := t.TempDir() + "/out" // the program's output: sandbug's stdout may hold a report
+	cmd := exec.Command(testbin.Sandbug(t), append([]string{"run", "--output", outFile}, args...)...)
+	cmd.Stderr = &errb
+	if stdout != nil {
+		cmd.Stdout = stdout
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := 0
+	for i := 0; i < 1000 && pid == 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+		if b, err := os.ReadFile(outFile); err == nil {
+			fmt.Sscanf(string(b), "ready %d", &pid)
+		}
+	}
+	if pid == 0 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the program never started; stderr %q", errb.String())
+	}
+	return cmd, pid
+}
+
 // TestRunInterruptedReport: SIGTERM or SIGHUP to `sandbug run --json` is reported as sandbug's
 // own interruption (kind interrupted, the signal it received, what it did to the program),
 // never blamed on the program, with the shell's status for that signal; the program is gone.
@@ -24,24 +53,8 @@ func TestRunInterruptedReport(t *testing.T) {
 	prog := testbin.CompileC(t, "pause-pid", srcPause)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
-			var out, errb lockedBuffer
-			outFile := t.TempDir() + "/out" // the program's output: stdout holds the report
-			cmd := exec.Command(testbin.Sandbug(t), "run", "--json", "--output", outFile, prog)
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			pid := 0
-			for i := 0; i < 1000 && pid == 0; i++ {
-				time.Sleep(10 * time.Millisecond)
-				if b, err := os.ReadFile(outFile); err == nil {
-					fmt.Sscanf(string(b), "ready %d", &pid)
-				}
-			}
-			if pid == 0 {
-				cmd.Process.Kill()
-				t.Fatalf("the program never started; stderr %q", errb.String())
-			}
+			var out lockedBuffer
+			cmd, pid := startPaused(t, &out, "--json", prog)
 			cmd.Process.Signal(sig)
 			err := cmd.Wait()
 			var ee *exec.ExitError
@@ -74,22 +87,7 @@ func TestRunInterruptedReport(t *testing.T) {
 // temporary folders carry its pid, and the next run removes them.
 func TestKilledRunLeavesNothingNextRunSweeps(t *testing.T) {
 	prog := testbin.CompileC(t, "pause-pid", srcPause)
-	outFile := t.TempDir() + "/out"
-	cmd := exec.Command(testbin.Sandbug(t), "run", "--output", outFile, prog)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pid := 0
-	for i := 0; i < 1000 && pid == 0; i++ {
-		time.Sleep(10 * time.Millisecond)
-		if b, err := os.ReadFile(outFile); err == nil {
-			fmt.Sscanf(string(b), "ready %d", &pid)
-		}
-	}
-	if pid == 0 {
-		cmd.Process.Kill()
-		t.Fatal("the program never started")
-	}
+	cmd, pid := startPaused(t, nil, prog)
 	cmd.Process.Kill()
 	cmd.Wait()
 	syscall.Kill(pid, syscall.SIGKILL) // not this test's subject (issue 12's death signal is)
