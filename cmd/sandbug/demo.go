@@ -11,10 +11,15 @@ import (
 	"github.com/sandbug/sandbug/wrapper"
 )
 
-const demoUsage = `Usage: sandbug demo [NAME [--run] [flags]]
+const demoUsage = `Usage: sandbug demo [NAME|FOLDER [--run|--check] [flags]]
 
 Without NAME, lists the teaching demos. With NAME, opens the demo's program and lesson in the
 terminal UI; with --run, runs it without the debugger and prints how it ended.
+
+A FOLDER (./mydemo) is a teacher's own demo: lesson.md, with the same front matter as the
+bundled ones (examples/NAME/lesson.md), and its C program (FOLDER-NAME.c or the only .c file).
+--check runs it in both modes and says whether each ends as the lesson's expect: promises
+(exit status 0 when both do, 1 when one does not).
 
 Flags:
 `
@@ -45,7 +50,13 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	ex, err := examples.Get(o.program)
+	var ex examples.Example
+	var err error
+	if isDemoDir(o.program) {
+		ex, err = examples.FromDir(o.program)
+	} else {
+		ex, err = examples.Get(o.program)
+	}
 	if err != nil {
 		return reportUsage(stderr, usagef("%v", err))
 	}
@@ -80,6 +91,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	missing, seen := missingNeeds(ex)
 	for i, m := range missing {
 		fmt.Fprintf(stderr, "sandbug: note: this machine lacks %s (%s): demo %s will not end as its lesson describes; the lesson's first section says what happens here\n", examples.NeedLabel(m), seen[i].Detail, ex.Name)
+	}
+	if o.checkDemo {
+		return checkDemo(ctx, ex, o.config(), stdout)
 	}
 	if o.runDemo {
 		return runProgram(ctx, o, stdout, stderr)

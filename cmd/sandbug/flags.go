@@ -21,6 +21,7 @@ type options struct {
 	json                                                              bool
 	output                                                            string
 	runDemo                                                           bool // demo --run
+	checkDemo                                                         bool // demo --check
 	fdTables                                                          bool // --fds: fd tables in the JSON
 	noJail, requireJail, keepEnv                                      bool
 	allowRead, allowWrite                                             []string
@@ -56,6 +57,7 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	}
 	if demo {
 		fs.BoolVar(&o.runDemo, "run", false, "run the demo without the debugger")
+		fs.BoolVar(&o.checkDemo, "check", false, "run the demo in both modes and check the outcome its lesson promises (exit 1 if not)")
 		fs.BoolVar(&o.json, "json", false, "with --run: print a JSON report")
 	}
 	return fs
