@@ -106,6 +106,47 @@ func renderRecord(out *bytes.Buffer, r *Record, size int) {
 	if r.Get("stack").Kind == List {
 		fmt.Fprintf(out, "   frames: %+v\n", ParseFrames(r))
 	}
+	if w, ok := ParseWatchpoint(r); ok {
+		fmt.Fprintf(out, "   watchpoint: %+v\n", w)
+	}
+	if r.Get("stack-args").Kind == List {
+		fmt.Fprintf(out, "   stack-args: %+v\n", ParseStackArgs(r))
+	}
+	if r.Get("memory").Kind == List {
+		fmt.Fprintf(out, "   memory: %+v\n", ParseMemory(r))
+	}
+	if r.Get("asm_insns").Kind == List {
+		fmt.Fprintf(out, "   instructions: %+v\n", ParseDisassembly(r))
+	}
+	if r.Get("register-names").Kind == List {
+		fmt.Fprintf(out, "   register-names: %q\n", ParseRegisterNames(r))
+	}
+	if r.Get("register-values").Kind == List {
+		fmt.Fprintf(out, "   register-values: %+v\n", ParseRegisterValues(r))
+	}
+	if !r.Get("matches").IsMissing() {
+		fmt.Fprintf(out, "   completion: %+v\n", ParseCompletion(r))
+	}
+	if r.Get("symbols").Kind == Tuple {
+		syms := ParseSymbols(r)
+		fmt.Fprintf(out, "   symbols: %d", len(syms))
+		if len(syms) > 0 {
+			fmt.Fprintf(out, ", first %+v", syms[0])
+		}
+		out.WriteByte('\n')
+	}
+	if r.Get("groups").Kind == List {
+		fmt.Fprintf(out, "   thread-groups: %+v\n", ParseThreadGroups(r))
+	}
+	if l, ok := ParseLibrary(r); ok {
+		fmt.Fprintf(out, "   library: %+v\n", l)
+	}
+	if id, ok := ParseRunning(r); ok {
+		fmt.Fprintf(out, "   running: %s\n", id)
+	}
+	if ts, ok := ParseThreadSelected(r); ok {
+		fmt.Fprintf(out, "   thread-selected: %s frame=%+v\n", ts.ThreadID, ts.Frame)
+	}
 }
 
 func countItems(items []Result) int {

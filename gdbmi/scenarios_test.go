@@ -38,6 +38,7 @@ var scenarios = []scenario{
 	{"threads", "", scenarioThreads},
 	{"symbols", "", scenarioSymbols},
 	{"errors", "", scenarioErrors},
+	{"inspect", "", scenarioInspect},
 }
 
 func TestScenarios(t *testing.T) {

@@ -250,6 +250,8 @@ type Breakpoint struct {
 	Thread           string
 	Script           []string // commands (MI2/3 `script={"a"}` and MI4 `script=["a"]` alike)
 	Locations        []BreakpointLocation
+	What             string // a watchpoint's expression, a catchpoint's description
+	CatchType        string // a catchpoint's kind: "fork", "exec", "syscall", "signal", ...
 }
 
 // BreakpointLocation is one location of a multi-location breakpoint ("1.1", "1.2").
@@ -299,6 +301,10 @@ func ParseBreakpoint(v Value) Breakpoint {
 			b.Pending = x.String()
 		case "thread":
 			b.Thread = x.String()
+		case "what":
+			b.What = x.String()
+		case "catch-type":
+			b.CatchType = x.String()
 		case "script":
 			for _, s := range x.Items {
 				b.Script = append(b.Script, s.Value.String())
