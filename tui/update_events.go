@@ -95,6 +95,9 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		}
 		return nil, true
 	case launcher.CompileEvent:
+		// A new build: the sources may have changed since they were shown.
+		clear(m.files)
+		m.src.diag = nil
 		if ev.Command != "" {
 			m.con.add(launcher.ConsoleCommand, ev.Command)
 		}
@@ -103,6 +106,9 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		}
 		if !ev.OK {
 			m.fail("compilation failed")
+			if d, ok := launcher.FirstError(ev.Output); ok {
+				m.fail("compilation failed at %s:%d: %s", filepath.Base(d.File), d.Line, d.Text)
+			}
 		}
 		return nil, true
 	case launcher.ExitEvent:
@@ -120,11 +126,13 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		if m.card != cardHelp && m.card != cardQuit {
 			m.card = cardExit
 		}
+		var cmd tea.Cmd
 		if st.Kind == launcher.KindCompileError {
 			m.con.add(launcher.ConsoleLog, st.Message+"\n")
+			cmd = m.showCompileError(st.Message)
 		}
 		m.feedAll()
-		return nil, true
+		return cmd, true
 	case launcher.ErrorEvent:
 		if ev.Err != nil {
 			m.fail("%v", ev.Err)
@@ -303,6 +311,38 @@ func (m *Model) showFrame(f launcher.Frame, top bool) tea.Cmd {
 	return loadFile(path, f.Line)
 }
 
+// showCompileError opens the file of the compiler's first error at its line; once the file is
+// loaded the source pane replaces the exit card (compileErrorShown). Without a line (a link
+// error) the exit card stays, with the compiler's text.
+func (m *Model) showCompileError(output string) tea.Cmd {
+	m.src.diag = nil
+	d, ok := launcher.FirstError(output)
+	if !ok {
+		return nil
+	}
+	path, err := filepath.Abs(d.File)
+	if err != nil {
+		return nil
+	}
+	m.src.diag = &compileDiag{path: path, line: d.Line, col: max(d.Col, 1), severity: d.Severity, text: clean(d.Text)}
+	if f, ok := m.files[path]; ok {
+		m.compileErrorShown(f)
+		return nil
+	}
+	m.loading[path] = true
+	return loadFile(path, d.Line)
+}
+
+func (m *Model) compileErrorShown(f *sourceFile) {
+	m.addKnown(f.Path)
+	m.src.showDiag(f)
+	m.setFocus(paneSource)
+	if m.card == cardExit {
+		m.card = cardNone
+	}
+	m.fail("fix it, then F5")
+}
+
 func (m *Model) applyExec(f *sourceFile) {
 	m.src.show(f, m.exec.line)
 	if m.stop != nil && f.Path == m.exec.path {
@@ -403,7 +443,9 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		m.files[msg.path] = msg.file
-		if msg.path == m.exec.path {
+		if d := m.src.diag; d != nil && msg.path == d.path && m.exit != nil && m.exit.Kind == launcher.KindCompileError {
+			m.compileErrorShown(msg.file)
+		} else if msg.path == m.exec.path {
 			m.applyExec(msg.file)
 		} else if msg.line >= 0 {
 			m.src.show(msg.file, msg.line)

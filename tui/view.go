@@ -192,6 +192,9 @@ func (m *Model) statusLine() string {
 		if m.exit != nil {
 			s = m.exit.Summary()
 		}
+		if d := m.src.diag; d != nil && m.exit != nil && m.exit.Kind == launcher.KindCompileError {
+			s = fmt.Sprintf("compile error at %s:%d", filepath.Base(d.path), d.line)
+		}
 		state = st.Dim.Render("■") + " " + clean(shortPaths(s))
 	}
 	sbx := "sandbox: " + clean(m.sbx.profile)
@@ -220,17 +223,19 @@ func (m *Model) statusLine() string {
 		}
 		left += "  " + style.Render("· "+clean(m.msg))
 	}
+	// rw counts a space on each side of the right part, so that a long left part cut to fit
+	// never runs into it ("compilation failedsandbox: default").
 	lw := lipgloss.Width(left)
-	rw := lipgloss.Width(right) + 1
+	rw := lipgloss.Width(right) + 2
 	if lw+rw > m.w {
 		right = sbx // the state matters more than limits and the clock
-		rw = lipgloss.Width(right) + 1
+		rw = lipgloss.Width(right) + 2
 	}
 	if lw+rw > m.w {
 		left = fit(left, max(m.w-rw, 10))
 		lw = lipgloss.Width(left)
 	}
-	gap := max(m.w-lw-rw, 0)
+	gap := max(m.w-lw-rw, 0) + 1
 	return st.Status.Render(fit(left+strings.Repeat(" ", gap)+right+" ", m.w))
 }
 
