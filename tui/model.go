@@ -68,6 +68,13 @@ type Model struct {
 	msg      string
 	msgErr   bool
 
+	// The program waits for input: the kernel shows it blocked in read(0, ...) (probeInput,
+	// polled while it runs); typing from any pane goes to it.
+	progPid    int
+	waitInput  bool
+	inputPoll  bool // an inputTick is pending
+	probeInput func(pid int) bool
+
 	src    sourcePane
 	prog   *termPane
 	locals localsPane
@@ -120,7 +127,7 @@ type viewCache struct {
 
 // New builds the model. Run is the usual entry point; New serves tests.
 func New(ctx context.Context, cfg launcher.Config, opts Options) *Model {
-	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start, now: time.Now}
+	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start, now: time.Now, probeInput: waitsForInput}
 	if m.start == nil {
 		m.start = launcherStarter
 	}
@@ -256,12 +263,14 @@ func (m *Model) setState(s launcher.State) {
 	}
 	m.state = s
 	m.keys.applyState(keyState{
-		debug:      m.debugMode,
-		running:    s == launcher.Running,
-		stopped:    s == launcher.Stopped,
-		live:       s == launcher.Running || s == launcher.Stopped,
-		sourcePane: m.focus == paneSource,
+		debug:   m.debugMode,
+		running: s == launcher.Running,
+		stopped: s == launcher.Stopped,
+		live:    s == launcher.Running || s == launcher.Stopped,
 	})
+	if s != launcher.Running {
+		m.waitInput = false
+	}
 }
 
 func (m *Model) elapsed() time.Duration {
@@ -318,6 +327,8 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 			return frameTick(), true
 		}
 		return nil, true
+	case inputMsg:
+		return m.onInput(msg)
 	case clockMsg:
 		if m.state == launcher.Running {
 			return clockTick(), true

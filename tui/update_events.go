@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sandbug/sandbug/launcher"
@@ -48,7 +49,39 @@ func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
 	} else if p != nil {
 		cmds = append(cmds, waitEvents(msg.sid, p))
 	}
+	cmds = append(cmds, m.pollInput())
 	return tea.Batch(cmds...), visible
+}
+
+// inputMsg says whether the program pid waits for input (probed in a command).
+type inputMsg struct {
+	pid     int
+	waiting bool
+}
+
+// inputInterval is how often a running program is probed: quick enough that the screen says
+// "waiting for input" before a student wonders, cheap (one small /proc read).
+const inputInterval = 150 * time.Millisecond
+
+// pollInput schedules the next probe while the program runs (one at a time).
+func (m *Model) pollInput() tea.Cmd {
+	if m.inputPoll || m.probeInput == nil || m.progPid <= 0 || m.state != launcher.Running {
+		return nil
+	}
+	m.inputPoll = true
+	pid, probe := m.progPid, m.probeInput
+	return tea.Tick(inputInterval, func(time.Time) tea.Msg { return inputMsg{pid: pid, waiting: probe(pid)} })
+}
+
+// onInput applies a probe's answer and keeps probing while the program runs.
+func (m *Model) onInput(msg inputMsg) (tea.Cmd, bool) {
+	m.inputPoll = false
+	was := m.waitInput
+	m.waitInput = msg.waiting && msg.pid == m.progPid && m.state == launcher.Running
+	if m.waitInput && !was && !m.msgErr {
+		m.msg = "" // the status line's news now is the waiting program
+	}
+	return m.pollInput(), was != m.waitInput
 }
 
 // onEvent applies one event. Events of a background session (the debug session kept while
@@ -90,6 +123,9 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 	case launcher.AttachedEvent:
 		a := ev
 		m.sbx.attached = &a
+		if isActive {
+			m.progPid = a.Pid
+		}
 		if a.Policy != "" && m.cfg.PolicyFile == "" {
 			m.sbx.profile = a.Policy
 		}

@@ -107,8 +107,13 @@ func (m *Model) paneTitle(p paneID) string {
 		return m.src.title()
 	case paneProgram:
 		t := m.prog.title()
-		if m.focus == paneProgram && m.liveProgram() {
-			t += " — typing goes to the program, Ctrl+O leaves"
+		switch {
+		case m.waitInput:
+			t += " — waiting for input"
+		case m.focus == paneProgram && m.state == launcher.Running:
+			t += " — typing goes to the program, Tab leaves"
+		case m.focus == paneProgram && m.state == launcher.Stopped:
+			t += " — stopped: c continues"
 		}
 		return t
 	case paneSandbox:
@@ -181,6 +186,9 @@ func (m *Model) statusLine() string {
 		state = st.Running.Render("…") + " starting (" + mode + ")"
 	case launcher.Running:
 		state = st.Running.Render("▶") + " running (" + mode + ")"
+		if m.waitInput {
+			state = st.Stopped.Render("⌨") + " waiting for input: type, Enter sends"
+		}
 	case launcher.Stopped:
 		s := "stopped"
 		if m.stop != nil {
