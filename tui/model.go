@@ -186,6 +186,7 @@ func (m *Model) startSession(debug bool) tea.Cmd {
 	id := m.nextID
 	if debug {
 		m.dbgID = id
+		m.bps.resetLabels() // a new gdb numbers from 1 again
 	} else {
 		m.runID = id
 	}

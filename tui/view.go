@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -192,7 +193,11 @@ func (m *Model) statusLine() string {
 	case launcher.Stopped:
 		s := "stopped"
 		if m.stop != nil {
-			s = m.stop.Summary()
+			stop := *m.stop
+			if n, err := strconv.Atoi(m.bps.label(strconv.Itoa(stop.BkptNo))); err == nil {
+				stop.BkptNo = n // the number the student knows
+			}
+			s = stop.Summary()
 		}
 		state = st.Stopped.Render("‖") + " " + clean(shortPaths(s))
 	case launcher.Exited:
