@@ -117,6 +117,9 @@ func (s *Session) compileIfSource() bool {
 // finish records the exit status and emits the ExitEvent and the Exited state.
 func (s *Session) finish(st ExitStatus) {
 	s.mu.Lock()
+	if s.userStopped && st.Kind == KindSignaled && st.Signal == "SIGKILL" {
+		st.Kind = KindStopped // the user's Ctrl+X, not a mystery SIGKILL
+	}
 	s.exit = &st
 	s.state = Exited
 	s.mu.Unlock()
