@@ -163,3 +163,17 @@ func TestUnusedKeySaysWhy(t *testing.T) {
 		t.Errorf("typing into a stopped program: %q", hs.m.msg)
 	}
 }
+
+// A session closed because it was replaced (Ctrl+R during a run, a rebuild) does not end the
+// UI: only quitting does.
+func TestReplacedSessionClosingDoesNotQuit(t *testing.T) {
+	hs := started(t, 80, 24, Options{})
+	hs.update(closedMsg{})
+	if hs.quit {
+		t.Fatal("closing a replaced session quit the UI")
+	}
+	hs.key("ctrl+q")
+	if !hs.quit {
+		t.Fatal("Ctrl+Q with no program did not quit")
+	}
+}

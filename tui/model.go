@@ -48,16 +48,18 @@ type Model struct {
 
 	// Sessions. The debug session is kept while running without debugging so its breakpoints
 	// survive; the active one owns the Program pane and the state.
-	nextID    int
-	dbg, run  Session
-	dbgID     int
-	runID     int
-	dbgPump   *pump
-	runPump   *pump
-	debugMode bool
-	starting  bool
-	dbgDead   bool // the debug session failed to start its program (compile or sandbox error)
-	untilRun  bool // run to cursor from a fresh start: continue past the stop at main
+	nextID     int
+	dbg, run   Session
+	dbgID      int
+	runID      int
+	dbgPump    *pump
+	runPump    *pump
+	debugMode  bool
+	starting   bool
+	dbgDead    bool      // the debug session failed to start its program (compile or sandbox error)
+	untilRun   bool      // run to cursor from a fresh start: continue past the stop at main
+	builtAt    time.Time // when the debug session's build succeeded
+	srcChecked bool      // F5 has checked the sources for changes (rebuild.go)
 
 	state    launcher.State
 	stop     *launcher.Stop
@@ -330,6 +332,8 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case inputMsg:
 		return m.onInput(msg)
+	case sourcesMsg:
+		return m.onSources(msg), true
 	case clockMsg:
 		if m.state == launcher.Running {
 			return clockTick(), true
@@ -337,6 +341,11 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		m.clockOn = false
 		return nil, false
 	case closedMsg:
+		// Sessions are also closed when replaced (a restart, a rebuild, leaving a run): only
+		// the closing of quit ends the UI.
+		if !m.closing {
+			return nil, false
+		}
 		return tea.Quit, false
 	}
 	return m.onResult(msg)

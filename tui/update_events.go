@@ -134,6 +134,9 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		// A new build: the sources may have changed since they were shown.
 		clear(m.files)
 		m.src.diag = nil
+		if sid == m.dbgID {
+			m.built(ev)
+		}
 		if ev.Command != "" {
 			m.con.add(launcher.ConsoleCommand, ev.Command)
 		}

@@ -49,6 +49,9 @@ func (m *Model) debugContinue() tea.Cmd {
 		m.say("The program is running. Ctrl+C pauses it, Shift+F5 stops it.")
 		return nil
 	}
+	if m.needsSourceCheck() {
+		return sourcesChanged(m.cfg.AllSources(), m.builtAt)
+	}
 	var cmds []tea.Cmd
 	if !m.debugMode {
 		// Leave run-without-debugging: its session ends; the debug session takes the pane.
