@@ -65,7 +65,7 @@ func TestDebugRestartWhileRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex := r.exit()
-	if ex.Kind != KindSignaled || ex.Signal != "SIGKILL" {
+	if ex.Kind != KindStopped || ex.Signal != "SIGKILL" {
 		t.Fatalf("killed run ended %+v", ex)
 	}
 	st := r.stopped()
@@ -75,7 +75,10 @@ func TestDebugRestartWhileRunning(t *testing.T) {
 	if err := r.s.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	r.exit()
+	// The user's stop is said as such (it was "terminated by SIGKILL", status 137).
+	if ex := r.exit(); ex.Kind != KindStopped || ex.Summary() != "stopped by you: sandbug killed it (SIGKILL)" || ex.ShellCode() != 137 {
+		t.Errorf("Kill ended the run as %+v: %q", ex, ex.Summary())
+	}
 	r.s.Close()
 	checkNoLeftovers(t, r.s)
 }

@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -41,17 +44,37 @@ func (e *CompileError) Error() string {
 
 func (e *CompileError) Unwrap() error { return e.Err }
 
-// Compile builds a C or C++ source into outDir with `CC -g -O0 -Wall CFLAGS -o BIN SRC` (cc, or
-// c++ for C++ sources, when cc is empty; cc and cflags are split like a shell would split them).
-// The event says what ran and carries the compiler's output verbatim (warnings too). A source
-// the compiler rejects gives a *CompileError; a compiler that cannot be run gives another error.
+// Compile builds one C or C++ source; see CompileAll.
 func Compile(ctx context.Context, src, cc, cflags, outDir string) (CompileEvent, error) {
-	cxx, ok := sourceLang(src)
-	if !ok {
-		return CompileEvent{}, fmt.Errorf("compile %s: not a C or C++ source (.c, .cc, .cpp, .cxx)", src)
+	return CompileAll(ctx, []string{src}, cc, cflags, outDir)
+}
+
+// CompileAll builds C or C++ sources into one program in outDir with
+// `CC -g -O0 -Wall [-I DIR...] CFLAGS -o BIN SRC... LIBS` (cc, or c++ when any source is C++, when
+// cc is empty; cc and cflags are split like a shell would split them). When the sources sit in
+// several folders each is on the include path, so headers beside any of them are found. LIBS
+// are the -l and -pthread words of cflags, then those the sources' includes need (DetectLibs). The program is named
+// after the first source. The event says what ran and carries the compiler's output verbatim
+// (warnings too). Sources the compiler rejects give a *CompileError; a compiler that cannot be
+// run gives another error.
+func CompileAll(ctx context.Context, srcs []string, cc, cflags, outDir string) (CompileEvent, error) {
+	if len(srcs) == 0 {
+		return CompileEvent{}, errors.New("compile: no source given")
 	}
-	if _, err := os.Stat(src); err != nil {
-		return CompileEvent{}, fmt.Errorf("compile: %w", err)
+	anyCXX := false
+	var incDirs []string
+	for _, src := range srcs {
+		cxx, ok := sourceLang(src)
+		if !ok {
+			return CompileEvent{}, fmt.Errorf("compile %s: not a C or C++ source (.c, .cc, .cpp, .cxx)", src)
+		}
+		if _, err := os.Stat(src); err != nil {
+			return CompileEvent{}, fmt.Errorf("compile: %w", err)
+		}
+		anyCXX = anyCXX || cxx
+		if d := filepath.Dir(src); !slices.Contains(incDirs, d) {
+			incDirs = append(incDirs, d)
+		}
 	}
 	ccWords, err := SplitWords(cc)
 	if err != nil {
@@ -59,7 +82,7 @@ func Compile(ctx context.Context, src, cc, cflags, outDir string) (CompileEvent,
 	}
 	if len(ccWords) == 0 {
 		ccWords = []string{"cc"}
-		if cxx {
+		if anyCXX {
 			ccWords = []string{"c++"}
 		}
 	}
@@ -67,14 +90,36 @@ func Compile(ctx context.Context, src, cc, cflags, outDir string) (CompileEvent,
 	if err != nil {
 		return CompileEvent{}, fmt.Errorf("--cflags %q: %w", cflags, err)
 	}
+	src := srcs[0]
 	name := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src))
 	if name == "" {
 		name = "program"
 	}
 	bin := filepath.Join(outDir, name)
 	args := append(append([]string{}, ccWords[1:]...), "-g", "-O0", "-Wall")
-	args = append(args, flagWords...)
-	args = append(args, "-o", bin, src)
+	if len(incDirs) > 1 { // a source's own folder is searched already
+		for _, d := range incDirs {
+			args = append(args, "-I", d)
+		}
+	}
+	// Libraries go after the sources: with --as-needed (Debian, Ubuntu) a -lm before them
+	// links nothing and the build fails with "undefined reference to sqrt".
+	var libs []string
+	for _, w := range flagWords {
+		if strings.HasPrefix(w, "-l") || w == "-pthread" {
+			libs = append(libs, w)
+		} else {
+			args = append(args, w)
+		}
+	}
+	for _, l := range DetectLibs(srcs) {
+		if !slices.Contains(libs, l) {
+			libs = append(libs, l)
+		}
+	}
+	args = append(args, "-o", bin)
+	args = append(args, srcs...)
+	args = append(args, libs...)
 	cmd := exec.CommandContext(ctx, ccWords[0], args...)
 	// The compiler's temp files go to outDir (removed with the session) and the driver runs in
 	// its own process group, so that cancelling stops cc1, as and ld too (SIGTERM lets the driver
@@ -188,4 +233,65 @@ func ShellJoin(words []string) string {
 		q[i] = ShellQuote(w)
 	}
 	return strings.Join(q, " ")
+}
+
+// libsByHeader maps a system header to the flag that links its library: the common cases a
+// student meets (math.h needs libm with glibc before 2.34 and with static links; pthread.h
+// needs -pthread for the right macros and libpthread on older systems).
+var libsByHeader = map[string]string{
+	"math.h":    "-lm",
+	"complex.h": "-lm",
+	"tgmath.h":  "-lm",
+	"pthread.h": "-pthread",
+}
+
+var includeRE = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*include[ \t]*<([^>]+)>`)
+
+// DetectLibs returns the link flags (-lm, -pthread) that the sources' #include <...> lines call
+// for, in a fixed order, each once. Unreadable sources add nothing (the compiler will say).
+func DetectLibs(srcs []string) []string {
+	want := map[string]bool{}
+	for _, src := range srcs {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			continue
+		}
+		for _, m := range includeRE.FindAllSubmatch(b, -1) {
+			if l, ok := libsByHeader[string(m[1])]; ok {
+				want[l] = true
+			}
+		}
+	}
+	var out []string
+	for _, l := range []string{"-lm", "-pthread"} {
+		if want[l] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// CompilerMessage is one diagnostic of gcc or clang: `FILE:LINE:COL: error: TEXT`.
+type CompilerMessage struct {
+	File      string
+	Line, Col int
+	Severity  string // "error", "fatal error", "warning", "note"
+	Text      string
+}
+
+var diagRE = regexp.MustCompile(`^(.+?):(\d+):(?:(\d+):)? (fatal error|error|warning|note): (.*)$`)
+
+// FirstError returns the first error (or fatal error) in a compiler's output. A link error
+// (`undefined reference`) has no line and is not returned.
+func FirstError(output string) (CompilerMessage, bool) {
+	for _, l := range strings.Split(output, "\n") {
+		m := diagRE.FindStringSubmatch(strings.TrimRight(l, "\r"))
+		if m == nil || (m[4] != "error" && m[4] != "fatal error") {
+			continue
+		}
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		return CompilerMessage{File: m[1], Line: line, Col: col, Severity: m[4], Text: m[5]}, true
+	}
+	return CompilerMessage{}, false
 }

@@ -32,6 +32,8 @@ const (
 type Config struct {
 	Program string   // binary path or name in $PATH, or a .c/.cc/.cpp source (compiled first)
 	Args    []string // the program's arguments (without argv[0])
+	// Sources are more C/C++ sources compiled and linked with a source Program (sandbug a.c b.c).
+	Sources []string
 
 	CC, CFlags string // compiler (default cc, c++ for C++) and extra flags, split like a shell
 
@@ -89,4 +91,13 @@ func FindWrapper(explicit string) (string, error) {
 		return "", errors.New("sandbug-wrapper not found next to this program nor in $PATH (use --wrapper PATH)")
 	}
 	return filepath.Abs(p)
+}
+
+// AllSources returns the sources to compile: Program and Sources, or nil when Program is not a
+// source.
+func (c Config) AllSources() []string {
+	if !IsSource(c.Program) {
+		return nil
+	}
+	return append([]string{c.Program}, c.Sources...)
 }

@@ -175,6 +175,7 @@ func (s *Session) Kill() error {
 	if s.dbg == nil {
 		s.mu.Lock()
 		pid := s.mainPid
+		s.userStopped = s.userStopped || pid > 0
 		s.mu.Unlock()
 		if pid > 0 {
 			killTree(pid, s.cfg.IO == IOPty)
@@ -208,7 +209,7 @@ func (s *Session) killLocked() {
 	// ended it meanwhile: then finishRun does nothing).
 	s.owner(func(d *debugState) {
 		s.killProgram()
-		s.finishRun(ExitStatus{Kind: KindSignaled, Signal: "SIGKILL", SignalDesc: SignalMeaning("SIGKILL")})
+		s.finishRun(ExitStatus{Kind: KindStopped, Signal: "SIGKILL", SignalDesc: SignalMeaning("SIGKILL")})
 	})
 }
 

@@ -16,6 +16,8 @@ const (
 	// KindInterrupted: sandbug itself was asked to stop (Interrupt: the signal it received, such
 	// as SIGTERM from an autograder's timeout) and killed the program (Signal: how).
 	KindInterrupted = "interrupted"
+	// KindStopped: the user stopped the program (Shift+F5, Ctrl+X); sandbug killed it (Signal).
+	KindStopped = "stopped"
 )
 
 // Limit names: the values of ExitStatus.Limit.
@@ -107,6 +109,8 @@ func (s ExitStatus) Summary() string {
 		return head
 	case KindCompileError:
 		return "compilation failed: the program was not run (see the compiler's messages)"
+	case KindStopped:
+		return "stopped by you: sandbug killed it (" + s.Signal + ")"
 	case KindInterrupted:
 		return "stopped by sandbug, which received " + s.Interrupt + ": it killed the program (" + s.Signal + ")" + at
 	case "":
@@ -122,7 +126,7 @@ func (s ExitStatus) ShellCode() int {
 	switch s.Kind {
 	case KindExited:
 		return s.Code & 0xff
-	case KindSignaled, KindSandboxKilled, KindLimit:
+	case KindSignaled, KindSandboxKilled, KindLimit, KindStopped:
 		if n := SignalNumber(s.Signal); n > 0 {
 			return 128 + n
 		}

@@ -26,6 +26,8 @@ func (s *Session) onExit(st gdbmi.StopEvent) {
 		sig := st.SignalName
 		es = ExitStatus{Kind: KindSignaled, Signal: sig, SignalDesc: SignalMeaning(sig)}
 		switch {
+		case userKilled && sig == "SIGKILL":
+			es.Kind = KindStopped
 		case timedOut:
 			es.Kind, es.Limit, es.LimitValue = KindLimit, LimitWall, s.cfg.Timeout.String()
 		case killed != nil && sig == "SIGKILL":

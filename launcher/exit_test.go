@@ -14,6 +14,7 @@ func TestExitStatusSummary(t *testing.T) {
 		code int
 	}{
 		{"exit0", ExitStatus{Kind: KindExited, Code: 0}, "exited normally (status 0)", 0},
+		{"user-stop", ExitStatus{Kind: KindStopped, Signal: "SIGKILL"}, "stopped by you: sandbug killed it (SIGKILL)", 137},
 		{"exit3", ExitStatus{Kind: KindExited, Code: 3}, "exited with status 3", 3},
 		{"exit10", ExitStatus{Kind: KindExited, Code: 10}, "exited with status 10", 10},
 		{"exit255", ExitStatus{Kind: KindExited, Code: 255}, "exited with status 255", 255},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -71,9 +72,13 @@ func (s *Session) wrapperArgs() []string {
 		a = append(a, "--keep-env")
 	}
 	if IsSource(s.cfg.Program) {
-		// The source's folder is the program's own: headers, input files next to it.
-		if d, err := filepath.Abs(filepath.Dir(s.cfg.Program)); err == nil {
-			a = append(a, "--allow-read", d)
+		// The sources' folders are the program's own: headers, input files next to them.
+		var seen []string
+		for _, src := range s.cfg.AllSources() {
+			if d, err := filepath.Abs(filepath.Dir(src)); err == nil && !slices.Contains(seen, d) {
+				seen = append(seen, d)
+				a = append(a, "--allow-read", d)
+			}
 		}
 	}
 	if s.progTmp != "" {
@@ -87,7 +92,7 @@ func (s *Session) wrapperArgs() []string {
 func (s *Session) compileIfSource() bool {
 	prog := s.cfg.Program
 	if IsSource(prog) {
-		ev, err := Compile(s.ctx, prog, s.cfg.CC, s.cfg.CFlags, s.tmp)
+		ev, err := CompileAll(s.ctx, s.cfg.AllSources(), s.cfg.CC, s.cfg.CFlags, s.tmp)
 		var ce *CompileError
 		switch {
 		case errors.As(err, &ce):
@@ -112,6 +117,9 @@ func (s *Session) compileIfSource() bool {
 // finish records the exit status and emits the ExitEvent and the Exited state.
 func (s *Session) finish(st ExitStatus) {
 	s.mu.Lock()
+	if s.userStopped && st.Kind == KindSignaled && st.Signal == "SIGKILL" {
+		st.Kind = KindStopped // the user's Ctrl+X, not a mystery SIGKILL
+	}
 	s.exit = &st
 	s.state = Exited
 	s.mu.Unlock()

@@ -38,21 +38,23 @@ type Session struct {
 	sup         *wrapper.Supervisor
 	started     time.Time
 
-	mu        sync.Mutex
-	state     State
-	exit      *ExitStatus
-	program   string              // resolved binary (after compiling)
-	mainPid   int                 // the program's pid (the wrapper execs into it)
-	attached  bool                // the wrapper said hello for mainPid
-	jail      *wrapper.JailReport // from the first hello
-	leftovers int                 // processes of the program still alive when it exited (killed)
-	wrapErr   *wrapper.Event
-	killed    *wrapper.Event // the supervisor killed mainPid for this call
-	verified  *VerifiedEvent
-	master    *os.File // program pty master (IOPty, debug)
-	slave     *os.File
-	input     *os.File // IOPipe: the write end of the program's stdin
-	blocked   BlockedList
+	mu      sync.Mutex
+	state   State
+	exit    *ExitStatus
+	program string // resolved binary (after compiling)
+	mainPid int    // the program's pid (the wrapper execs into it)
+	// userStopped: a run session's program was killed by Stop/Kill (reported as KindStopped).
+	userStopped bool
+	attached    bool                // the wrapper said hello for mainPid
+	jail        *wrapper.JailReport // from the first hello
+	leftovers   int                 // processes of the program still alive when it exited (killed)
+	wrapErr     *wrapper.Event
+	killed      *wrapper.Event // the supervisor killed mainPid for this call
+	verified    *VerifiedEvent
+	master      *os.File // program pty master (IOPty, debug)
+	slave       *os.File
+	input       *os.File // IOPipe: the write end of the program's stdin
+	blocked     BlockedList
 
 	closeOnce sync.Once
 	closeErr  error

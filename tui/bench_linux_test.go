@@ -417,7 +417,7 @@ func floodRun(t *testing.T, sb, prog string) (maxRSS int64, keys []time.Duration
 	s.await(`stopped .* in main\(\)`, 30*time.Second)
 	start := time.Now()
 	s.send(keyCtR)
-	s.await(`│abcdefghij`, 30*time.Second) // in the Program pane, not the source
+	s.await(`[│┃]abcdefghij`, 30*time.Second) // in the Program pane (heavy border when focused), not the source
 	end := make(chan struct{})
 	go func() {
 		s.await(`[^"]END OF FLOOD`, 10*time.Minute) // the output, not the source

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -10,10 +11,36 @@ import (
 type bpPane struct {
 	list     []launcher.Breakpoint
 	sel, top int
+	// labels number the student's breakpoints 1, 2, ... in the order they were set. gdb's own
+	// numbers start at 2: the launcher's temporary breakpoint at main took number 1.
+	labels map[string]int
+	next   int
+}
+
+// label is the number shown for the gdb breakpoint id ("" when it has none: a temporary one).
+func (p *bpPane) label(id string) string {
+	if n, ok := p.labels[id]; ok {
+		return strconv.Itoa(n)
+	}
+	return ""
+}
+
+// resetLabels starts the numbering again (a new gdb).
+func (p *bpPane) resetLabels() {
+	p.labels, p.next = nil, 0
 }
 
 func (p *bpPane) set(list []launcher.Breakpoint) {
 	p.list = list
+	if p.labels == nil {
+		p.labels = map[string]int{}
+	}
+	for _, b := range list {
+		if _, ok := p.labels[b.ID]; !ok && !b.Temp {
+			p.next++
+			p.labels[b.ID] = p.next
+		}
+	}
 	if p.sel >= len(list) {
 		p.sel = max(len(list)-1, 0)
 	}
@@ -67,7 +94,11 @@ func (p *bpPane) view(st *Styles, w, h int, focused bool) []string {
 		if b.Temp {
 			extra += " (once)"
 		}
-		plain := fmt.Sprintf("%s %s%s", clean(b.ID), where, extra)
+		id := p.label(b.ID)
+		if id == "" {
+			id = "·"
+		}
+		plain := fmt.Sprintf("%s %s%s", id, where, extra)
 		if i == p.sel && focused {
 			out = append(out, fit(mark+" "+st.Selected.Render(fit(plain, w-2)), w))
 			continue

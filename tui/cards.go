@@ -148,7 +148,9 @@ func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 		more = "  ↑/↓ scroll this list."
 	}
 	var body []string
-	body = append(body, st.Dim.Render("In the Program pane keys go to the program; F-keys, Ctrl+Q and Ctrl+O/F6 stay here."))
+	for _, l := range wrap("Stopped: every key works in every pane. Running: typing goes to the program in the Program pane, and from any pane while it waits for input (⌨ in the status line); F-keys and Ctrl+Q stay here. Tab: next pane; ] and [: tabs in a pane.", inner) {
+		body = append(body, st.Dim.Render(l))
+	}
 	body = append(body, rows...)
 	body = append(body, "")
 	body = append(body, st.Dim.Render("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll."))

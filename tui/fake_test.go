@@ -221,6 +221,7 @@ func newHarness(t *testing.T, w, h int, opts Options) *harness {
 	m := New(context.Background(), cfg, opts)
 	m.now = func() time.Time { return hs.clock }
 	m.noClock = true
+	m.probeInput = nil // tests deliver inputMsg themselves (a real probe would keep polling)
 	hs.m = m
 	hs.send(m.Init())
 	hs.update(tea.WindowSizeMsg{Width: w, Height: h})

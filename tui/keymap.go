@@ -4,11 +4,16 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// KeyMap holds every key binding of the TUI. Global bindings work in every pane except the
-// Program pane, which passes keys to the program: there only the F-keys, Ctrl+Q and the leave
-// keys (Ctrl+O, F6) stay with the UI. The gdb letters (r c n s f b u d t) work while the Source
-// pane has focus. Every F-key with a modifier has a Ctrl key too, for terminals that cannot send
-// it.
+// KeyMap holds every key binding of the TUI. The key model (README "Keys"):
+//   - while the program is stopped, every debugger key (F-keys and the gdb letters r c n s f b
+//     t u d) works whichever pane has focus, the Program pane included;
+//   - the program receives typing only while it runs: in the Program pane, and from any pane
+//     while it waits for input (the kernel shows it blocked reading its terminal);
+//   - Tab and Shift+Tab move between panes only (also out of the Program pane); ] and [ switch
+//     the tabs inside a pane (Locals/Watch, Stack/Breakpoints, Sandbox/Console);
+//   - a key that does nothing where it is pressed says why in the status line.
+//
+// Every F-key with a modifier has a Ctrl key too, for terminals that cannot send it.
 type KeyMap struct {
 	// Program control.
 	DebugContinue key.Binding // F5: start under the debugger, or continue
@@ -21,7 +26,7 @@ type KeyMap struct {
 	RunToCursor   key.Binding // F4
 	ToggleBreak   key.Binding // F9
 
-	// gdb letters in the Source pane.
+	// gdb letters: any pane while the program is stopped.
 	LetterRun, LetterContinue, LetterNext, LetterStep, LetterFinish key.Binding
 	LetterBreak, LetterUntil, FrameUp, FrameDown                    key.Binding
 
@@ -40,7 +45,8 @@ type KeyMap struct {
 	ScrollBackUp, ScrollBackDown, ScrollBackPageUp, ScrollBackPageDown key.Binding
 
 	// Focus and screens.
-	FocusNext, FocusPrev key.Binding
+	FocusNext, FocusPrev key.Binding // Tab, Shift+Tab: panes only
+	NextTab, PrevTab     key.Binding // ], [: the tabs inside a pane
 	LeaveProgram         key.Binding // Ctrl+O: leave the Program pane
 	Console              key.Binding // ':'
 	Help                 key.Binding // '?'
@@ -72,13 +78,13 @@ func DefaultKeyMap() KeyMap {
 		RunToCursor:   b([]string{"f4"}, "F4", "run to cursor"),
 		ToggleBreak:   b([]string{"f9"}, "F9", "toggle breakpoint"),
 
-		LetterRun:      b([]string{"r"}, "r", "run (source)"),
-		LetterContinue: b([]string{"c"}, "c", "continue (source)"),
-		LetterNext:     b([]string{"n"}, "n", "next (source)"),
-		LetterStep:     b([]string{"s"}, "s", "step (source)"),
-		LetterFinish:   b([]string{"f"}, "f", "finish (source)"),
-		LetterBreak:    b([]string{"b"}, "b", "breakpoint (source)"),
-		LetterUntil:    b([]string{"t"}, "t", "run to cursor (source)"),
+		LetterRun:      b([]string{"r"}, "r", "run"),
+		LetterContinue: b([]string{"c"}, "c", "continue"),
+		LetterNext:     b([]string{"n"}, "n", "next"),
+		LetterStep:     b([]string{"s"}, "s", "step"),
+		LetterFinish:   b([]string{"f"}, "f", "finish"),
+		LetterBreak:    b([]string{"b"}, "b", "breakpoint at cursor"),
+		LetterUntil:    b([]string{"t"}, "t", "run to cursor"),
 		FrameUp:        b([]string{"u"}, "u", "frame up (caller)"),
 		FrameDown:      b([]string{"d"}, "d", "frame down"),
 
@@ -110,6 +116,8 @@ func DefaultKeyMap() KeyMap {
 
 		FocusNext:    b([]string{"tab"}, "Tab", "next pane"),
 		FocusPrev:    b([]string{"shift+tab"}, "Shift+Tab", "previous pane"),
+		NextTab:      b([]string{"]"}, "]", "next tab in a pane"),
+		PrevTab:      b([]string{"["}, "[", "previous tab in a pane"),
 		LeaveProgram: b([]string{"ctrl+o"}, "Ctrl+O", "leave the Program pane"),
 		Console:      b([]string{":"}, ":", "gdb console"),
 		Help:         b([]string{"?"}, "?", "help"),
@@ -125,11 +133,10 @@ func DefaultKeyMap() KeyMap {
 
 // keyState is what decides which bindings are enabled.
 type keyState struct {
-	debug      bool // a debug session (not run-without-debugging)
-	running    bool // the program runs
-	stopped    bool // the program is stopped under the debugger
-	live       bool // the program exists (running or stopped)
-	sourcePane bool // the Source pane has focus
+	debug   bool // a debug session (not run-without-debugging)
+	running bool // the program runs
+	stopped bool // the program is stopped under the debugger
+	live    bool // the program exists (running or stopped)
 }
 
 // applyState enables the bindings that make sense in st, so help only shows keys that work.
@@ -140,14 +147,13 @@ func (k *KeyMap) applyState(st keyState) {
 	k.RunToCursor.SetEnabled(st.debug && !st.running)
 	k.Stop.SetEnabled(st.live)
 	k.Interrupt.SetEnabled(st.debug && st.running)
-	k.FrameUp.SetEnabled(st.stopped && st.sourcePane)
-	k.FrameDown.SetEnabled(st.stopped && st.sourcePane)
+	k.FrameUp.SetEnabled(st.stopped)
+	k.FrameDown.SetEnabled(st.stopped)
 	for _, b := range []*key.Binding{&k.LetterContinue, &k.LetterNext, &k.LetterStep, &k.LetterFinish} {
-		b.SetEnabled(st.stopped && st.sourcePane)
+		b.SetEnabled(st.stopped)
 	}
-	k.LetterRun.SetEnabled(st.sourcePane && !st.running)
-	k.LetterBreak.SetEnabled(st.sourcePane)
-	k.LetterUntil.SetEnabled(st.sourcePane && st.debug && !st.running)
+	k.LetterRun.SetEnabled(!st.running)
+	k.LetterUntil.SetEnabled(st.debug && !st.running)
 	if st.stopped {
 		k.DebugContinue.SetHelp("F5", "continue")
 	} else {
@@ -168,7 +174,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
 		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown},
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Select},
-		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.LeaveProgram, k.Console, k.Help, k.Quit},
+		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Help, k.Quit},
 		{k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
 	}
 }

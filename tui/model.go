@@ -48,16 +48,18 @@ type Model struct {
 
 	// Sessions. The debug session is kept while running without debugging so its breakpoints
 	// survive; the active one owns the Program pane and the state.
-	nextID    int
-	dbg, run  Session
-	dbgID     int
-	runID     int
-	dbgPump   *pump
-	runPump   *pump
-	debugMode bool
-	starting  bool
-	dbgDead   bool // the debug session failed to start its program (compile or sandbox error)
-	untilRun  bool // run to cursor from a fresh start: continue past the stop at main
+	nextID     int
+	dbg, run   Session
+	dbgID      int
+	runID      int
+	dbgPump    *pump
+	runPump    *pump
+	debugMode  bool
+	starting   bool
+	dbgDead    bool      // the debug session failed to start its program (compile or sandbox error)
+	untilRun   bool      // run to cursor from a fresh start: continue past the stop at main
+	builtAt    time.Time // when the debug session's build succeeded
+	srcChecked bool      // F5 has checked the sources for changes (rebuild.go)
 
 	state    launcher.State
 	stop     *launcher.Stop
@@ -67,6 +69,13 @@ type Model struct {
 	clockOn  bool
 	msg      string
 	msgErr   bool
+
+	// The program waits for input: the kernel shows it blocked in read(0, ...) (probeInput,
+	// polled while it runs); typing from any pane goes to it.
+	progPid    int
+	waitInput  bool
+	inputPoll  bool // an inputTick is pending
+	probeInput func(pid int) bool
 
 	src    sourcePane
 	prog   *termPane
@@ -120,7 +129,7 @@ type viewCache struct {
 
 // New builds the model. Run is the usual entry point; New serves tests.
 func New(ctx context.Context, cfg launcher.Config, opts Options) *Model {
-	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start, now: time.Now}
+	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start, now: time.Now, probeInput: waitsForInput}
 	if m.start == nil {
 		m.start = launcherStarter
 	}
@@ -179,6 +188,7 @@ func (m *Model) startSession(debug bool) tea.Cmd {
 	id := m.nextID
 	if debug {
 		m.dbgID = id
+		m.bps.resetLabels() // a new gdb numbers from 1 again
 	} else {
 		m.runID = id
 	}
@@ -256,12 +266,14 @@ func (m *Model) setState(s launcher.State) {
 	}
 	m.state = s
 	m.keys.applyState(keyState{
-		debug:      m.debugMode,
-		running:    s == launcher.Running,
-		stopped:    s == launcher.Stopped,
-		live:       s == launcher.Running || s == launcher.Stopped,
-		sourcePane: m.focus == paneSource,
+		debug:   m.debugMode,
+		running: s == launcher.Running,
+		stopped: s == launcher.Stopped,
+		live:    s == launcher.Running || s == launcher.Stopped,
 	})
+	if s != launcher.Running {
+		m.waitInput = false
+	}
 }
 
 func (m *Model) elapsed() time.Duration {
@@ -318,6 +330,10 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 			return frameTick(), true
 		}
 		return nil, true
+	case inputMsg:
+		return m.onInput(msg)
+	case sourcesMsg:
+		return m.onSources(msg), true
 	case clockMsg:
 		if m.state == launcher.Running {
 			return clockTick(), true
@@ -325,6 +341,11 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		m.clockOn = false
 		return nil, false
 	case closedMsg:
+		// Sessions are also closed when replaced (a restart, a rebuild, leaving a run): only
+		// the closing of quit ends the UI.
+		if !m.closing {
+			return nil, false
+		}
 		return tea.Quit, false
 	}
 	return m.onResult(msg)

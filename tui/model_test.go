@@ -116,12 +116,14 @@ func TestStepKeysAndLetters(t *testing.T) {
 			t.Errorf("%s: calls %v, want %s", c.key, calls, c.call)
 		}
 	}
-	// Letters belong to the Source pane: in Locals, n does not step.
-	hs.m.setFocus(paneLocals)
-	before := len(hs.dbg.Calls())
-	hs.key("n")
-	if calls := hs.dbg.Calls()[before:]; len(calls) != 0 {
-		t.Errorf("n in Locals called %v", calls)
+	// While stopped the letters work whichever pane has focus.
+	for _, p := range []paneID{paneLocals, paneProgram, paneSandbox} {
+		hs.m.setFocus(p)
+		before := len(hs.dbg.Calls())
+		hs.key("n")
+		if calls := hs.dbg.Calls()[before:]; len(calls) == 0 || calls[0] != "Next" {
+			t.Errorf("n in %s called %v, want Next", p, calls)
+		}
 	}
 }
 
@@ -262,20 +264,26 @@ func TestProgramPaneTakesKeys(t *testing.T) {
 	hs := started(t, 120, 40, Options{})
 	hs.events(launcher.StateEvent{State: launcher.Running})
 	hs.m.setFocus(paneProgram)
-	for _, k := range []string{"h", "i", "enter", "ctrl+c", "tab", "q"} {
+	for _, k := range []string{"h", "i", "enter", "ctrl+c", "q"} {
 		hs.key(k)
 	}
 	waitFor(t, func() bool {
 		hs.dbg.mu.Lock()
 		defer hs.dbg.mu.Unlock()
-		return bytes.Equal(hs.dbg.input, []byte("hi\r\x03\tq"))
+		return bytes.Equal(hs.dbg.input, []byte("hi\r\x03q"))
 	}, func() string { return string(hs.dbg.input) })
 	if hs.m.card == cardQuit || hs.m.focus != paneProgram {
-		t.Fatalf("q or Tab were taken by the UI in the Program pane")
+		t.Fatalf("q was taken by the UI in the Program pane")
 	}
 	hs.key("ctrl+o")
 	if hs.m.focus == paneProgram {
 		t.Fatalf("Ctrl+O did not leave the Program pane")
+	}
+	// Tab moves between panes only: it leaves the Program pane too.
+	hs.m.setFocus(paneProgram)
+	hs.key("tab")
+	if hs.m.focus == paneProgram {
+		t.Fatalf("Tab went to the program instead of the next pane")
 	}
 }
 
@@ -539,7 +547,7 @@ func TestHelpShowsKeys(t *testing.T) {
 	hs := started(t, 120, 40, Options{})
 	hs.key("?")
 	scr := hs.screen()
-	for _, want := range []string{"Ctrl+F5/Ctrl+R", "Shift+F5/Ctrl+X", "Shift+F11/Ctrl+E", "Ctrl+O/F6", "run to cursor"} {
+	for _, want := range []string{"Ctrl+F5/Ctrl+R", "Shift+F5/Ctrl+X", "Shift+F11/Ctrl+E", "Ctrl+O", "run to cursor", "every key works in every pane", "waits for input", "Tab: next pane"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("help lacks %q", want)
 		}

@@ -23,6 +23,11 @@ const (
 	feedBudget  = 4 * time.Millisecond
 	feedChunk   = 4 << 10
 	scrollbackN = 2000
+	// historyMax bounds the bytes kept to redraw the pane after a resize (historyKeep after a
+	// trim): enough for the scrollback of ordinary output, and replayed in well under a frame
+	// budget of a resize (a few MB/s).
+	historyMax  = 256 << 10
+	historyKeep = 192 << 10
 )
 
 const skipMarker = "\x1b[0m\r\n\x1b[2m[... output skipped: the program prints faster than the screen ...]\x1b[0m\r\n"
@@ -31,6 +36,11 @@ const skipMarker = "\x1b[0m\r\n\x1b[2m[... output skipped: the program prints fa
 type termPane struct {
 	emu     *vt.Emulator
 	replies *replyPump
+	sink    func([]byte)
+	// history is the tail of what the emulator was given, kept to rebuild the screen and the
+	// scrollback at a new size: the emulator's own Resize cuts lines (shrinking drops the
+	// newest rows), so a resize replays the history into a new emulator instead.
+	history []byte
 	w, h    int
 	pending []byte
 	skipped int64  // bytes skipped in floods, shown in the title
@@ -45,9 +55,28 @@ func newTermPane(w, h int, send func([]byte)) *termPane {
 	w, h = max(w, 1), max(h, 1)
 	e := vt.NewEmulator(w, h)
 	e.SetScrollbackSize(scrollbackN)
-	p := &termPane{emu: e, w: w, h: h}
+	p := &termPane{emu: e, w: w, h: h, sink: send}
 	p.replies = startReplyPump(e, send)
 	return p
+}
+
+// remember appends b to the history, trimmed at a line start when it grows past historyMax.
+func (p *termPane) remember(b []byte) {
+	p.history = append(p.history, b...)
+	if len(p.history) <= historyMax {
+		return
+	}
+	cut := len(p.history) - historyKeep
+	if i := strings.IndexByte(string(p.history[cut:min(cut+4096, len(p.history))]), '\n'); i >= 0 {
+		cut += i + 1
+	}
+	p.history = append(p.history[:0:0], p.history[cut:]...)
+}
+
+// emuWrite gives b to the emulator and keeps it in the history.
+func (p *termPane) emuWrite(b []byte) {
+	p.emu.Write(b)
+	p.remember(b)
 }
 
 // close stops the reply goroutines. It closes the emulator's input pipe itself rather than
@@ -60,7 +89,10 @@ func (p *termPane) close() {
 }
 
 // setSink points the replies and typed keys at another session (after a restart).
-func (p *termPane) setSink(send func([]byte)) { p.replies.setSink(send) }
+func (p *termPane) setSink(send func([]byte)) {
+	p.sink = send
+	p.replies.setSink(send)
+}
 
 // write queues program bytes; it never parses (cheap, called for every output event).
 func (p *termPane) write(b []byte) {
@@ -74,7 +106,7 @@ func (p *termPane) write(b []byte) {
 		}
 		p.skipped += int64(cut)
 		p.pending = append(p.pending[:0:0], p.pending[cut:]...)
-		p.emu.WriteString(skipMarker)
+		p.emuWrite([]byte(skipMarker))
 	}
 }
 
@@ -86,7 +118,7 @@ func (p *termPane) feed(budget time.Duration) {
 	start := time.Now()
 	for len(p.pending) > 0 {
 		n := min(len(p.pending), feedChunk)
-		p.emu.Write(p.pending[:n])
+		p.emuWrite(p.pending[:n])
 		p.pending = p.pending[n:]
 		if budget > 0 && time.Since(start) > budget {
 			break
@@ -103,10 +135,29 @@ func (p *termPane) resize(w, h int) bool {
 	if w == p.w && h == p.h {
 		return false
 	}
-	p.feed(0) // parse at the old size what was written at the old size
+	p.feed(0)
 	p.w, p.h = w, h
-	p.emu.Resize(w, h)
+	p.rebuild()
 	return true
+}
+
+// rebuild replaces the emulator by one of the pane's size fed the history: lines reflow to the
+// new width and none is lost. The view keeps following the newest line unless it was scrolled
+// back (then it stays as far back, within the new scrollback). Replies the new emulator makes
+// to queries in the history are dropped: the program had its answers the first time.
+func (p *termPane) rebuild() {
+	old := p.emu
+	if pw, ok := old.InputPipe().(*io.PipeWriter); ok {
+		pw.CloseWithError(io.EOF)
+	}
+	p.replies.stop()
+	e := vt.NewEmulator(p.w, p.h)
+	e.SetScrollbackSize(scrollbackN)
+	p.emu = e
+	p.replies = startReplyPump(e, nil)
+	e.Write(p.history)
+	p.replies.setSink(p.sink)
+	p.offset = min(p.offset, e.ScrollbackLen())
 }
 
 // key sends a key typed in the pane to the program, encoded as a terminal would (the emulator

@@ -107,12 +107,16 @@ func frame(st *Styles, titles []string, active int, focused bool, body []string,
 	if w < 2 || h < 2 {
 		return strings.Repeat(" ", max(w, 0))
 	}
+	// The focused pane has a heavy border: focus shows without colour (NO_COLOR, a
+	// monochrome terminal, a screen reader's text) too.
 	bs := st.Border
+	tl, tr, bl, br, hz, vt := "╭", "╮", "╰", "╯", "─", "│"
 	if focused {
 		bs = st.BorderFocused
+		tl, tr, bl, br, hz, vt = "┏", "┓", "┗", "┛", "━", "┃"
 	}
 	var top strings.Builder
-	top.WriteString(bs.Render("╭"))
+	top.WriteString(bs.Render(tl))
 	used := 1
 	for i, t := range titles {
 		label := " " + t + " "
@@ -126,7 +130,7 @@ func frame(st *Styles, titles []string, active int, focused bool, body []string,
 			label = ansi.Truncate(label, w-used-3, "… ")
 			lw = ansi.StringWidth(label)
 		}
-		top.WriteString(bs.Render("─"))
+		top.WriteString(bs.Render(hz))
 		used++
 		ts := st.Tab
 		if i == active {
@@ -142,17 +146,17 @@ func frame(st *Styles, titles []string, active int, focused bool, body []string,
 		used += lw
 	}
 	if w-1-used > 0 {
-		top.WriteString(bs.Render(strings.Repeat("─", w-1-used)))
+		top.WriteString(bs.Render(strings.Repeat(hz, w-1-used)))
 	}
-	top.WriteString(bs.Render("╮"))
+	top.WriteString(bs.Render(tr))
 
 	lines := make([]string, 0, h)
 	lines = append(lines, top.String())
-	side := bs.Render("│")
+	side := bs.Render(vt)
 	for _, l := range block(body, w-2, h-2) {
 		lines = append(lines, side+l+side)
 	}
-	lines = append(lines, bs.Render("╰"+strings.Repeat("─", w-2)+"╯"))
+	lines = append(lines, bs.Render(bl+strings.Repeat(hz, w-2)+br))
 	return strings.Join(lines, "\n")
 }
 

@@ -97,7 +97,8 @@ type sourcePane struct {
 	bps     map[string]map[int]bool // full path -> line -> enabled
 	blocked map[string]map[int]int  // full path -> line -> blocked calls there
 	search  string
-	note    string // shown when there is no source (no -g, a libc frame)
+	note    string       // shown when there is no source (no -g, a libc frame)
+	diag    *compileDiag // the compiler's first error, drawn under its line
 	// cache holds highlighted lines without overlay by (line, width); cleared when the file or
 	// the styles change.
 	cache     map[[2]int]string
@@ -122,6 +123,12 @@ func (p *sourcePane) show(f *sourceFile, line int) {
 		p.center()
 	}
 	p.clamp()
+}
+
+// showDiag shows f at the compiler's error line, the message under it.
+func (p *sourcePane) showDiag(f *sourceFile) {
+	p.show(f, p.diag.line)
+	p.execAt = 0
 }
 
 func (p *sourcePane) lines() int {
@@ -274,10 +281,35 @@ func (p *sourcePane) view(st *Styles, w, h int) []string {
 		if ln == p.cursor && lineStyle == nil {
 			lineStyle = &st.Cursor
 		}
+		d := p.diag
+		isErr := d != nil && d.path == p.file.Path && d.line == ln
+		if isErr {
+			bmark = st.Error.Render("✗")
+		}
 		code := p.renderLine(st, ln, w-gw, lineStyle)
 		out = append(out, mark+bmark+num+arrow+" "+code)
+		if isErr && len(out) < h {
+			// The message sits right under its line, in words that need no colour.
+			pad := strings.Repeat(" ", max(gw+d.col-1, gw))
+			msg := "└ " + d.severity + ": " + d.text
+			if width(pad)+width(msg) > w {
+				pad = strings.Repeat(" ", gw)
+			}
+			for _, l := range wrap(msg, max(w-width(pad), 10)) {
+				if len(out) < h {
+					out = append(out, st.Error.Render(fit(pad+l, w)))
+				}
+			}
+		}
 	}
 	return out
+}
+
+// compileDiag is the compiler's first error, placed in its file.
+type compileDiag struct {
+	path           string // absolute
+	line, col      int
+	severity, text string
 }
 
 // renderLine draws one line's code in exactly w cells, highlighted, with an optional whole-line

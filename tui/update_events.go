@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sandbug/sandbug/launcher"
@@ -48,7 +49,39 @@ func (m *Model) onEvents(msg eventsMsg) (tea.Cmd, bool) {
 	} else if p != nil {
 		cmds = append(cmds, waitEvents(msg.sid, p))
 	}
+	cmds = append(cmds, m.pollInput())
 	return tea.Batch(cmds...), visible
+}
+
+// inputMsg says whether the program pid waits for input (probed in a command).
+type inputMsg struct {
+	pid     int
+	waiting bool
+}
+
+// inputInterval is how often a running program is probed: quick enough that the screen says
+// "waiting for input" before a student wonders, cheap (one small /proc read).
+const inputInterval = 150 * time.Millisecond
+
+// pollInput schedules the next probe while the program runs (one at a time).
+func (m *Model) pollInput() tea.Cmd {
+	if m.inputPoll || m.probeInput == nil || m.progPid <= 0 || m.state != launcher.Running {
+		return nil
+	}
+	m.inputPoll = true
+	pid, probe := m.progPid, m.probeInput
+	return tea.Tick(inputInterval, func(time.Time) tea.Msg { return inputMsg{pid: pid, waiting: probe(pid)} })
+}
+
+// onInput applies a probe's answer and keeps probing while the program runs.
+func (m *Model) onInput(msg inputMsg) (tea.Cmd, bool) {
+	m.inputPoll = false
+	was := m.waitInput
+	m.waitInput = msg.waiting && msg.pid == m.progPid && m.state == launcher.Running
+	if m.waitInput && !was && !m.msgErr {
+		m.msg = "" // the status line's news now is the waiting program
+	}
+	return m.pollInput(), was != m.waitInput
 }
 
 // onEvent applies one event. Events of a background session (the debug session kept while
@@ -90,11 +123,20 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 	case launcher.AttachedEvent:
 		a := ev
 		m.sbx.attached = &a
+		if isActive {
+			m.progPid = a.Pid
+		}
 		if a.Policy != "" && m.cfg.PolicyFile == "" {
 			m.sbx.profile = a.Policy
 		}
 		return nil, true
 	case launcher.CompileEvent:
+		// A new build: the sources may have changed since they were shown.
+		clear(m.files)
+		m.src.diag = nil
+		if sid == m.dbgID {
+			m.built(ev)
+		}
 		if ev.Command != "" {
 			m.con.add(launcher.ConsoleCommand, ev.Command)
 		}
@@ -103,6 +145,9 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		}
 		if !ev.OK {
 			m.fail("compilation failed")
+			if d, ok := launcher.FirstError(ev.Output); ok {
+				m.fail("compilation failed at %s:%d: %s", filepath.Base(d.File), d.Line, d.Text)
+			}
 		}
 		return nil, true
 	case launcher.ExitEvent:
@@ -120,11 +165,13 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		if m.card != cardHelp && m.card != cardQuit {
 			m.card = cardExit
 		}
+		var cmd tea.Cmd
 		if st.Kind == launcher.KindCompileError {
 			m.con.add(launcher.ConsoleLog, st.Message+"\n")
+			cmd = m.showCompileError(st.Message)
 		}
 		m.feedAll()
-		return nil, true
+		return cmd, true
 	case launcher.ErrorEvent:
 		if ev.Err != nil {
 			m.fail("%v", ev.Err)
@@ -303,6 +350,38 @@ func (m *Model) showFrame(f launcher.Frame, top bool) tea.Cmd {
 	return loadFile(path, f.Line)
 }
 
+// showCompileError opens the file of the compiler's first error at its line; once the file is
+// loaded the source pane replaces the exit card (compileErrorShown). Without a line (a link
+// error) the exit card stays, with the compiler's text.
+func (m *Model) showCompileError(output string) tea.Cmd {
+	m.src.diag = nil
+	d, ok := launcher.FirstError(output)
+	if !ok {
+		return nil
+	}
+	path, err := filepath.Abs(d.File)
+	if err != nil {
+		return nil
+	}
+	m.src.diag = &compileDiag{path: path, line: d.Line, col: max(d.Col, 1), severity: d.Severity, text: clean(d.Text)}
+	if f, ok := m.files[path]; ok {
+		m.compileErrorShown(f)
+		return nil
+	}
+	m.loading[path] = true
+	return loadFile(path, d.Line)
+}
+
+func (m *Model) compileErrorShown(f *sourceFile) {
+	m.addKnown(f.Path)
+	m.src.showDiag(f)
+	m.setFocus(paneSource)
+	if m.card == cardExit {
+		m.card = cardNone
+	}
+	m.fail("fix it, then F5")
+}
+
 func (m *Model) applyExec(f *sourceFile) {
 	m.src.show(f, m.exec.line)
 	if m.stop != nil && f.Path == m.exec.path {
@@ -403,7 +482,9 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		m.files[msg.path] = msg.file
-		if msg.path == m.exec.path {
+		if d := m.src.diag; d != nil && msg.path == d.path && m.exit != nil && m.exit.Kind == launcher.KindCompileError {
+			m.compileErrorShown(msg.file)
+		} else if msg.path == m.exec.path {
 			m.applyExec(msg.file)
 		} else if msg.line >= 0 {
 			m.src.show(msg.file, msg.line)

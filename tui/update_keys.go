@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/sandbug/sandbug/launcher"
 )
 
@@ -26,128 +25,6 @@ type promptState struct {
 	label string
 	input lineInput
 	bpID  string
-}
-
-func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
-	if m.card != cardNone {
-		return m.cardKey(k)
-	}
-	if m.prompt.kind != 0 {
-		return m.promptKey(k)
-	}
-	if m.con.editing {
-		return m.consoleKey(k)
-	}
-	if c, ok := m.globalKey(k); ok {
-		return c
-	}
-	if m.focus == paneProgram && m.liveProgram() {
-		if key.Matches(k, m.keys.LeaveProgram) {
-			m.cycleFocus(1)
-			return nil
-		}
-		// Shift+arrows and Shift+PgUp/PgDn scroll the program's scrollback, like a terminal.
-		switch km := m.keys; {
-		case key.Matches(k, km.ScrollBackUp):
-			m.prog.scroll(1)
-			return nil
-		case key.Matches(k, km.ScrollBackDown):
-			m.prog.scroll(-1)
-			return nil
-		case key.Matches(k, km.ScrollBackPageUp):
-			m.prog.scroll(m.prog.h)
-			return nil
-		case key.Matches(k, km.ScrollBackPageDown):
-			m.prog.scroll(-m.prog.h)
-			return nil
-		}
-		m.prog.offset = 0
-		m.prog.key(uv.KeyPressEvent(uv.Key(k)))
-		return nil
-	}
-	switch {
-	case key.Matches(k, m.keys.FocusNext):
-		m.cycleFocus(1)
-		return nil
-	case key.Matches(k, m.keys.FocusPrev):
-		m.cycleFocus(-1)
-		return nil
-	case key.Matches(k, m.keys.Console):
-		m.setFocus(paneConsole)
-		m.con.editing = true
-		m.con.input.set("")
-		return nil
-	case key.Matches(k, m.keys.Help):
-		m.card = cardHelp
-		return nil
-	case key.Matches(k, m.keys.Quit):
-		return m.askQuit()
-	case key.Matches(k, m.keys.Interrupt):
-		if m.debugMode && m.state == launcher.Running && m.dbg != nil {
-			s := m.dbg
-			return do(m.dbgID, "interrupt", func() error { return s.Interrupt(m.ctx) })
-		}
-		m.say("Ctrl+C goes to the program in the Program pane; Shift+F5 or Ctrl+X stops it; q quits.")
-		return nil
-	}
-	return m.paneKey(k)
-}
-
-// globalBinding is one key that works in every pane, the Program pane included.
-type globalBinding struct {
-	b   *key.Binding
-	do  func(m *Model) tea.Cmd
-	why string // what it needs, said when the binding is disabled now
-}
-
-// globals lists the global bindings in the order they are tried.
-func (m *Model) globals() []globalBinding {
-	k := &m.keys
-	stopped := "needs a program stopped under the debugger (F5 starts one)"
-	return []globalBinding{
-		{&k.DebugContinue, (*Model).debugContinue, ""},
-		{&k.RunNoDebug, (*Model).runNoDebug, ""},
-		{&k.Stop, (*Model).stopProgram, "needs a running program"},
-		{&k.Next, func(m *Model) tea.Cmd {
-			return m.stepCmd("next", func(s Session) error { return s.Next(m.ctx) })
-		}, stopped},
-		{&k.Step, func(m *Model) tea.Cmd {
-			return m.stepCmd("step", func(s Session) error { return s.Step(m.ctx) })
-		}, stopped},
-		{&k.Finish, func(m *Model) tea.Cmd {
-			return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx, m.scope()) })
-		}, stopped},
-		{&k.RunToCursor, (*Model).runToCursor, "needs the debugger and a program that is not running"},
-		{&k.ToggleBreak, func(m *Model) tea.Cmd { return m.toggleBreak(m.src.cursor) }, ""},
-		{&k.QuitAnywhere, (*Model).askQuit, ""},
-		{&k.HelpAnywhere, func(m *Model) tea.Cmd { m.card = cardHelp; return nil }, ""},
-		{&k.NextPaneAnywhere, func(m *Model) tea.Cmd { m.cycleFocus(1); return nil }, ""},
-	}
-}
-
-// globalKey handles the keys that work in every pane, the Program pane included. A global key
-// whose binding is disabled now (applyState) does nothing but say why: it never reaches the
-// program as an escape sequence either.
-func (m *Model) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
-	gs := m.globals()
-	for _, g := range gs {
-		if key.Matches(k, *g.b) {
-			return g.do(m), true
-		}
-	}
-	for _, g := range gs {
-		if g.b.Enabled() {
-			continue
-		}
-		on := *g.b
-		on.SetEnabled(true)
-		if key.Matches(k, on) {
-			h := g.b.Help()
-			m.say("%s (%s) %s.", h.Key, h.Desc, g.why)
-			return nil, true
-		}
-	}
-	return nil, false
 }
 
 func (m *Model) askQuit() tea.Cmd {
@@ -171,6 +48,9 @@ func (m *Model) debugContinue() tea.Cmd {
 	if m.debugMode && m.state == launcher.Running {
 		m.say("The program is running. Ctrl+C pauses it, Shift+F5 stops it.")
 		return nil
+	}
+	if m.needsSourceCheck() {
+		return sourcesChanged(m.cfg.AllSources(), m.builtAt)
 	}
 	var cmds []tea.Cmd
 	if !m.debugMode {
@@ -309,19 +189,37 @@ func (m *Model) setFocus(p paneID) {
 	m.setState(m.state)
 }
 
-// cycleFocus moves focus to the next (d=1) or previous pane that exists in the layout.
+// cycleFocus moves focus to the pane shown in the next (d=1) or previous slot: Tab moves
+// between panes only, never to a hidden tab of the same slot (] and [ do that, cycleTab).
 func (m *Model) cycleFocus(d int) {
-	p := m.focus
-	for i := 0; i < int(numPanes); i++ {
-		p = (p + paneID(d) + numPanes) % numPanes
-		if p == paneLesson && m.opts.Lesson == "" {
-			continue
-		}
-		if m.lay.TooSmall || m.lay.slotOf(p) >= 0 {
-			break
+	n := len(m.lay.Slots)
+	if m.lay.TooSmall || n == 0 {
+		return
+	}
+	i := m.lay.slotOf(m.focus)
+	if i < 0 {
+		i = 0
+	} else {
+		i = (i + d + n) % n
+	}
+	m.setFocus(m.visible(m.lay.Slots[i]))
+}
+
+// cycleTab shows the next (d=1) or previous tab of the focused pane's slot and focuses it.
+func (m *Model) cycleTab(d int) bool {
+	i := m.lay.slotOf(m.focus)
+	if m.lay.TooSmall || i < 0 || len(m.lay.Slots[i].Panes) < 2 {
+		return false
+	}
+	ps := m.lay.Slots[i].Panes
+	j := 0
+	for k, p := range ps {
+		if p == m.focus {
+			j = k
 		}
 	}
-	m.setFocus(p)
+	m.setFocus(ps[(j+d+len(ps))%len(ps)])
+	return true
 }
 
 func (m *Model) cardKey(k tea.KeyPressMsg) tea.Cmd {
@@ -360,7 +258,7 @@ func (m *Model) cardKey(k tea.KeyPressMsg) tea.Cmd {
 		default:
 			card := m.card
 			m.card = cardNone
-			if c, ok := m.globalKey(k); ok {
+			if c, ok := m.globalKey(k, m.globals()); ok {
 				return c
 			}
 			m.card = card
@@ -519,7 +417,7 @@ func (m *Model) consoleKey(k tea.KeyPressMsg) tea.Cmd {
 		m.cycleFocus(-1)
 		return nil
 	case key.Matches(k, km.FKeys):
-		if c2, ok := m.globalKey(k); ok {
+		if c2, ok := m.globalKey(k, m.globals()); ok {
 			return c2 // F-keys still drive the program while typing
 		}
 	}

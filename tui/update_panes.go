@@ -6,13 +6,13 @@ import (
 	"github.com/sandbug/sandbug/launcher"
 )
 
-// paneKey handles keys meant for the focused pane.
-func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
+// paneKey handles keys meant for the focused pane; false when the pane has no use for k.
+func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.keys
 	if move, page := m.lineMover(); move != nil {
 		if d, ok := listMove(k, km, page); ok {
 			move(d)
-			return nil
+			return nil, true
 		}
 	}
 	switch m.focus {
@@ -23,44 +23,48 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(k, km.Expand), key.Matches(k, km.Select), key.Matches(k, km.Collapse):
 			if key.Matches(k, km.Collapse) {
 				if n := m.locals.selected(); n == nil || !n.Expanded {
-					return nil
+					return nil, true
 				}
 			}
 			if n := m.locals.toggle(); n != nil && m.dbg != nil {
-				return fetchChildren(m.ctx, m.dbg, m.dbgID, n.Path, n.V.VarObj)
+				return fetchChildren(m.ctx, m.dbg, m.dbgID, n.Path, n.V.VarObj), true
 			}
 		case key.Matches(k, km.Add):
 			if n := m.locals.selected(); n != nil {
 				m.watch.add(n.V.Name)
 				if m.dbg != nil && m.state == launcher.Stopped {
-					return evalWatch(m.ctx, m.dbg, m.dbgID, m.scope(), len(m.watch.items)-1, n.V.Name)
+					return evalWatch(m.ctx, m.dbg, m.dbgID, m.scope(), len(m.watch.items)-1, n.V.Name), true
 				}
 			}
+		default:
+			return nil, false
 		}
 	case paneStack:
 		switch {
 		case key.Matches(k, km.Up), key.Matches(k, km.FrameDown):
 			if m.stack.move(-1) {
-				return m.selectFrame()
+				return m.selectFrame(), true
 			}
 		case key.Matches(k, km.Down), key.Matches(k, km.FrameUp):
 			if m.stack.move(1) {
-				return m.selectFrame()
+				return m.selectFrame(), true
 			}
 		case key.Matches(k, km.Select):
-			return m.selectFrame()
+			return m.selectFrame(), true
+		default:
+			return nil, false
 		}
 	case paneBreakpoints:
 		switch {
 		case key.Matches(k, km.EnableBreak):
 			if b, ok := m.bps.selected(); ok && m.dbg != nil {
 				s, id, on := m.dbg, b.ID, !b.Enabled
-				return do(m.dbgID, "enable breakpoint", func() error { return s.Enable(m.ctx, id, on) })
+				return do(m.dbgID, "enable breakpoint", func() error { return s.Enable(m.ctx, id, on) }), true
 			}
 		case key.Matches(k, km.Delete):
 			if b, ok := m.bps.selected(); ok && m.dbg != nil {
 				s, id := m.dbg, b.ID
-				return do(m.dbgID, "delete breakpoint", func() error { return s.Delete(m.ctx, id) })
+				return do(m.dbgID, "delete breakpoint", func() error { return s.Delete(m.ctx, id) }), true
 			}
 		case key.Matches(k, km.Condition):
 			if b, ok := m.bps.selected(); ok {
@@ -70,8 +74,10 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(k, km.Select):
 			if b, ok := m.bps.selected(); ok && b.FullName != "" {
 				m.setFocus(paneSource)
-				return m.openFile(b.FullName, b.Line)
+				return m.openFile(b.FullName, b.Line), true
 			}
+		default:
+			return nil, false
 		}
 	case paneWatch:
 		switch {
@@ -79,13 +85,17 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 			m.openPrompt(promptWatch, "watch expression", "")
 		case key.Matches(k, km.Delete):
 			m.watch.remove()
+		default:
+			return nil, false
 		}
 	case paneSandbox:
 		switch {
 		case key.Matches(k, km.End):
 			m.sbx.move(len(m.sbx.events))
 		case key.Matches(k, km.Select):
-			return m.showEvent()
+			return m.showEvent(), true
+		default:
+			return nil, false
 		}
 	case paneConsole:
 		switch {
@@ -97,14 +107,34 @@ func (m *Model) paneKey(k tea.KeyPressMsg) tea.Cmd {
 			m.con.scroll(-5)
 		case key.Matches(k, km.End):
 			m.con.offset = 0
+		default:
+			return nil, false
 		}
 	case paneLesson:
-		switch {
-		case key.Matches(k, km.LessonMore):
-			m.lesson.scroll(10)
+		if !key.Matches(k, km.LessonMore) {
+			return nil, false
 		}
+		m.lesson.scroll(10)
+	case paneProgram:
+		// The program does not run: its output scrolls like a list.
+		switch {
+		case key.Matches(k, km.Up), key.Matches(k, km.ScrollBackUp):
+			m.prog.scroll(1)
+		case key.Matches(k, km.Down), key.Matches(k, km.ScrollBackDown):
+			m.prog.scroll(-1)
+		case key.Matches(k, km.PageUp), key.Matches(k, km.ScrollBackPageUp):
+			m.prog.scroll(m.prog.h)
+		case key.Matches(k, km.PageDown), key.Matches(k, km.ScrollBackPageDown):
+			m.prog.scroll(-m.prog.h)
+		case key.Matches(k, km.End):
+			m.prog.offset = 0
+		default:
+			return nil, false
+		}
+	default:
+		return nil, false
 	}
-	return nil
+	return nil, true
 }
 
 // lineMover is how the focused pane moves its selection (or scrolls) by lines, and its page in
@@ -143,7 +173,7 @@ func listMove(k tea.KeyPressMsg, km KeyMap, page int) (int, bool) {
 	return 0, false
 }
 
-func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
+func (m *Model) sourceKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.keys
 	switch {
 	case key.Matches(k, km.Home):
@@ -152,32 +182,6 @@ func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.End):
 		m.src.cursor = m.src.lines()
 		m.src.clamp()
-	case key.Matches(k, km.LetterRun):
-		if m.state == launcher.Stopped && m.debugMode {
-			m.say("Already running under the debugger: c continues, Shift+F5 stops.")
-			return nil
-		}
-		return m.debugContinue()
-	case key.Matches(k, km.LetterContinue):
-		return m.debugContinue()
-	case key.Matches(k, km.LetterNext):
-		return m.stepCmd("next", func(s Session) error { return s.Next(m.ctx) })
-	case key.Matches(k, km.LetterStep):
-		return m.stepCmd("step", func(s Session) error { return s.Step(m.ctx) })
-	case key.Matches(k, km.LetterFinish):
-		return m.stepCmd("finish", func(s Session) error { return s.Finish(m.ctx, m.scope()) })
-	case key.Matches(k, km.LetterBreak):
-		return m.toggleBreak(m.src.cursor)
-	case key.Matches(k, km.LetterUntil):
-		return m.runToCursor()
-	case key.Matches(k, km.FrameUp):
-		if m.stack.move(1) {
-			return m.selectFrame()
-		}
-	case key.Matches(k, km.FrameDown):
-		if m.stack.move(-1) {
-			return m.selectFrame()
-		}
 	case key.Matches(k, km.Search):
 		m.openPrompt(promptSearch, "search", m.src.search)
 	case key.Matches(k, km.SearchNext):
@@ -190,12 +194,14 @@ func (m *Model) sourceKey(k tea.KeyPressMsg) tea.Cmd {
 		m.card = cardFiles
 		m.filesSel = 0
 		if m.dbg != nil {
-			return fetchFiles(m.ctx, m.dbg, m.dbgID)
+			return fetchFiles(m.ctx, m.dbg, m.dbgID), true
 		}
 	case key.Matches(k, km.ClearSearch):
 		m.src.search = ""
+	default:
+		return nil, false
 	}
-	return nil
+	return nil, true
 }
 
 // selectFrame makes the stack pane's selection the frame Source and Locals show.

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,8 +108,13 @@ func (m *Model) paneTitle(p paneID) string {
 		return m.src.title()
 	case paneProgram:
 		t := m.prog.title()
-		if m.focus == paneProgram && m.liveProgram() {
-			t += " — typing goes to the program, Ctrl+O leaves"
+		switch {
+		case m.waitInput:
+			t += " — waiting for input"
+		case m.focus == paneProgram && m.state == launcher.Running:
+			t += " — typing goes to the program, Tab leaves"
+		case m.focus == paneProgram && m.state == launcher.Stopped:
+			t += " — stopped: c continues"
 		}
 		return t
 	case paneSandbox:
@@ -181,16 +187,26 @@ func (m *Model) statusLine() string {
 		state = st.Running.Render("…") + " starting (" + mode + ")"
 	case launcher.Running:
 		state = st.Running.Render("▶") + " running (" + mode + ")"
+		if m.waitInput {
+			state = st.Stopped.Render("⌨") + " waiting for input: type, Enter sends"
+		}
 	case launcher.Stopped:
 		s := "stopped"
 		if m.stop != nil {
-			s = m.stop.Summary()
+			stop := *m.stop
+			if n, err := strconv.Atoi(m.bps.label(strconv.Itoa(stop.BkptNo))); err == nil {
+				stop.BkptNo = n // the number the student knows
+			}
+			s = stop.Summary()
 		}
 		state = st.Stopped.Render("‖") + " " + clean(shortPaths(s))
 	case launcher.Exited:
 		s := "exited"
 		if m.exit != nil {
 			s = m.exit.Summary()
+		}
+		if d := m.src.diag; d != nil && m.exit != nil && m.exit.Kind == launcher.KindCompileError {
+			s = fmt.Sprintf("compile error at %s:%d", filepath.Base(d.path), d.line)
 		}
 		state = st.Dim.Render("■") + " " + clean(shortPaths(s))
 	}
@@ -220,17 +236,19 @@ func (m *Model) statusLine() string {
 		}
 		left += "  " + style.Render("· "+clean(m.msg))
 	}
+	// rw counts a space on each side of the right part, so that a long left part cut to fit
+	// never runs into it ("compilation failedsandbox: default").
 	lw := lipgloss.Width(left)
-	rw := lipgloss.Width(right) + 1
+	rw := lipgloss.Width(right) + 2
 	if lw+rw > m.w {
 		right = sbx // the state matters more than limits and the clock
-		rw = lipgloss.Width(right) + 1
+		rw = lipgloss.Width(right) + 2
 	}
 	if lw+rw > m.w {
 		left = fit(left, max(m.w-rw, 10))
 		lw = lipgloss.Width(left)
 	}
-	gap := max(m.w-lw-rw, 0)
+	gap := max(m.w-lw-rw, 0) + 1
 	return st.Status.Render(fit(left+strings.Repeat(" ", gap)+right+" ", m.w))
 }
 

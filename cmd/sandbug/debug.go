@@ -9,7 +9,7 @@ import (
 	"github.com/sandbug/sandbug/launcher"
 )
 
-const debugUsage = `Usage: sandbug [debug] [flags] PROGRAM|FILE.c [-- ARGS...]
+const debugUsage = `Usage: sandbug [debug] [flags] PROGRAM|FILE.c... [-- ARGS...]
 
 Opens the terminal UI on a debug session: gdb runs the program inside the sandbox and stops
 before main, with its source shown. Blocked system calls stop the program (--no-stop-at-blocked
@@ -17,6 +17,7 @@ lets them fail as in a run).
 
 Examples:
   sandbug hello.c
+  sandbug main.c list.c              (several sources make one program; also sandbug *.c)
   sandbug debug --profile strict ./a.out -- arg1 arg2
   sandbug --log-mi mi.log --timeout 30s prog.c
 

@@ -28,6 +28,7 @@ type options struct {
 
 	limits  wrapper.Limits
 	program string
+	sources []string // more C/C++ sources after a source program (sandbug main.c list.c)
 	args    []string
 }
 
@@ -63,8 +64,9 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	return fs
 }
 
-// parseArgs parses `[flags] PROGRAM [flags] [-- ARGS...]`. Words after PROGRAM up to "--" are
-// flags while they look like flags; the first other word starts the program's arguments.
+// parseArgs parses `[flags] PROGRAM|FILE.c... [flags] [-- ARGS...]`. Sources right after a
+// source program are compiled with it; the following words up to "--" are flags while they
+// look like flags; the first other word starts the program's arguments.
 func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) error {
 	if err := fs.Parse(args); err != nil {
 		return parseErr(err)
@@ -80,6 +82,10 @@ func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) er
 		return nil
 	}
 	o.program, rest = rest[0], rest[1:]
+	// Sources after a source are compiled with it: `sandbug main.c list.c`, `sandbug *.c`.
+	for launcher.IsSource(o.program) && len(rest) > 0 && launcher.IsSource(rest[0]) {
+		o.sources, rest = append(o.sources, rest[0]), rest[1:]
+	}
 	for len(rest) > 0 {
 		if rest[0] == "--" {
 			o.args = append(o.args, rest[1:]...)
@@ -140,6 +146,7 @@ func (o *options) config() launcher.Config {
 	return launcher.Config{
 		Program:       o.program,
 		Args:          o.args,
+		Sources:       o.sources,
 		CC:            o.cc,
 		CFlags:        o.cflags,
 		Profile:       o.profile,

@@ -1,8 +1,8 @@
 // Command sandbug runs and debugs C programs inside a seccomp sandbox.
 //
-//	sandbug [flags] PROGRAM|FILE.c [-- ARGS...]        debug in the terminal UI (same as `debug`)
-//	sandbug debug [flags] PROGRAM|FILE.c [-- ARGS...]
-//	sandbug run [flags] PROGRAM|FILE.c [-- ARGS...]    run without the debugger, print an exit card
+//	sandbug [flags] PROGRAM|FILE.c... [-- ARGS...]        debug in the terminal UI (same as `debug`)
+//	sandbug debug [flags] PROGRAM|FILE.c... [-- ARGS...]
+//	sandbug run [flags] PROGRAM|FILE.c... [-- ARGS...]    run without the debugger, print an exit card
 //	sandbug demo [NAME [--run]]                         list the teaching demos, or open one
 //	sandbug version
 //
@@ -109,15 +109,16 @@ func reportUsage(stderr io.Writer, err error) int {
 const usageTop = `sandbug runs and debugs C programs inside a seccomp sandbox.
 
 Usage:
-  sandbug [flags] PROGRAM|FILE.c [-- ARGS...]         debug in the terminal UI
-  sandbug debug [flags] PROGRAM|FILE.c [-- ARGS...]   the same
-  sandbug run [flags] PROGRAM|FILE.c [-- ARGS...]     run in the sandbox, then print how it ended
-  sandbug demo                                        list the teaching demos
-  sandbug demo NAME [--run]                           open a demo in the UI (or just run it)
+  sandbug [flags] PROGRAM|FILE.c... [-- ARGS...]       debug in the terminal UI
+  sandbug debug [flags] PROGRAM|FILE.c... [-- ARGS...] the same
+  sandbug run [flags] PROGRAM|FILE.c... [-- ARGS...]   run in the sandbox, then print how it ended
+  sandbug demo                                       list the teaching demos
+  sandbug demo NAME [--run]                          open a demo in the UI (or just run it)
   sandbug version
 
 Examples:
   sandbug hello.c                       compile with cc -g -O0 -Wall, stop before main
+  sandbug main.c list.c                 several sources make one program (also: sandbug *.c)
   sandbug run ./a.out -- input.txt      run ./a.out input.txt in the default sandbox
   sandbug run --limit cpu=2s,mem=256M --timeout 10s prog.c
   sandbug run --json --output out.txt prog.c > report.json

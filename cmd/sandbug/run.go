@@ -15,10 +15,12 @@ import (
 	"github.com/sandbug/sandbug/launcher"
 )
 
-const runUsage = `Usage: sandbug run [flags] PROGRAM|FILE.c [-- ARGS...]
+const runUsage = `Usage: sandbug run [flags] PROGRAM|FILE.c... [-- ARGS...]
 
-Runs PROGRAM (or compiles FILE.c / FILE.cpp first with cc -g -O0 -Wall) inside the seccomp
-sandbox, without the debugger. The program's output streams through unchanged; then an exit card
+Runs PROGRAM (or compiles FILE.c / FILE.cpp first with cc -g -O0 -Wall; several sources make
+one program, headers beside them are found, -lm and -pthread are added when math.h or
+pthread.h is included, other libraries go in --cflags) inside the seccomp sandbox, without the
+debugger. The program's output streams through unchanged; then an exit card
 and the blocked system calls go to stderr. A terminal on stdin and stdout gives the program a
 terminal of the same size; otherwise it gets sandbug's own stdin, stdout and stderr.
 
@@ -27,6 +29,7 @@ failed (bad flags, compile error, sandbox setup), 126 program not executable, 12
 
 Examples:
   sandbug run hello.c
+  sandbug run main.c list.c -- input.txt
   sandbug run ./a.out -- input.txt
   sandbug run --limit cpu=2s,mem=256M --timeout 10s prog.c
   sandbug run --json prog.c > report.json      (program output on stderr)
