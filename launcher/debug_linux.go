@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -238,25 +239,62 @@ func (s *Session) debugMain() {
 	select {
 	case <-s.ctx.Done():
 	case <-d.gdbGone:
-		s.emit(ErrorEvent{Err: errors.New("gdb ended unexpectedly")})
-		s.owner(func(d *debugState) {
-			s.killProgram()
-			s.mu.Lock()
-			ended := s.exit != nil
-			s.mu.Unlock()
-			if ended {
-				return
-			}
-			st := ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup,
-				Message: "gdb ended unexpectedly, so the program was stopped"}
-			if d.started {
-				s.finishRun(st)
-			} else {
-				s.finish(st)
-			}
-		})
+		s.onGDBEnded()
 		<-s.ctx.Done()
 	}
+}
+
+// onGDBEnded reports that gdb ended by itself (killed, crashed): how, with the end of its
+// stderr, and, when a run was in progress, kills the program gdb left behind and ends the run
+// with kind debugger-ended. The session stays open (its events too) until Close.
+func (s *Session) onGDBEnded() {
+	d := s.dbg
+	ev := DebuggerEndedEvent{Code: -1}
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+	if ee := d.getConn().Wait(ctx); ee != nil {
+		ev.Code = ee.Code
+		if ee.SigNum > 0 {
+			ev.Signal = SignalName(ee.SigNum)
+		} else if ee.Signal != "" {
+			ev.Signal = ee.Signal
+		}
+		ev.Stderr = lastLines(ee.Stderr, 5)
+	}
+	cancel()
+	if s.ctx.Err() != nil {
+		return // Close ended gdb: nothing unexpected
+	}
+	s.emit(ev)
+	s.owner(func(d *debugState) {
+		pid := d.infPid
+		s.killProgram()
+		reapOrphan(pid)
+		st := ExitStatus{Kind: KindDebuggerEnded, Code: ev.Code, Signal: ev.Signal, Message: ev.Stderr}
+		s.mu.Lock()
+		never := s.exit == nil
+		s.mu.Unlock()
+		switch {
+		case d.started:
+			s.finishRun(st)
+		case never:
+			s.finish(st) // gdb died before the program started
+		}
+		// else the program had already ended: its exit stands.
+	})
+}
+
+// lastLines returns the last n non-empty lines of s.
+func lastLines(s string, n int) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimRight(l, "\r "); l != "" {
+			out = append(out, l)
+		}
+	}
+	if len(out) > n {
+		out = out[len(out)-n:]
+	}
+	return strings.Join(out, "\n")
 }
 
 func (s *Session) debugCleanup() {
@@ -328,4 +366,15 @@ func (s *Session) captureLine(kind ConsoleKind, line string) bool {
 		c.lines = append(c.lines, line)
 	}
 	return false
+}
+
+// GDBPid returns gdb's pid once gdb has started (debug sessions), 0 otherwise.
+func (s *Session) GDBPid() int {
+	if s.dbg == nil {
+		return 0
+	}
+	if c := s.dbg.getConn(); c != nil {
+		return c.Pid()
+	}
+	return 0
 }

@@ -16,6 +16,10 @@ const (
 	// KindInterrupted: sandbug itself was asked to stop (Interrupt: the signal it received, such
 	// as SIGTERM from an autograder's timeout) and killed the program (Signal: how).
 	KindInterrupted = "interrupted"
+	// KindDebuggerEnded: gdb ended (killed, crashed) while it was debugging the program, and the
+	// session killed the program: Code is gdb's exit status (-1 for a signal), Signal the signal
+	// that killed gdb, Message the last lines of gdb's stderr. Debug sessions only.
+	KindDebuggerEnded = "debugger-ended"
 )
 
 // Limit names: the values of ExitStatus.Limit.
@@ -107,6 +111,14 @@ func (s ExitStatus) Summary() string {
 		return head
 	case KindCompileError:
 		return "compilation failed: the program was not run (see the compiler's messages)"
+	case KindDebuggerEnded:
+		how := "ended"
+		if s.Signal != "" {
+			how = "was killed by " + s.Signal
+		} else if s.Code >= 0 {
+			how = fmt.Sprintf("exited with status %d", s.Code)
+		}
+		return "the debugger (gdb) " + how + " while debugging: the program was killed with it"
 	case KindInterrupted:
 		return "stopped by sandbug, which received " + s.Interrupt + ": it killed the program (" + s.Signal + ")" + at
 	case "":
@@ -135,7 +147,7 @@ func (s ExitStatus) ShellCode() int {
 			return s.Code
 		}
 		return 125
-	case KindCompileError:
+	case KindCompileError, KindDebuggerEnded:
 		return 125
 	case KindInterrupted:
 		// As a shell reports a job stopped by that signal: 143 for SIGTERM, 129 for SIGHUP.

@@ -232,3 +232,14 @@ func reapGroup(pgid int) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// reapOrphan kills pid and waits for it when it is this process's child: a program whose
+// debugger died is re-parented to the launcher (a subreaper), and nobody else would reap it.
+func reapOrphan(pid int) {
+	if p, ok := readStat(pid); !ok || p.ppid != os.Getpid() {
+		return
+	}
+	unix.Kill(pid, unix.SIGKILL)
+	var ws unix.WaitStatus
+	unix.Wait4(pid, &ws, 0, nil)
+}
