@@ -118,8 +118,11 @@ func (s ExitStatus) Summary() string {
 		} else if s.Code >= 0 {
 			how = fmt.Sprintf("exited with status %d", s.Code)
 		}
-		return "the debugger (gdb) " + how + " while debugging: the program was killed with it"
+		return "gdb (the debugger) " + how + ": the program was killed with it"
 	case KindInterrupted:
+		if s.Signal == "" { // before the program ran: it had nothing to kill
+			return "stopped by sandbug, which received " + orUnknown(s.Interrupt) + ", while compiling: the program never ran"
+		}
 		return "stopped by sandbug, which received " + s.Interrupt + ": it killed the program (" + s.Signal + ")" + at
 	case "":
 		return "has not ended"
@@ -157,6 +160,13 @@ func (s ExitStatus) ShellCode() int {
 		return 128 + 15
 	}
 	return 125
+}
+
+func orUnknown(sig string) string {
+	if sig == "" {
+		return "a signal"
+	}
+	return sig
 }
 
 func limitWords(limit, value string) string {

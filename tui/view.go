@@ -192,6 +192,9 @@ func (m *Model) statusLine() string {
 		if m.exit != nil {
 			s = m.exit.Summary()
 		}
+		if m.exit != nil && m.exit.Kind == launcher.KindDebuggerEnded {
+			s = "gdb ended" // the message says how, and what F5 does
+		}
 		state = st.Dim.Render("■") + " " + clean(shortPaths(s))
 	}
 	sbx := "sandbox: " + clean(m.sbx.profile)
