@@ -206,6 +206,9 @@ func (s *Session) onSupEvent(e wrapper.Event) {
 		}
 	case wrapper.EventDetached:
 		d.detached[e.Pid] = true
+		if e.Pid == d.infPid && d.started && s.State() == Stopped {
+			go s.diedWhileStopped(e.Pid)
+		}
 	case wrapper.EventWrapperError:
 		if d.wrapErrC != nil {
 			select {

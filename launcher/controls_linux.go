@@ -212,6 +212,25 @@ func (s *Session) killLocked() {
 	})
 }
 
+// diedWhileStopped ends the run of a program that died (killed from outside) while gdb held it
+// stopped. gdb learns of that only when it resumes the program, and resuming a dead program from
+// a breakpoint can hang it: read how it died from the zombie instead, then let gdb forget it.
+func (s *Session) diedWhileStopped(pid int) {
+	d := s.dbg
+	d.cmdMu.Lock()
+	defer d.cmdMu.Unlock()
+	st, ok := zombieStatus(pid)
+	if !ok {
+		return // not dead after all (or already reaped: gdb reports the exit itself)
+	}
+	s.mi(s.ctx, "-interpreter-exec", "console", "kill")
+	s.owner(func(d *debugState) {
+		if d.infPid == pid {
+			s.finishRun(st)
+		}
+	})
+}
+
 // SourceFiles lists the program's own source files as gdb knows them from its debug
 // information (-file-list-exec-source-files), whether or not the program has been in them yet:
 // full paths of existing regular files, system and library sources left out (the same test as
