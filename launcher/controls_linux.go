@@ -220,15 +220,34 @@ func (s *Session) diedWhileStopped(pid int) {
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
 	st, ok := zombieStatus(pid)
-	if !ok {
-		return // not dead after all (or already reaped: gdb reports the exit itself)
+	if !ok || !gdbAlive(d) {
+		// Not dead after all, or already reaped (gdb reports the exit itself), or it died
+		// because gdb did (pdeathsig): then gdb's death is the news (onGDBEnded).
+		return
 	}
-	s.mi(s.ctx, "-interpreter-exec", "console", "kill")
+	if _, err := s.mi(s.ctx, "-interpreter-exec", "console", "kill"); errors.Is(err, gdbmi.ErrExited) {
+		return
+	}
 	s.owner(func(d *debugState) {
 		if d.infPid == pid {
 			s.finishRun(st)
 		}
 	})
+}
+
+// gdbAlive reports whether gdb runs (neither its output ended nor its process is a zombie).
+func gdbAlive(d *debugState) bool {
+	select {
+	case <-d.gdbGone:
+		return false
+	default:
+	}
+	c := d.getConn()
+	if c == nil {
+		return false
+	}
+	p, ok := readStat(c.Pid())
+	return ok && p.state != 'Z'
 }
 
 // SourceFiles lists the program's own source files as gdb knows them from its debug
