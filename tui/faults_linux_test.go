@@ -71,7 +71,8 @@ type faultCase struct {
 	sig syscall.Signal
 	// run mode: the JSON exit (kind "" = no report: sandbug was SIGKILLed).
 	kind, signal, interrupt string
-	// TUI: what the screen must show after the kill.
+	// TUI: what the screen must show after the kill (after sandbug's exit when sandbug was the
+	// victim).
 	screen []string
 	// sandbug's exit status; -9 = killed by SIGKILL.
 	status int
@@ -103,20 +104,22 @@ var runFaults = []faultCase{
 
 var gdbEnded = []string{"gdb ended", "gdb was killed by SIGKILL: press F5 to debug again"}
 
+var termed = []string{"sandbug: received SIGTERM: the program and gdb were stopped"}
+
 var tuiFaults = []faultCase{
-	{at: atCompile, who: killSandbug, sig: syscall.SIGTERM, status: 143},
+	{at: atCompile, who: killSandbug, sig: syscall.SIGTERM, screen: termed, status: 143},
 	{at: atCompile, who: killSandbug, sig: syscall.SIGKILL, status: -9},
 	{at: atStart, who: killGDB, sig: syscall.SIGKILL, screen: gdbEnded, status: 0},
 	{at: atStart, who: killProgram, sig: syscall.SIGKILL, screen: []string{"terminated by SIGKILL"}, status: 0},
 	{at: atStart, who: killSandbug, sig: syscall.SIGKILL, status: -9},
 	{at: atRunning, who: killGDB, sig: syscall.SIGKILL, screen: gdbEnded, status: 0},
 	{at: atRunning, who: killProgram, sig: syscall.SIGKILL, screen: []string{"terminated by SIGKILL"}, status: 0},
-	{at: atRunning, who: killSandbug, sig: syscall.SIGTERM, status: 143},
+	{at: atRunning, who: killSandbug, sig: syscall.SIGTERM, screen: termed, status: 143},
 	{at: atBreakpoint, who: killGDB, sig: syscall.SIGKILL, screen: gdbEnded, status: 0},
 	{at: atBreakpoint, who: killProgram, sig: syscall.SIGKILL, screen: []string{"terminated by SIGKILL"}, status: 0},
 	{at: atBlocked, who: killGDB, sig: syscall.SIGKILL, screen: gdbEnded, status: 0},
 	{at: atBlocked, who: killProgram, sig: syscall.SIGKILL, screen: []string{"terminated by SIGKILL"}, status: 0},
-	{at: atBlocked, who: killSandbug, sig: syscall.SIGTERM, status: 143},
+	{at: atBlocked, who: killSandbug, sig: syscall.SIGTERM, screen: termed, status: 143},
 	{at: atBlocked, who: killSandbug, sig: syscall.SIGKILL, status: -9},
 }
 
@@ -262,7 +265,7 @@ func tuiFault(t *testing.T, prog string, c faultCase) {
 	if err := syscall.Kill(target, c.sig); err != nil {
 		t.Fatalf("kill %s (%d): %v", c.who, target, err)
 	}
-	if len(c.screen) > 0 {
+	if c.who != killSandbug {
 		scr := tm.wait(15*time.Second, c.screen...)
 		if strings.Contains(scr, "sandbox could not start") {
 			t.Errorf("the sandbox is blamed:\n%s", scr)
@@ -275,7 +278,7 @@ func tuiFault(t *testing.T, prog string, c faultCase) {
 		}
 		tm.keys("q")
 	}
-	scr := tm.wait(15*time.Second, "SANDBUG-EXIT=")
+	scr := tm.wait(15*time.Second, append([]string{"SANDBUG-EXIT="}, c.screen...)...)
 	want := c.status
 	if want == -9 {
 		want = 128 + 9 // as the shell reports it
