@@ -218,13 +218,29 @@ func (s *Session) killLocked() {
 func (s *Session) diedWhileStopped(pid int) {
 	d := s.dbg
 	d.cmdMu.Lock()
-	defer d.cmdMu.Unlock()
+	// The supervisor can hear of the death while the process is still exiting: give it a
+	// moment to become a zombie (or to be reaped by gdb).
 	st, ok := zombieStatus(pid)
-	if !ok || !gdbAlive(d) {
-		// Not dead after all, or already reaped (gdb reports the exit itself), or it died
-		// because gdb did (pdeathsig): then gdb's death is the news (onGDBEnded).
+	for deadline := time.Now().Add(time.Second); !ok && time.Now().Before(deadline); st, ok = zombieStatus(pid) {
+		if _, exists := readStat(pid); !exists {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if !gdbAlive(d) {
+		// It died because gdb did (pdeathsig): gdb's death is the news (onGDBEnded).
+		d.cmdMu.Unlock()
 		return
 	}
+	if !ok {
+		d.cmdMu.Unlock()
+		if _, exists := readStat(pid); !exists {
+			// gdb has reaped it already and holds the exit until it resumes the program.
+			s.Continue()
+		}
+		return // else it is not dead after all
+	}
+	defer d.cmdMu.Unlock()
 	if _, err := s.mi(s.ctx, "-interpreter-exec", "console", "kill"); errors.Is(err, gdbmi.ErrExited) {
 		return
 	}

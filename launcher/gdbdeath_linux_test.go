@@ -121,3 +121,34 @@ func onlyChild(t *testing.T, pid int) int {
 	}
 	return kids[0]
 }
+
+// TestDebugProgramKilledWhileStopped: the program is SIGKILLed from outside while gdb holds it
+// stopped at main. gdb would only notice on the next resume (and resuming a dead program from a
+// breakpoint can hang it): the session reports the death at once, as what it was.
+func TestDebugProgramKilledWhileStopped(t *testing.T) {
+	r := startDebug(t, baseConfig(t, program(t, "readyloop", srcReadyLoop)))
+	if st := r.stopped(); st == nil || !st.Entry {
+		t.Fatalf("first stop %+v", st)
+	}
+	pid := r.s.Pid()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	ex := r.exit()
+	if ex.Kind != KindSignaled || ex.Signal != "SIGKILL" {
+		t.Errorf("exit %+v, want signaled SIGKILL", ex)
+	}
+	if d := time.Since(t0); d > 3*time.Second {
+		t.Errorf("the death was reported after %v", d)
+	}
+	// gdb lives on: the same session debugs again.
+	if err := r.s.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.stopped(); st == nil || !st.Entry {
+		t.Fatalf("stop after Run %+v; events: %s", st, r.c.describe())
+	}
+	r.s.Close()
+	checkNoLeftovers(t, r.s)
+}

@@ -278,7 +278,13 @@ func tuiFault(t *testing.T, prog string, c faultCase) {
 		}
 		tm.keys("q")
 	}
-	scr := tm.wait(15*time.Second, append([]string{"SANDBUG-EXIT="}, c.screen...)...)
+	after := []string{"SANDBUG-EXIT="}
+	if c.who == killSandbug {
+		after = append(after, c.screen...)
+	}
+	// After a SIGKILL the shell writes where the UI's cursor was, across the UI's lines: search
+	// the screen with its line breaks removed.
+	scr := tm.waitFlat(15*time.Second, after...)
 	want := c.status
 	if want == -9 {
 		want = 128 + 9 // as the shell reports it
@@ -468,6 +474,26 @@ func (tm *term) paneChild(comm string) int {
 	}
 	tm.t.Fatalf("no %s under the pane's shell %d", comm, shell)
 	return 0
+}
+
+// waitFlat is wait on the screen with its line breaks removed.
+func (tm *term) waitFlat(d time.Duration, want ...string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		scr := strings.ReplaceAll(tm.screen(), "\n", "")
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(scr, w)
+		}
+		if ok {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("screen lacks %q after %v:\n%s", want, d, tm.screen())
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
