@@ -39,6 +39,7 @@ func (s *Session) Run() error {
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
 	s.killLocked()
+	d.resuming.Store(true) // the new run goes to its first stop
 	var wrapErrC chan struct{}
 	s.owner(func(d *debugState) {
 		d.started = true
@@ -226,6 +227,10 @@ func (s *Session) diedWhileStopped(pid int) {
 			break
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+	if d.resuming.Load() {
+		d.cmdMu.Unlock()
+		return // resumed meanwhile: gdb reports the exit
 	}
 	if !gdbAlive(d) {
 		// It died because gdb did (pdeathsig): gdb's death is the news (onGDBEnded).

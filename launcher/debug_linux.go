@@ -26,8 +26,12 @@ type debugState struct {
 	logF  *os.File
 	cmdMu sync.Mutex // serialises the controls' gdb commands (not the queries)
 	capMu sync.Mutex // one ConsoleCapture at a time
-	calls blockedCalls
-	pty   *ptyReader
+	// resuming is set when a control sends gdb a command that resumes the program and cleared
+	// at the next *stopped: a program that ends meanwhile is gdb's to report, not a death
+	// "while stopped" (the supervisor can hear of it before the loop reads gdb's *running).
+	resuming atomic.Bool
+	calls    blockedCalls
+	pty      *ptyReader
 
 	reqs     chan func()   // requests the loop applies in order (owner)
 	gdbUp    chan struct{} // closed once gdb has started, or failed to
@@ -340,6 +344,7 @@ func (s *Session) onRecord(r *gdbmi.Record) {
 			s.resumeClock()
 			s.setState(Running, nil)
 		case "stopped":
+			d.resuming.Store(false)
 			d.pauseClock()
 			if st, ok := gdbmi.ParseStop(r); ok {
 				s.onStop(st)
