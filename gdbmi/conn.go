@@ -48,6 +48,7 @@ var ErrClosed = errors.New("gdbmi: connection closed")
 type ExitedError struct {
 	Code   int    // exit status, or -1 when killed by a signal or unknown
 	Signal string // signal that killed gdb ("killed"), if any
+	SigNum int    // that signal's number (9 for SIGKILL), 0 when none
 	Stderr string // the last bytes gdb wrote to stderr
 }
 
@@ -242,6 +243,18 @@ func (c *Conn) Interpreter() string { return c.interp }
 
 // Pid returns gdb's process id.
 func (c *Conn) Pid() int { return c.cmd.Process.Pid }
+
+// Wait waits until gdb's process has ended and been reaped, and says how it ended; it returns
+// nil when ctx ends first. Events closing is the sign to call it: gdb's output can end a moment
+// before its process is reaped.
+func (c *Conn) Wait(ctx context.Context) *ExitedError {
+	select {
+	case <-c.procDone:
+		return c.exitErr
+	case <-ctx.Done():
+		return nil
+	}
+}
 
 // Events returns the one ordered channel of async and stream records (and result records no
 // call waits for: the late answer to a cancelled call is dropped, an untokened result is not).

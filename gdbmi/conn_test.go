@@ -311,6 +311,11 @@ func TestLiveKilledMidCall(t *testing.T) {
 	if _, err := c.Exec(context.Background(), "-gdb-version"); !errors.Is(err, ErrExited) {
 		t.Errorf("Exec on dead gdb: %v", err)
 	}
+	wctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	if ee := c.Wait(wctx); ee == nil || ee.SigNum != int(syscall.SIGKILL) || ee.Code != -1 {
+		t.Errorf("Wait after SIGKILL: %+v", ee)
+	}
+	cancel()
 	s.close()
 	// The `shell sleep` child of gdb is gdb's business, but it must not be gdb.
 	checkNoLeaks(t, before)

@@ -173,6 +173,7 @@ func (c *Conn) waitLoop() {
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			e.Signal = ws.Signal().String()
+			e.SigNum = int(ws.Signal())
 		} else {
 			e.Code = ee.ExitCode()
 		}

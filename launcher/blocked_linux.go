@@ -206,6 +206,9 @@ func (s *Session) onSupEvent(e wrapper.Event) {
 		}
 	case wrapper.EventDetached:
 		d.detached[e.Pid] = true
+		if e.Pid == d.infPid && d.started && s.State() == Stopped && !d.resuming.Load() {
+			go s.diedWhileStopped(e.Pid)
+		}
 	case wrapper.EventWrapperError:
 		if d.wrapErrC != nil {
 			select {
@@ -235,6 +238,7 @@ func (s *Session) onSupEvent(e wrapper.Event) {
 // resume prepares any resumption: a call the program is stopped at gets the rule's own answer
 // when it restarts, unless ResolveBlocked chose another.
 func (s *Session) resume(d *debugState) {
+	d.resuming.Store(true) // until the next *stopped: an exit now is gdb's to report
 	d.calls.resumed(func(b *Blocked) wrapper.Verdict {
 		return ruleVerdict(s.pol.Match(policy.AuditArchX86_64, b.Nr, b.Args).Action)
 	})
@@ -278,6 +282,7 @@ func (s *Session) ResolveBlocked(v Verdict) error {
 	if b == nil {
 		return errors.New("the program is not stopped at a blocked call")
 	}
+	d.resuming.Store(true) // both ways below resume the program
 	if st != callTrapped || v.Kill {
 		// A held call restarts and gets the verdict armed above; a trap's SIGSYS is delivered and
 		// the program dies of it, as without the debugger.

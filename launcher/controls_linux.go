@@ -39,6 +39,7 @@ func (s *Session) Run() error {
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
 	s.killLocked()
+	d.resuming.Store(true) // the new run goes to its first stop
 	var wrapErrC chan struct{}
 	s.owner(func(d *debugState) {
 		d.started = true
@@ -211,6 +212,64 @@ func (s *Session) killLocked() {
 		s.killProgram()
 		s.finishRun(ExitStatus{Kind: KindStopped, Signal: "SIGKILL", SignalDesc: SignalMeaning("SIGKILL")})
 	})
+}
+
+// diedWhileStopped ends the run of a program that died (killed from outside) while gdb held it
+// stopped. gdb learns of that only when it resumes the program, and resuming a dead program from
+// a breakpoint can hang it: read how it died from the zombie instead, then let gdb forget it.
+func (s *Session) diedWhileStopped(pid int) {
+	d := s.dbg
+	d.cmdMu.Lock()
+	// The supervisor can hear of the death while the process is still exiting: give it a
+	// moment to become a zombie (or to be reaped by gdb).
+	st, ok := zombieStatus(pid)
+	for deadline := time.Now().Add(time.Second); !ok && time.Now().Before(deadline); st, ok = zombieStatus(pid) {
+		if _, exists := readStat(pid); !exists {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if d.resuming.Load() {
+		d.cmdMu.Unlock()
+		return // resumed meanwhile: gdb reports the exit
+	}
+	if !gdbAlive(d) {
+		// It died because gdb did (pdeathsig): gdb's death is the news (onGDBEnded).
+		d.cmdMu.Unlock()
+		return
+	}
+	if !ok {
+		d.cmdMu.Unlock()
+		if _, exists := readStat(pid); !exists {
+			// gdb has reaped it already and holds the exit until it resumes the program.
+			s.Continue()
+		}
+		return // else it is not dead after all
+	}
+	defer d.cmdMu.Unlock()
+	if _, err := s.mi(s.ctx, "-interpreter-exec", "console", "kill"); errors.Is(err, gdbmi.ErrExited) {
+		return
+	}
+	s.owner(func(d *debugState) {
+		if d.infPid == pid {
+			s.finishRun(st)
+		}
+	})
+}
+
+// gdbAlive reports whether gdb runs (neither its output ended nor its process is a zombie).
+func gdbAlive(d *debugState) bool {
+	select {
+	case <-d.gdbGone:
+		return false
+	default:
+	}
+	c := d.getConn()
+	if c == nil {
+		return false
+	}
+	p, ok := readStat(c.Pid())
+	return ok && p.state != 'Z'
 }
 
 // SourceFiles lists the program's own source files as gdb knows them from its debug

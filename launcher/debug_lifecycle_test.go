@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"github.com/sandbug/sandbug/internal/testbin"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -99,33 +98,6 @@ func TestDebugInputAndSignalExit(t *testing.T) {
 		r.s.Close()
 		checkNoLeftovers(t, r.s)
 	})
-}
-
-// TestDebugGDBDies kills gdb under a stopped program: the session reports it, ends the run, and
-// leaves no process behind.
-func TestDebugGDBDies(t *testing.T) {
-	cfg := baseConfig(t, program(t, "sleeper", srcSleep))
-	r := startDebug(t, cfg)
-	r.stopped()
-	r.s.Continue()
-	r.until("output", func(e Event) bool {
-		o, ok := e.(OutputEvent)
-		return ok && strings.Contains(string(o.Data), "sleeping")
-	})
-	pid := r.s.Pid()
-	if err := syscall.Kill(r.s.dbg.getConn().Pid(), syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	r.until("the error", func(e Event) bool { _, ok := e.(ErrorEvent); return ok })
-	ex := r.exit()
-	if ex.Kind != KindSandboxError || !strings.Contains(ex.Message, "gdb") {
-		t.Fatalf("exit %+v", ex)
-	}
-	if p, ok := readStat(pid); ok && p.state != 'Z' {
-		t.Errorf("program %d still alive after gdb died (state %c)", pid, p.state)
-	}
-	r.s.Close()
-	checkNoLeftovers(t, r.s)
 }
 
 // TestDebugProgramWithoutMain: a stripped binary has no main to stop at: the session stops at

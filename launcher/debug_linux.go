@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,8 +26,12 @@ type debugState struct {
 	logF  *os.File
 	cmdMu sync.Mutex // serialises the controls' gdb commands (not the queries)
 	capMu sync.Mutex // one ConsoleCapture at a time
-	calls blockedCalls
-	pty   *ptyReader
+	// resuming is set when a control sends gdb a command that resumes the program and cleared
+	// at the next *stopped: a program that ends meanwhile is gdb's to report, not a death
+	// "while stopped" (the supervisor can hear of it before the loop reads gdb's *running).
+	resuming atomic.Bool
+	calls    blockedCalls
+	pty      *ptyReader
 
 	reqs     chan func()   // requests the loop applies in order (owner)
 	gdbUp    chan struct{} // closed once gdb has started, or failed to
@@ -238,25 +243,62 @@ func (s *Session) debugMain() {
 	select {
 	case <-s.ctx.Done():
 	case <-d.gdbGone:
-		s.emit(ErrorEvent{Err: errors.New("gdb ended unexpectedly")})
-		s.owner(func(d *debugState) {
-			s.killProgram()
-			s.mu.Lock()
-			ended := s.exit != nil
-			s.mu.Unlock()
-			if ended {
-				return
-			}
-			st := ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup,
-				Message: "gdb ended unexpectedly, so the program was stopped"}
-			if d.started {
-				s.finishRun(st)
-			} else {
-				s.finish(st)
-			}
-		})
+		s.onGDBEnded()
 		<-s.ctx.Done()
 	}
+}
+
+// onGDBEnded reports that gdb ended by itself (killed, crashed): how, with the end of its
+// stderr, and, when a run was in progress, kills the program gdb left behind and ends the run
+// with kind debugger-ended. The session stays open (its events too) until Close.
+func (s *Session) onGDBEnded() {
+	d := s.dbg
+	ev := DebuggerEndedEvent{Code: -1}
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+	if ee := d.getConn().Wait(ctx); ee != nil {
+		ev.Code = ee.Code
+		if ee.SigNum > 0 {
+			ev.Signal = SignalName(ee.SigNum)
+		} else if ee.Signal != "" {
+			ev.Signal = ee.Signal
+		}
+		ev.Stderr = lastLines(ee.Stderr, 5)
+	}
+	cancel()
+	if s.ctx.Err() != nil {
+		return // Close ended gdb: nothing unexpected
+	}
+	s.emit(ev)
+	s.owner(func(d *debugState) {
+		pid := d.infPid
+		s.killProgram()
+		reapOrphan(pid)
+		st := ExitStatus{Kind: KindDebuggerEnded, Code: ev.Code, Signal: ev.Signal, Message: ev.Stderr}
+		s.mu.Lock()
+		never := s.exit == nil
+		s.mu.Unlock()
+		switch {
+		case d.started:
+			s.finishRun(st)
+		case never:
+			s.finish(st) // gdb died before the program started
+		}
+		// else the program had already ended: its exit stands.
+	})
+}
+
+// lastLines returns the last n non-empty lines of s.
+func lastLines(s string, n int) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimRight(l, "\r "); l != "" {
+			out = append(out, l)
+		}
+	}
+	if len(out) > n {
+		out = out[len(out)-n:]
+	}
+	return strings.Join(out, "\n")
 }
 
 func (s *Session) debugCleanup() {
@@ -302,6 +344,7 @@ func (s *Session) onRecord(r *gdbmi.Record) {
 			s.resumeClock()
 			s.setState(Running, nil)
 		case "stopped":
+			d.resuming.Store(false)
 			d.pauseClock()
 			if st, ok := gdbmi.ParseStop(r); ok {
 				s.onStop(st)
@@ -328,4 +371,15 @@ func (s *Session) captureLine(kind ConsoleKind, line string) bool {
 		c.lines = append(c.lines, line)
 	}
 	return false
+}
+
+// GDBPid returns gdb's pid once gdb has started (debug sessions), 0 otherwise.
+func (s *Session) GDBPid() int {
+	if s.dbg == nil {
+		return 0
+	}
+	if c := s.dbg.getConn(); c != nil {
+		return c.Pid()
+	}
+	return 0
 }

@@ -315,16 +315,37 @@ const JailOff = wrapper.JailOff
 // that is not the program's exit.
 type ErrorEvent struct{ Err error }
 
-func (OutputEvent) isEvent()      {}
-func (StateEvent) isEvent()       {}
-func (BlockedEvent) isEvent()     {}
-func (VerifiedEvent) isEvent()    {}
-func (CompileEvent) isEvent()     {}
-func (ConsoleEvent) isEvent()     {}
-func (BreakpointsEvent) isEvent() {}
-func (ExitEvent) isEvent()        {}
-func (AttachedEvent) isEvent()    {}
-func (ErrorEvent) isEvent()       {}
+// DebuggerEndedEvent reports that gdb ended by itself (killed, crashed, exited) while the debug
+// session was open. The session cannot debug any more: a program it was running was killed (its
+// ExitEvent, kind debugger-ended, follows), and debugging again needs a new session.
+type DebuggerEndedEvent struct {
+	Code   int    // gdb's exit status, -1 when a signal killed it or it is unknown
+	Signal string // the signal that killed gdb ("SIGKILL"), "" when none
+	Stderr string // the last lines gdb wrote to its stderr, "" when none
+}
+
+// Summary says how gdb ended: "gdb was killed by SIGKILL", "gdb exited with status 1".
+func (e DebuggerEndedEvent) Summary() string {
+	switch {
+	case e.Signal != "":
+		return "gdb was killed by " + e.Signal
+	case e.Code >= 0:
+		return fmt.Sprintf("gdb exited with status %d", e.Code)
+	}
+	return "gdb ended"
+}
+
+func (OutputEvent) isEvent()        {}
+func (StateEvent) isEvent()         {}
+func (BlockedEvent) isEvent()       {}
+func (VerifiedEvent) isEvent()      {}
+func (CompileEvent) isEvent()       {}
+func (ConsoleEvent) isEvent()       {}
+func (BreakpointsEvent) isEvent()   {}
+func (ExitEvent) isEvent()          {}
+func (AttachedEvent) isEvent()      {}
+func (ErrorEvent) isEvent()         {}
+func (DebuggerEndedEvent) isEvent() {}
 
 func fromMIBreakpoint(b gdbmi.Breakpoint) Breakpoint {
 	out := Breakpoint{ID: b.Number, Enabled: b.Enabled, Temp: b.Disp == "del", Func: b.Func, File: b.File,

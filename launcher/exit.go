@@ -18,6 +18,10 @@ const (
 	KindInterrupted = "interrupted"
 	// KindStopped: the user stopped the program (Shift+F5, Ctrl+X); sandbug killed it (Signal).
 	KindStopped = "stopped"
+	// KindDebuggerEnded: gdb ended (killed, crashed) while it was debugging the program, and the
+	// session killed the program: Code is gdb's exit status (-1 for a signal), Signal the signal
+	// that killed gdb, Message the last lines of gdb's stderr. Debug sessions only.
+	KindDebuggerEnded = "debugger-ended"
 )
 
 // Limit names: the values of ExitStatus.Limit.
@@ -111,7 +115,18 @@ func (s ExitStatus) Summary() string {
 		return "compilation failed: the program was not run (see the compiler's messages)"
 	case KindStopped:
 		return "stopped by you: sandbug killed it (" + s.Signal + ")"
+	case KindDebuggerEnded:
+		how := "ended"
+		if s.Signal != "" {
+			how = "was killed by " + s.Signal
+		} else if s.Code >= 0 {
+			how = fmt.Sprintf("exited with status %d", s.Code)
+		}
+		return "gdb (the debugger) " + how + ": the program was killed with it"
 	case KindInterrupted:
+		if s.Signal == "" { // before the program ran: it had nothing to kill
+			return "stopped by sandbug, which received " + orUnknown(s.Interrupt) + ", while compiling: the program never ran"
+		}
 		return "stopped by sandbug, which received " + s.Interrupt + ": it killed the program (" + s.Signal + ")" + at
 	case "":
 		return "has not ended"
@@ -139,7 +154,7 @@ func (s ExitStatus) ShellCode() int {
 			return s.Code
 		}
 		return 125
-	case KindCompileError:
+	case KindCompileError, KindDebuggerEnded:
 		return 125
 	case KindInterrupted:
 		// As a shell reports a job stopped by that signal: 143 for SIGTERM, 129 for SIGHUP.
@@ -149,6 +164,13 @@ func (s ExitStatus) ShellCode() int {
 		return 128 + 15
 	}
 	return 125
+}
+
+func orUnknown(sig string) string {
+	if sig == "" {
+		return "a signal"
+	}
+	return sig
 }
 
 func limitWords(limit, value string) string {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -200,9 +201,10 @@ func isSandboxedOrphan(pid int) bool {
 }
 
 // groupCommand runs cmd in its own process group; cancelling its context sends SIGTERM to the
-// whole group, and SIGKILL to the leader 3 s later if it has not exited.
+// whole group, and SIGKILL to the leader 3 s later if it has not exited. The leader is killed
+// when sandbug dies (SIGKILL included): a compiler must not outlive it.
 func groupCommand(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
 	cmd.WaitDelay = 3 * time.Second
 }
@@ -231,4 +233,45 @@ func reapGroup(pgid int) {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+}
+
+// reapOrphan kills pid and waits for it when it is this process's child: a program whose
+// debugger died is re-parented to the launcher (a subreaper), and nobody else would reap it.
+func reapOrphan(pid int) {
+	if p, ok := readStat(pid); !ok || p.ppid != os.Getpid() {
+		return
+	}
+	unix.Kill(pid, unix.SIGKILL)
+	var ws unix.WaitStatus
+	unix.Wait4(pid, &ws, 0, nil)
+}
+
+// zombieStatus reads how pid ended from /proc/<pid>/stat (exit_code, field 52) while it is a
+// zombie nobody has reaped yet; false when pid is not a zombie.
+func zombieStatus(pid int) (ExitStatus, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ExitStatus{}, false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return ExitStatus{}, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 50 || f[0] != "Z" {
+		return ExitStatus{}, false
+	}
+	code, err := strconv.Atoi(f[49])
+	if err != nil {
+		return ExitStatus{}, false
+	}
+	ws := unix.WaitStatus(code)
+	switch {
+	case ws.Signaled():
+		name := SignalName(int(ws.Signal()))
+		return ExitStatus{Kind: KindSignaled, Signal: name, SignalDesc: SignalMeaning(name), Core: ws.CoreDump()}, true
+	case ws.Exited():
+		return ExitStatus{Kind: KindExited, Code: ws.ExitStatus()}, true
+	}
+	return ExitStatus{}, false
 }

@@ -95,6 +95,12 @@ func (s *Session) compileIfSource() bool {
 		ev, err := CompileAll(s.ctx, s.cfg.AllSources(), s.cfg.CC, s.cfg.CFlags, s.tmp)
 		var ce *CompileError
 		switch {
+		case err != nil && s.ctx.Err() != nil:
+			// sandbug was told to stop (or closed the session) while compiling: the compiler was
+			// killed, not wrong. The caller names the signal (ExitStatus.Interrupt).
+			s.emit(ev)
+			s.finish(ExitStatus{Kind: KindInterrupted, Message: "stopped while compiling: the program never ran"})
+			return false
 		case errors.As(err, &ce):
 			s.emit(ev)
 			s.finish(ExitStatus{Kind: KindCompileError, Message: ce.Output})

@@ -91,7 +91,8 @@ func exitCard(st *Styles, s launcher.ExitStatus, debug bool, w int) string {
 	if s.SignalDesc != "" && s.Kind == launcher.KindSignaled && !strings.Contains(s.Summary(), s.SignalDesc) {
 		body = append(body, st.Dim.Render(clean(s.SignalDesc)))
 	}
-	if s.Kind == launcher.KindCompileError || (s.Kind == launcher.KindSandboxError && strings.Contains(s.Message, "\n")) {
+	if s.Kind == launcher.KindCompileError || (s.Kind == launcher.KindSandboxError && strings.Contains(s.Message, "\n")) ||
+		(s.Kind == launcher.KindDebuggerEnded && s.Message != "") {
 		body = append(body, "")
 		msg := strings.Split(strings.TrimSpace(s.Message), "\n")
 		if len(msg) > 12 {

@@ -206,6 +206,18 @@ func closeAll(ss ...Session) tea.Cmd {
 	}
 }
 
+// closeQuiet ends sessions the UI replaces (a dead debugger's, a finished run's); the UI goes on.
+func closeQuiet(ss ...Session) tea.Cmd {
+	return func() tea.Msg {
+		for _, s := range ss {
+			if s != nil {
+				_ = s.Close()
+			}
+		}
+		return nil
+	}
+}
+
 func frameTick() tea.Cmd {
 	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{} })
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ type term struct {
 	name string // unique program name: finds leftover processes
 }
 
-var termN int
+var termN atomic.Int64 // the fault suite starts terminals in parallel
 
 // newTerm writes src to dir/<unique>.c and starts `sandbug <args> <file>` in a w x h tmux
 // window. The shell prints SANDBUG-EXIT=<status> when sandbug ends.
@@ -61,9 +62,8 @@ func prepareTerm(t *testing.T) *term {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	termN++
 	// Short enough for the kernel's 15-byte comm; unique per test and per process.
-	name := fmt.Sprintf("sbt%d_%d", os.Getpid()%100000, termN)
+	name := fmt.Sprintf("sbt%d_%d", os.Getpid()%100000, termN.Add(1))
 	return &term{t: t, sock: "sandbug-" + name, dir: dir, name: name}
 }
 

@@ -584,3 +584,34 @@ func TestConsoleEvaluatesInShownFrame(t *testing.T) {
 		t.Fatalf("console ran in %+v, want thread 3 frame 1 (the frame on screen)", sc)
 	}
 }
+
+// TestGDBDiedThenF5DebugsAgain: gdb dies under a stopped program. The status line says how and
+// offers F5, the console keeps gdb's last stderr lines, the exit card blames gdb (not the
+// sandbox), and F5 closes the dead session and starts a new one without quitting the UI.
+func TestGDBDiedThenF5DebugsAgain(t *testing.T) {
+	hs := started(t, 120, 40, Options{})
+	hs.events(launcher.StateEvent{State: launcher.Running}, stopAt(t, 13, "breakpoint-hit"))
+	old := hs.dbg
+	hs.events(launcher.DebuggerEndedEvent{Code: -1, Signal: "SIGKILL", Stderr: "internal-error: fake"},
+		launcher.ExitEvent{Status: launcher.ExitStatus{Kind: launcher.KindDebuggerEnded, Code: -1, Signal: "SIGKILL", Message: "internal-error: fake"}},
+		launcher.StateEvent{State: launcher.Exited})
+	scr := hs.screen()
+	for _, want := range []string{"gdb ended  · gdb was killed by SIGKILL: press F5 to debug again", "gdb (the debugger) was killed by SIGKILL: the program", "internal-error: fake"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("screen lacks %q:\n%s", want, scr)
+		}
+	}
+	if strings.Contains(scr, "sandbox could not start") {
+		t.Errorf("the sandbox is blamed:\n%s", scr)
+	}
+	hs.key("f5")
+	if hs.quit {
+		t.Fatal("F5 after gdb died quit the UI")
+	}
+	if !old.has("Close") || hs.dbg == old || hs.m.dbg != hs.dbg {
+		t.Fatalf("F5 did not replace the dead session: old calls %v, new is old %v", old.Calls(), hs.dbg == old)
+	}
+	if !hs.dbg.has("MainLocation") || hs.m.state != launcher.NotStarted {
+		t.Fatalf("the new session is not starting: calls %v state %v", hs.dbg.Calls(), hs.m.state)
+	}
+}

@@ -94,6 +94,8 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 	case launcher.ConsoleEvent:
 		m.con.add(ev.Kind, ev.Text)
 		return nil, m.slotShows(paneConsole)
+	case launcher.DebuggerEndedEvent:
+		return nil, m.onDebuggerEnded(sid, ev)
 	}
 	if !isActive {
 		return nil, false
@@ -152,7 +154,7 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		return nil, true
 	case launcher.ExitEvent:
 		st := ev.Status
-		if sid == m.dbgID && (st.Kind == launcher.KindCompileError || st.Kind == launcher.KindSandboxError) {
+		if sid == m.dbgID && (st.Kind == launcher.KindCompileError || st.Kind == launcher.KindSandboxError || st.Kind == launcher.KindDebuggerEnded) {
 			m.dbgDead = true // gdb may never have started: F5 starts a new session
 		}
 		m.exit = &st
@@ -180,6 +182,22 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		return nil, true
 	}
 	return nil, false
+}
+
+// onDebuggerEnded: gdb died under the debug session. The screen stays as it is (the exit card
+// follows when a program was running); the status line says how gdb ended and that F5 starts a
+// new one, and the console keeps the end of gdb's stderr.
+func (m *Model) onDebuggerEnded(sid int, ev launcher.DebuggerEndedEvent) bool {
+	if sid != m.dbgID {
+		return false
+	}
+	m.dbgDead = true
+	m.con.add(launcher.ConsoleLog, ev.Summary()+"\n")
+	if ev.Stderr != "" {
+		m.con.add(launcher.ConsoleLog, ev.Stderr+"\n")
+	}
+	m.fail("%s: press F5 to debug again with a new gdb", ev.Summary())
+	return true
 }
 
 // feedAll parses all pending program output (the program ended: show its last words).
@@ -520,7 +538,7 @@ func (m *Model) expandAgain(nodes []*varNode) tea.Cmd {
 func (m *Model) onSession(msg sessionMsg) tea.Cmd {
 	if (msg.debug && msg.sid != m.dbgID) || (!msg.debug && msg.sid != m.runID) {
 		if msg.sess != nil {
-			return closeAll(msg.sess) // superseded while starting
+			return closeQuiet(msg.sess) // superseded while starting
 		}
 		return nil
 	}

@@ -56,7 +56,7 @@ func (m *Model) debugContinue() tea.Cmd {
 	if !m.debugMode {
 		// Leave run-without-debugging: its session ends; the debug session takes the pane.
 		if m.run != nil {
-			cmds = append(cmds, closeAll(m.run))
+			cmds = append(cmds, closeQuiet(m.run))
 			m.run = nil
 		}
 		m.runID = -1
@@ -74,7 +74,7 @@ func (m *Model) debugContinue() tea.Cmd {
 	m.prog.write([]byte("\x1b[0m\r\n\x1b[2m── debugging ──\x1b[0m\r\n"))
 	cmds = append(cmds, m.scheduleFrame())
 	if m.dbg != nil && m.dbgDead {
-		cmds = append(cmds, closeAll(m.dbg))
+		cmds = append(cmds, closeQuiet(m.dbg))
 		m.dbg, m.dbgPump = nil, nil
 	}
 	if m.dbg == nil {
@@ -98,7 +98,7 @@ func (m *Model) runNoDebug() tea.Cmd {
 		cmds = append(cmds, do(m.dbgID, "kill", func() error { return s.Kill(m.ctx) }))
 	}
 	if m.run != nil {
-		cmds = append(cmds, closeAll(m.run))
+		cmds = append(cmds, closeQuiet(m.run))
 		m.run = nil
 	}
 	m.debugMode = false

@@ -208,6 +208,9 @@ func (m *Model) statusLine() string {
 		if d := m.src.diag; d != nil && m.exit != nil && m.exit.Kind == launcher.KindCompileError {
 			s = fmt.Sprintf("compile error at %s:%d", filepath.Base(d.path), d.line)
 		}
+		if m.exit != nil && m.exit.Kind == launcher.KindDebuggerEnded {
+			s = "gdb ended" // the message says how, and what F5 does
+		}
 		state = st.Dim.Render("■") + " " + clean(shortPaths(s))
 	}
 	sbx := "sandbox: " + clean(m.sbx.profile)

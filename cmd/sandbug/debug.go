@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -39,7 +41,20 @@ func openTUI(ctx context.Context, cfg launcher.Config, lesson string, stderr io.
 		fmt.Fprintln(stderr, "sandbug: the debugger UI needs a terminal (use `sandbug run` to run without one)")
 		return 125
 	}
-	if err := runTUI(ctx, cfg, lesson, false); err != nil {
+	// SIGTERM and SIGHUP end the UI (realMain's ctx; Bubble Tea too): the program and gdb are
+	// killed, and sandbug exits 128 + the signal, as `sandbug run` does, not 0.
+	stopSig := make(chan os.Signal, 1)
+	signal.Notify(stopSig, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(stopSig)
+	err := runTUI(ctx, cfg, lesson, false)
+	select {
+	case sig := <-stopSig:
+		n := int(sig.(syscall.Signal))
+		fmt.Fprintf(stderr, "sandbug: received %s: the program and gdb were stopped\n", launcher.SignalName(n))
+		return 128 + n
+	default:
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "sandbug: %v\n", err)
 		return 125
 	}

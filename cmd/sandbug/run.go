@@ -194,6 +194,10 @@ func interrupted(ctx context.Context, st launcher.ExitStatus, stopSig <-chan os.
 			if st.Kind != launcher.KindSignaled || killedBy == "" {
 				killedBy = "SIGKILL"
 			}
+			if st.Kind == launcher.KindInterrupted { // while compiling: no program to kill
+				st.Interrupt = launcher.SignalName(int(sig.(syscall.Signal)))
+				return st
+			}
 			if st.Kind == launcher.KindSignaled || st.Kind == launcher.KindSandboxError {
 				return launcher.ExitStatus{Kind: launcher.KindInterrupted, Interrupt: launcher.SignalName(int(sig.(syscall.Signal))),
 					Signal: killedBy, SignalDesc: launcher.SignalMeaning(killedBy)}
