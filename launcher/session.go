@@ -218,6 +218,10 @@ func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
+	if err := wrapper.LockRunDir(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("temp dir: %w", err)
+	}
 	// A built-in profile is named to the wrapper (it builds the same policy); a policy file is
 	// handed over as the resolved YAML, so the wrapper and the supervisor read the same rules.
 	polFile := ""
@@ -324,6 +328,7 @@ func (s *Session) cleanup() {
 	if err := os.RemoveAll(s.tmp); err != nil && s.closeErr == nil {
 		s.closeErr = err
 	}
+	wrapper.UnlockRunDir(s.tmp)
 }
 
 // Signal sends sig to the program's process group (run sessions; in a debug session gdb owns

@@ -1,13 +1,14 @@
 package launcher
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/sandbug/sandbug/wrapper"
 )
 
 // Temporary folders of a run are named <prefix><owner pid>-<random> in os.TempDir(), so that a
@@ -51,11 +52,13 @@ func sweepStale(dir string) int {
 		if !ok || int(st.Uid) != uid {
 			continue
 		}
-		// ESRCH: no such process. EPERM means it exists (another user's pid now): keep.
-		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		// The owner holds a lock on the folder for its whole life (wrapper.LockRunDir): a pid
+		// alone is not enough (a sandbug in another pid namespace sees live owners as gone).
+		p := filepath.Join(dir, e.Name())
+		if !wrapper.RunDirAbandoned(p) {
 			continue
 		}
-		if os.RemoveAll(filepath.Join(dir, e.Name())) == nil {
+		if os.RemoveAll(p) == nil {
 			n++
 		}
 	}

@@ -6,10 +6,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/sandbug/sandbug/wrapper"
 )
 
-// TestSweepStale: folders named for a sandbug that is gone are removed; those of live
-// processes and unknown names stay.
+// TestSweepStale: a run folder is removed only when its owner's lock can be taken (the owner
+// died), whatever its pid says; folders still locked (a live sandbug, in this or another pid
+// namespace), of other users, or with names sandbug does not make stay.
 func TestSweepStale(t *testing.T) {
 	dir := t.TempDir()
 	dead := exec.Command("true")
@@ -17,7 +21,6 @@ func TestSweepStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadPid := strconv.Itoa(dead.Process.Pid)
-	live := strconv.Itoa(os.Getppid()) // the go command: alive for the whole test
 	mk := func(name string) string {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Join(p, "inside"), 0o700); err != nil {
@@ -25,18 +28,35 @@ func TestSweepStale(t *testing.T) {
 		}
 		return p
 	}
-	gone := []string{mk("sandbug-session-" + deadPid + "-123"), mk("sandbug-notify-" + deadPid + "-9"), mk("sandbug-demo-" + deadPid + "-x")}
-	kept := []string{mk("sandbug-session-" + live + "-1"), mk("sandbug-session-" + strconv.Itoa(os.Getpid()) + "-2"),
+	// Abandoned: a lock file nobody holds (its owner died), or no lock file and a minute old.
+	abandoned := func(name string) string {
+		p := mk(name)
+		if err := os.WriteFile(filepath.Join(p, wrapper.RunDirLock), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	old := mk("sandbug-demo-" + deadPid + "-old")
+	past := time.Now().Add(-2 * time.Minute)
+	os.Chtimes(old, past, past)
+	gone := []string{abandoned("sandbug-session-" + deadPid + "-123"), abandoned("sandbug-notify-" + deadPid + "-9"), old}
+	// Held: the pid looks dead from here (as a live sandbug's does from inside another pid
+	// namespace) but its lock is held.
+	held := mk("sandbug-session-" + deadPid + "-held")
+	if err := wrapper.LockRunDir(held); err != nil {
+		t.Fatal(err)
+	}
+	defer wrapper.UnlockRunDir(held)
+	kept := []string{held, mk("sandbug-session-" + deadPid + "-young"), // no lock yet, just made
 		mk("sandbug-session-123"), mk("sandbug-other-" + deadPid + "-1"), mk("unrelated")}
 	if os.Geteuid() == 0 {
-		// Another user's folder, even of a dead pid, is not ours to remove.
-		other := mk("sandbug-session-" + deadPid + "-other")
+		other := abandoned("sandbug-session-" + deadPid + "-other")
 		if err := os.Chown(other, 65534, 65534); err != nil {
 			t.Fatal(err)
 		}
 		kept = append(kept, other)
 	} else {
-		t.Log("not root: the other-user case needs chown; skipped within this test")
+		t.Log("not root: the other-user case needs chown; not checked here")
 	}
 	if n := sweepStale(dir); n != len(gone) {
 		t.Errorf("removed %d folders, want %d", n, len(gone))

@@ -42,3 +42,12 @@ func (s *Supervisor) Stats() []RuleStat { return nil }
 
 // Close does nothing.
 func (s *Supervisor) Close() error { return nil }
+
+// LockRunDir does nothing: run folders are swept only on Linux.
+func LockRunDir(dir string) error { return nil }
+
+// UnlockRunDir does nothing off Linux.
+func UnlockRunDir(dir string) {}
+
+// RunDirAbandoned reports false off Linux: nothing is swept.
+func RunDirAbandoned(dir string) bool { return false }

@@ -79,6 +79,10 @@ func NewSupervisor(cfg SupervisorConfig) (*Supervisor, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("supervisor: %w", err)
 	}
+	if err := LockRunDir(dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("supervisor: %w", err)
+	}
 	var secret [16]byte
 	if _, err := rand.Read(secret[:]); err != nil {
 		os.RemoveAll(dir)
@@ -174,6 +178,7 @@ func (s *Supervisor) Close() error {
 		<-s.delivered
 		s.closeFds()
 		s.closeErr = os.RemoveAll(s.dir)
+		UnlockRunDir(s.dir)
 	})
 	return s.closeErr
 }

@@ -66,8 +66,13 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sandbug: %v\n", err)
 		return 125
 	}
+	defer wrapper.UnlockRunDir(dir)
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o755)
+	if err := wrapper.LockRunDir(dir); err != nil {
+		fmt.Fprintf(stderr, "sandbug: temp dir: %v\n", err)
+		return 125
+	}
 	src, err := ex.WriteTo(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "sandbug: %v\n", err)
