@@ -46,6 +46,11 @@ type Expect struct {
 	// Where is the program's own function in which the debugger stops at the event that
 	// decides the outcome (the signal, the blocked call), as the lesson describes it.
 	Where string
+	// Crash is the kind of crash sandbug must read from the fatal signal ("null", "unmapped",
+	// "read-only", "stack-overflow", "divide", "assert", ...: launcher.Crash* kinds), in the
+	// debugger and in run mode alike; Card lists substrings its explanation must contain.
+	Crash string
+	Card  []string
 }
 
 // Kinds of outcome an example may expect.
@@ -129,6 +134,8 @@ type frontMatter struct {
 		Blocked []string `yaml:"blocked"`
 		Output  []string `yaml:"output"`
 		Where   string   `yaml:"where"`
+		Crash   string   `yaml:"crash"`
+		Card    []string `yaml:"card"`
 	} `yaml:"expect"`
 }
 
@@ -214,6 +221,7 @@ func (e Example) clone() Example {
 	e.Needs = append([]string(nil), e.Needs...)
 	e.Expect.Blocked = append([]string(nil), e.Expect.Blocked...)
 	e.Expect.Output = append([]string(nil), e.Expect.Output...)
+	e.Expect.Card = append([]string(nil), e.Expect.Card...)
 	return e
 }
 
@@ -276,7 +284,10 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 
 	x := fm.Expect
 	ex := Expect{Kind: x.Kind, Signal: x.Signal, Limit: x.Limit,
-		Blocked: x.Blocked, Output: x.Output, Where: x.Where}
+		Blocked: x.Blocked, Output: x.Output, Where: x.Where, Crash: x.Crash, Card: x.Card}
+	if (x.Crash != "" || len(x.Card) > 0) && x.Kind != KindSignaled {
+		return fail("expect.crash and expect.card need expect.kind signaled")
+	}
 	switch x.Kind {
 	case KindExited:
 		if x.Code == nil {

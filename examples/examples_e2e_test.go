@@ -203,6 +203,7 @@ func checkOutcome(t *testing.T, e examples.Example, o outcome) {
 		if st.Signal != x.Signal {
 			t.Errorf("signal %q, want %q (%s)", st.Signal, x.Signal, st.Summary())
 		}
+		checkCard(t, e, st)
 	case examples.KindLimit:
 		if st.Limit != x.Limit {
 			t.Errorf("limit %q, want %q (%s)", st.Limit, x.Limit, st.Summary())
@@ -227,6 +228,28 @@ func checkOutcome(t *testing.T, e examples.Example, o outcome) {
 		}
 	}
 	checkOutput(t, e, o.output)
+}
+
+// checkCard asserts the crash card the lesson promises: the kind, the place (the lesson's
+// function in the demo's own file) and the words of the explanation.
+func checkCard(t *testing.T, e examples.Example, st launcher.ExitStatus) {
+	t.Helper()
+	x := e.Expect
+	if x.Crash == "" && len(x.Card) == 0 {
+		return
+	}
+	t.Logf("card: %s | %s", st.Summary(), st.Explanation)
+	if st.Crash != x.Crash {
+		t.Errorf("crash kind %q, want %q (%s; %s)", st.Crash, x.Crash, st.Summary(), st.Explanation)
+	}
+	if x.Where != "" && (!strings.HasPrefix(st.Where, e.SourceFile+":") || !strings.HasSuffix(st.Where, " in "+x.Where+"()")) {
+		t.Errorf("the card places the crash at %q, want %s:N in %s()", st.Where, e.SourceFile, x.Where)
+	}
+	for _, want := range x.Card {
+		if !strings.Contains(st.Explanation, want) {
+			t.Errorf("the card's explanation lacks %q; it is: %s", want, st.Explanation)
+		}
+	}
 }
 
 // config is the launcher configuration of an example, as `sandbug demo NAME` would use it.
@@ -292,6 +315,8 @@ type jsonReport struct {
 	Exit struct {
 		Kind, Signal, Syscall, Limit, Summary string
 		Code                                  int
+		Where, Crash, Explanation             string
+		FaultAddr                             string `json:"fault_addr"`
 	} `json:"exit"`
 	Blocked []struct {
 		Syscall, Action string
@@ -330,7 +355,8 @@ func TestEveryExampleDemoRunJSON(t *testing.T) {
 			}
 			o := outcome{output: stderr.String(), status: launcher.ExitStatus{
 				Kind: rep.Exit.Kind, Code: rep.Exit.Code, Signal: rep.Exit.Signal,
-				Syscall: rep.Exit.Syscall, Limit: rep.Exit.Limit}}
+				Syscall: rep.Exit.Syscall, Limit: rep.Exit.Limit, Where: rep.Exit.Where,
+				Crash: rep.Exit.Crash, Explanation: rep.Exit.Explanation, FaultAddr: rep.Exit.FaultAddr}}
 			for _, b := range rep.Blocked {
 				o.blocked = append(o.blocked, launcher.Blocked{Syscall: b.Syscall, Action: launcher.Action(b.Action)})
 			}

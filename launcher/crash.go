@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -262,3 +263,45 @@ func (s *ExitStatus) applyCrash(c *Crash) {
 	}
 	s.Depth = c.Depth
 }
+
+// chainRE matches an access path: a name followed by ->field or .field steps.
+var chainRE = regexp.MustCompile(`[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*`)
+
+// derefCandidates lists the pointer expressions a C line dereferences, in the order they
+// appear: every prefix of an access path followed by "->", a name after unary "*", a name
+// followed by "[". "n->next = l->head;" gives n, l; "cur->next->value" gives cur, cur->next.
+func derefCandidates(line string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(e string) {
+		e = strings.Join(strings.Fields(e), "")
+		if e != "" && !seen[e] && !cKeywords[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	for _, m := range chainRE.FindAllStringIndex(line, -1) {
+		chain := line[m[0]:m[1]]
+		for i := strings.Index(chain, "->"); i >= 0; {
+			add(chain[:i])
+			j := strings.Index(chain[i+2:], "->")
+			if j < 0 {
+				break
+			}
+			i += 2 + j
+		}
+		rest := strings.TrimSpace(line[m[1]:])
+		before := strings.TrimSpace(line[:m[0]])
+		if strings.HasPrefix(rest, "->") || strings.HasPrefix(rest, "[") {
+			add(chain)
+		}
+		if strings.HasSuffix(before, "*") && !strings.HasSuffix(before, "**") {
+			// "*p = 1" or "x = *p": unary; "a * b" (binary) is also tried: evaluating is harmless.
+			add(chain)
+		}
+	}
+	return out
+}
+
+var cKeywords = map[string]bool{"return": true, "if": true, "while": true, "for": true, "sizeof": true,
+	"int": true, "char": true, "long": true, "struct": true, "void": true, "const": true, "unsigned": true}

@@ -189,9 +189,13 @@ func locateCrash(c *Crash, img *binImage, mem readMem, pc, sp uint64, stack *mem
 	if stack != nil && top > stack.End {
 		top = stack.End
 	}
+	lo := sp
+	if stack != nil && lo < stack.Start && stack.Start-lo <= stackGuard {
+		lo = stack.Start // the stack pointer already went past the stack's last page
+	}
 	var words []byte
-	if top > sp {
-		words, _ = mem(sp, int(top-sp))
+	if top > lo {
+		words, _ = mem(lo, int(top-lo))
 	}
 	where := uint64(0)
 	if img.inText(pc) {

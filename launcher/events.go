@@ -138,6 +138,9 @@ type Stop struct {
 	Signal     string // "SIGSEGV" for signal-received
 	SignalDesc string // plain meaning of Signal ("segmentation fault (invalid memory access)")
 	Blocked    *Blocked
+	// Crash is the reading of a crash signal (SIGSEGV, SIGFPE, SIGABRT, ...) in plain words; nil
+	// for other stops. Crash.Explanation() says what to look at next.
+	Crash *Crash
 }
 
 // Summary says in plain words why and where the program stopped.
@@ -175,6 +178,9 @@ func (s Stop) Summary() string {
 		}
 		return "reached " + plain
 	case StopSignalReceived:
+		if s.Crash != nil && s.Crash.Headline() != "" {
+			return fmt.Sprintf("stopped by %s%s: %s", s.Signal, where, s.Crash.Headline())
+		}
 		return fmt.Sprintf("stopped by %s%s", signalWords(s.Signal, s.SignalDesc), where)
 	case StopWatchpointTrigger, StopReadWatchpointTrigger, StopAccessWatchpointTrigger:
 		return "watched value changed" + where
