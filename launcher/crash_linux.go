@@ -43,9 +43,9 @@ func procMem(pid int) (readMem, func()) {
 }
 
 // readCrash explains the fatal signal signo of pid, stopped at it: si_code code, fault address
-// addr, registers pc and sp. It reads the memory map, the program's own binary (through
+// addr, registers pc, sp and bp (0: the caller names the NULL pointer itself). It reads the memory map, the program's own binary (through
 // /proc/<pid>/exe), glibc's abort message and the stack.
-func readCrash(pid, signo, code int, addr, pc, sp uint64) *Crash {
+func readCrash(pid, signo, code int, addr, pc, sp, bp uint64) *Crash {
 	mapsText, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/maps")
 	maps := parseMaps(string(mapsText))
 	mem, closeMem := procMem(pid)
@@ -64,6 +64,9 @@ func readCrash(pid, signo, code int, addr, pc, sp uint64) *Crash {
 	if exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe"); err == nil {
 		if img, err := openImage(exe, maps); err == nil {
 			locateCrash(&c, img, mem, pc, sp, stack)
+			if bp != 0 {
+				nameNull(&c, img, mem, pc, bp)
+			}
 			img.Close()
 		}
 	}
@@ -108,6 +111,11 @@ func waitTraced(pid int, traced bool) *Crash {
 		// Consume the stop (WSTOPPED without WEXITED never reaps an exit).
 		unix.Waitid(unix.P_PID, pid, &si, unix.WSTOPPED|unix.WNOHANG, nil)
 		if ws.Status>>8 == ptraceEventTop {
+			if unix.Signal(ws.Status&0xff) == unix.SIGTRAP {
+				// The group stop ended (SIGCONT): the tracee waits to be resumed.
+				unix.PtraceCont(pid, 0)
+				continue
+			}
 			// A group stop (SIGSTOP, Ctrl-Z): stay stopped as without a tracer, yet see the
 			// next signal (SIGCONT, SIGKILL).
 			unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_LISTEN, uintptr(pid), 0, 0, 0, 0)
@@ -142,5 +150,5 @@ func crashAtStop(pid, sig int) *Crash {
 	if err := unix.PtraceGetRegs(pid, &regs); err != nil {
 		return nil
 	}
-	return readCrash(pid, sig, int(sf.Code), sf.Addr, regs.Rip, regs.Rsp)
+	return readCrash(pid, sig, int(sf.Code), sf.Addr, regs.Rip, regs.Rsp, regs.Rbp)
 }

@@ -223,7 +223,7 @@ func (s *Session) readCrashGDB(stop *Stop, pid, signo int) *Crash {
 	addr, _ := s.evalUint(stop.Thread, 0, "(unsigned long)$_siginfo._sifields._sigfault.si_addr")
 	pc, _ := s.evalUint(stop.Thread, 0, "(unsigned long)$pc")
 	sp, _ := s.evalUint(stop.Thread, 0, "(unsigned long)$sp")
-	c := readCrash(pid, signo, int(int32(code)), addr, pc, sp)
+	c := readCrash(pid, signo, int(int32(code)), addr, pc, sp, 0)
 	if c.Where.File == "" && stop.Source.File != "" {
 		c.Where = stop.Source
 		c.LineText = sourceLine(stop.Source.FullName, stop.Source.Line)
