@@ -243,6 +243,7 @@ type Breakpoint struct {
 	File, FullName   string
 	Line             int
 	Cond             string
+	What             string // watchpoints: the watched expression; catchpoints: what they catch
 	Times            int
 	Ignore           int
 	OriginalLocation string
@@ -289,6 +290,8 @@ func ParseBreakpoint(v Value) Breakpoint {
 			b.Line = atoi(x, 0)
 		case "cond":
 			b.Cond = x.String()
+		case "what":
+			b.What = x.String()
 		case "times":
 			b.Times = atoi(x, 0)
 		case "ignore":

@@ -65,6 +65,10 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 			return
 		}
 	}
+	switch stop.Reason {
+	case StopWatchpointTrigger, StopReadWatchpointTrigger, StopAccessWatchpointTrigger, StopWatchpointScope:
+		s.watchStop(stop, st)
+	}
 	if stop.Reason == StopSignalReceived {
 		s.fillSource(stop)
 		if n := SignalNumber(stop.Signal); crashSignal(n) && pid > 0 {
