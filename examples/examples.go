@@ -115,6 +115,19 @@ func (e Example) LessonOn(missing []string) string {
 	return b.String()
 }
 
+// crashKinds are the kinds of crash sandbug reads (launcher.Crash*), for Expect.Crash.
+var crashKinds = map[string]bool{"null": true, "unmapped": true, "read-only": true, "stack-overflow": true,
+	"divide": true, "assert": true, "double-free": true, "heap": true, "abort": true, "other": true}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 var validLimits = map[string]bool{"cpu": true, "mem": true, "fsize": true, "nproc": true, "nofile": true, "wall": true}
 
 // frontMatter is the YAML header of a lesson file.
@@ -287,6 +300,12 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 		Blocked: x.Blocked, Output: x.Output, Where: x.Where, Crash: x.Crash, Card: x.Card}
 	if (x.Crash != "" || len(x.Card) > 0) && x.Kind != KindSignaled {
 		return fail("expect.crash and expect.card need expect.kind signaled")
+	}
+	if len(x.Card) > 0 && x.Crash == "" {
+		return fail("expect.card needs expect.crash (write the kind null quoted: \"null\", or YAML reads it as nothing)")
+	}
+	if x.Crash != "" && !crashKinds[x.Crash] {
+		return fail("expect.crash %q is not a crash kind (%s)", x.Crash, strings.Join(sortedKeys(crashKinds), ", "))
 	}
 	switch x.Kind {
 	case KindExited:
