@@ -39,7 +39,7 @@ func (s *Session) WatchIn(ctx context.Context, sc Scope, expr, varobj string) (B
 	t, f := s.scopeArgs(sc)
 	r, err := s.mi(ctx, "-break-watch", "--thread", t, "--frame", f, expr)
 	if err != nil {
-		return Breakpoint{}, fmt.Errorf("cannot watch %s: %w", expr, err)
+		return Breakpoint{}, err // gdb's own sentence: "Cannot watch constant value `3'."
 	}
 	b := watchResult(r, expr)
 	if b.ID == "" {

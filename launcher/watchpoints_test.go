@@ -164,6 +164,13 @@ func TestWatchLocalOldNewAndScope(t *testing.T) {
 	if st == nil || st.Reason != StopWatchpointTrigger || st.Watch == nil || st.Watch.Old != "0" || st.Watch.New != "18" {
 		t.Fatalf("stop %+v, want h.count[3] changed from 0 to 18", st)
 	}
+	// Bad input: one sentence from gdb, and the session goes on.
+	if _, err := r.s.Watch("3"); err == nil || !strings.Contains(err.Error(), "Cannot watch constant") {
+		t.Errorf("watch 3: %v, want gdb's refusal", err)
+	}
+	if v, err := r.s.Evaluate("h.count[3]"); err != nil || v != "18" {
+		t.Errorf("after the refused watch: h.count[3] = %q, %v", v, err)
+	}
 }
 
 func hasWatch(bs []Breakpoint, expr string) bool {
