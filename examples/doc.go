@@ -20,6 +20,9 @@
 //	  blocked: [ptrace]         # syscalls the sandbox must report as blocked
 //	  output: ["ptrace: Operation not permitted"]  # substrings of the program's output
 //	  where: main               # optional: function of the stop at the signal or blocked call
+//	  crash: null               # optional, kind signaled: the crash kind sandbug must read
+//	  card: ["`l` is NULL"]     # optional: substrings of the crash card's explanation (run,
+//	                            # --json and debug modes; where is then checked on the card too)
 //	---
 //	# The lesson in markdown...
 //

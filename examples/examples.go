@@ -46,6 +46,11 @@ type Expect struct {
 	// Where is the program's own function in which the debugger stops at the event that
 	// decides the outcome (the signal, the blocked call), as the lesson describes it.
 	Where string
+	// Crash is the kind of crash sandbug must read from the fatal signal ("null", "unmapped",
+	// "read-only", "stack-overflow", "divide", "assert", ...: launcher.Crash* kinds), in the
+	// debugger and in run mode alike; Card lists substrings its explanation must contain.
+	Crash string
+	Card  []string
 }
 
 // Kinds of outcome an example may expect.
@@ -110,6 +115,19 @@ func (e Example) LessonOn(missing []string) string {
 	return b.String()
 }
 
+// crashKinds are the kinds of crash sandbug reads (launcher.Crash*), for Expect.Crash.
+var crashKinds = map[string]bool{"null": true, "unmapped": true, "read-only": true, "stack-overflow": true,
+	"divide": true, "assert": true, "double-free": true, "heap": true, "abort": true, "other": true}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 var validLimits = map[string]bool{"cpu": true, "mem": true, "fsize": true, "nproc": true, "nofile": true, "wall": true}
 
 // frontMatter is the YAML header of a lesson file.
@@ -129,6 +147,8 @@ type frontMatter struct {
 		Blocked []string `yaml:"blocked"`
 		Output  []string `yaml:"output"`
 		Where   string   `yaml:"where"`
+		Crash   string   `yaml:"crash"`
+		Card    []string `yaml:"card"`
 	} `yaml:"expect"`
 }
 
@@ -214,6 +234,7 @@ func (e Example) clone() Example {
 	e.Needs = append([]string(nil), e.Needs...)
 	e.Expect.Blocked = append([]string(nil), e.Expect.Blocked...)
 	e.Expect.Output = append([]string(nil), e.Expect.Output...)
+	e.Expect.Card = append([]string(nil), e.Expect.Card...)
 	return e
 }
 
@@ -276,7 +297,16 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 
 	x := fm.Expect
 	ex := Expect{Kind: x.Kind, Signal: x.Signal, Limit: x.Limit,
-		Blocked: x.Blocked, Output: x.Output, Where: x.Where}
+		Blocked: x.Blocked, Output: x.Output, Where: x.Where, Crash: x.Crash, Card: x.Card}
+	if (x.Crash != "" || len(x.Card) > 0) && x.Kind != KindSignaled {
+		return fail("expect.crash and expect.card need expect.kind signaled")
+	}
+	if len(x.Card) > 0 && x.Crash == "" {
+		return fail("expect.card needs expect.crash (write the kind null quoted: \"null\", or YAML reads it as nothing)")
+	}
+	if x.Crash != "" && !crashKinds[x.Crash] {
+		return fail("expect.crash %q is not a crash kind (%s)", x.Crash, strings.Join(sortedKeys(crashKinds), ", "))
+	}
 	switch x.Kind {
 	case KindExited:
 		if x.Code == nil {

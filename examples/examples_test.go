@@ -263,3 +263,19 @@ func TestMissingFeatureNote(t *testing.T) {
 		t.Errorf("ExpectOn(ia32) = %+v", x)
 	}
 }
+
+// TestCrashExpectations: a card without a crash kind (the unquoted YAML null) and an unknown
+// kind are refused when a lesson is parsed.
+func TestCrashExpectations(t *testing.T) {
+	head := "---\ntitle: t\nsummary: s\nprofile: default\nexpect:\n  kind: signaled\n  signal: SIGSEGV\n"
+	for _, tc := range []struct{ fm, want string }{
+		{"  crash: null\n  card: [x]\n", "needs expect.crash"},
+		{"  crash: nul\n", "not a crash kind"},
+		{"  crash: \"null\"\n  card: [x]\n", ""},
+	} {
+		_, err := Parse("x", []byte(head+tc.fm+"---\n# body\n"), []byte("int main(void){return 0;}"))
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%q: error %v, want %q", tc.fm, err, tc.want)
+		}
+	}
+}

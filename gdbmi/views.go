@@ -243,6 +243,7 @@ type Breakpoint struct {
 	File, FullName   string
 	Line             int
 	Cond             string
+	What             string // watchpoints: the watched expression; catchpoints: what they catch
 	Times            int
 	Ignore           int
 	OriginalLocation string
@@ -250,7 +251,6 @@ type Breakpoint struct {
 	Thread           string
 	Script           []string // commands (MI2/3 `script={"a"}` and MI4 `script=["a"]` alike)
 	Locations        []BreakpointLocation
-	What             string // a watchpoint's expression, a catchpoint's description
 	CatchType        string // a catchpoint's kind: "fork", "exec", "syscall", "signal", ...
 }
 
@@ -291,6 +291,8 @@ func ParseBreakpoint(v Value) Breakpoint {
 			b.Line = atoi(x, 0)
 		case "cond":
 			b.Cond = x.String()
+		case "what":
+			b.What = x.String()
 		case "times":
 			b.Times = atoi(x, 0)
 		case "ignore":
@@ -301,8 +303,6 @@ func ParseBreakpoint(v Value) Breakpoint {
 			b.Pending = x.String()
 		case "thread":
 			b.Thread = x.String()
-		case "what":
-			b.What = x.String()
 		case "catch-type":
 			b.CatchType = x.String()
 		case "script":

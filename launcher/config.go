@@ -46,9 +46,13 @@ type Config struct {
 	// The Landlock jail (wrapper --no-jail, --require-jail, --allow-read, --allow-write,
 	// --keep-env). Every session gets a private TMPDIR, removed with the session.
 	NoJail, RequireJail bool
-	AllowRead           []string
-	AllowWrite          []string
-	KeepEnv             bool
+	// NoCrashTrace turns off run mode's crash reading (the launcher seizing the program with
+	// ptrace for its signal stops): the exit then names the signal but not where or why. For
+	// measuring its cost; debug sessions read crashes through gdb either way.
+	NoCrashTrace bool
+	AllowRead    []string
+	AllowWrite   []string
+	KeepEnv      bool
 
 	// StopAtBlocked (debug sessions) stops the program at each call the sandbox denies, to show
 	// it and let the user choose the outcome. Off, denied calls behave exactly as in run mode.

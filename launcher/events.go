@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sandbug/sandbug/gdbmi"
@@ -87,6 +88,9 @@ const (
 	StopWatchpointTrigger       StopReason = gdbmi.ReasonWatchpointTrigger
 	StopReadWatchpointTrigger   StopReason = gdbmi.ReasonReadWatchpointTrigger
 	StopAccessWatchpointTrigger StopReason = gdbmi.ReasonAccessWatchpointTrigger
+	// StopWatchpointScope: the function owning a watched local returned; gdb deleted the
+	// watchpoint and stopped in the caller.
+	StopWatchpointScope StopReason = gdbmi.ReasonWatchpointScope
 	// StopBlockedSyscall: the session stopped the program at a call the sandbox denies
 	// (Stop.Blocked says which).
 	StopBlockedSyscall StopReason = "blocked-syscall"
@@ -138,6 +142,12 @@ type Stop struct {
 	Signal     string // "SIGSEGV" for signal-received
 	SignalDesc string // plain meaning of Signal ("segmentation fault (invalid memory access)")
 	Blocked    *Blocked
+	// Watch describes a watchpoint stop (StopWatchpointTrigger, StopWatchpointScope): which
+	// watchpoint, the old and new values, or that its variable went out of scope.
+	Watch *WatchHit
+	// Crash is the reading of a crash signal (SIGSEGV, SIGFPE, SIGABRT, ...) in plain words; nil
+	// for other stops. Crash.Explanation() says what to look at next.
+	Crash *Crash
 }
 
 // Summary says in plain words why and where the program stopped.
@@ -175,9 +185,24 @@ func (s Stop) Summary() string {
 		}
 		return "reached " + plain
 	case StopSignalReceived:
+		if s.Crash != nil && s.Crash.Headline() != "" {
+			return fmt.Sprintf("stopped by %s%s: %s", s.Signal, where, s.Crash.Headline())
+		}
 		return fmt.Sprintf("stopped by %s%s", signalWords(s.Signal, s.SignalDesc), where)
 	case StopWatchpointTrigger, StopReadWatchpointTrigger, StopAccessWatchpointTrigger:
+		if w := s.Watch; w != nil && w.Expr != "" {
+			if w.Old != "" || w.New != "" {
+				return fmt.Sprintf("%s changed from %s to %s%s", w.Expr, w.Old, w.New, where)
+			}
+			return w.Expr + " was accessed" + where
+		}
 		return "watched value changed" + where
+	case StopWatchpointScope:
+		what := "the watched variable"
+		if s.Watch != nil && s.Watch.Expr != "" {
+			what = s.Watch.Expr
+		}
+		return fmt.Sprintf("stopped watching %s: the function it belongs to returned, so it no longer exists (watchpoint deleted)%s", what, where)
 	case StopBlockedSyscall:
 		if s.Blocked != nil {
 			return fmt.Sprintf("stopped at a blocked call to %s%s", s.Blocked.Syscall, where)
@@ -229,6 +254,9 @@ type Breakpoint struct {
 	Cond     string
 	Hits     int
 	Pending  string // the original location when gdb could not resolve it yet
+	// Watch is the watched expression of a watchpoint ("stop when this changes"), "" for a
+	// breakpoint. A watchpoint has no File or Line: it stops wherever the value changes.
+	Watch string
 }
 
 // Variable is one argument or local variable, or a varobj child.
@@ -350,9 +378,19 @@ func (DebuggerEndedEvent) isEvent() {}
 func fromMIBreakpoint(b gdbmi.Breakpoint) Breakpoint {
 	out := Breakpoint{ID: b.Number, Enabled: b.Enabled, Temp: b.Disp == "del", Func: b.Func, File: b.File,
 		FullName: b.FullName, Line: b.Line, Addr: b.Addr, Cond: b.Cond, Hits: b.Times, Pending: b.Pending}
+	if strings.Contains(b.Type, "watchpoint") {
+		out.Watch = b.What
+	}
 	if out.File == "" && len(b.Locations) > 0 {
 		l := b.Locations[0]
 		out.Func, out.File, out.FullName, out.Line, out.Addr = l.Func, l.File, l.FullName, l.Line, l.Addr
 	}
 	return out
+}
+
+// WatchHit is a watchpoint stop: the watchpoint (ID, Expr), the value before and after the
+// change (Old is "" for a read or access watchpoint), or Scope when the variable ended.
+type WatchHit struct {
+	ID, Expr, Old, New string
+	Scope              bool
 }

@@ -51,6 +51,14 @@ type ExitStatus struct {
 	// "SIGINT"), "" when none: with Kind interrupted sandbug killed the program for it; with
 	// another kind sandbug passed it on (SIGINT, SIGQUIT) and the program ended as Kind says.
 	Interrupt string
+	// A crash (a fatal signal the program did not handle) read in plain words, in the debugger
+	// and in run mode alike (the Crash* kinds): Crash is the kind ("null", "stack-overflow"),
+	// Explanation what it means and what to look at next, FaultAddr the address ("0x8") for a
+	// memory fault, Depth the recursion depth of a stack overflow.
+	Crash       string
+	Explanation string
+	FaultAddr   string
+	Depth       int
 }
 
 // Success reports whether the program ran and ended by itself with exit code 0.

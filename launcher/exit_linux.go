@@ -48,6 +48,9 @@ func (s *Session) onExit(st gdbmi.StopEvent) {
 			if es.Where == "" {
 				es.Where = last.Frame.Where()
 			}
+			if es.Kind == KindSignaled {
+				es.applyCrash(last.Crash)
+			}
 		}
 	}
 	s.finishRun(es)

@@ -17,6 +17,7 @@ import (
 //     and FullName is not that same file: gdb resolves such a name by its base name along the
 //     source path, so glibc's ../sysdeps/unix/sysv/linux/ptrace.c becomes the user's own
 //     ptrace.c. A user's "../src/list.c" whose FullName ends in /src/list.c stays user source.
+//     The same holds for a name with folders that does not climb ("./assert/assert.c").
 func (f Frame) Library() bool {
 	if f.From != "" && isSharedObject(f.From) {
 		return true
@@ -33,6 +34,9 @@ func (f Frame) Library() bool {
 			if rel == ".." || !strings.HasSuffix(path.Clean(f.FullName), "/"+rel) {
 				return true
 			}
+		} else if strings.Contains(rel, "/") && f.FullName != "" && !strings.HasSuffix(path.Clean(f.FullName), "/"+rel) {
+			// glibc's "./assert/assert.c" resolved by base name to the user's own assert.c.
+			return true
 		}
 	}
 	return false

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"syscall"
 	"time"
@@ -286,6 +287,12 @@ func (s *Session) readOutput(f *os.File, done chan<- struct{}) {
 }
 
 func (s *Session) runMain(pio *progIO) {
+	// The thread that seizes the program must be the one that waits for it and resumes it; it
+	// ends with this goroutine (never unlocked), which detaches whatever it still traces.
+	trace := !s.cfg.NoCrashTrace
+	if trace {
+		runtime.LockOSThread()
+	}
 	defer close(s.done)
 	defer s.q.close()
 	defer s.cleanup()
@@ -342,6 +349,7 @@ func (s *Session) runMain(pio *progIO) {
 		return
 	}
 	pid := cmd.Process.Pid
+	traced := trace && seizeForCrash(pid)
 	registerPid(pid, true)
 	defer registerPid(pid, false)
 	for _, f := range pio.closeAfterStart {
@@ -382,13 +390,7 @@ func (s *Session) runMain(pio *progIO) {
 
 	// Wait for the exit without reaping: the zombie keeps the pid (and its process group id)
 	// while the rest of the tree is killed and the sandbox state can still be read.
-	var si unix.Siginfo
-	for {
-		err := unix.Waitid(unix.P_PID, pid, &si, unix.WEXITED|unix.WNOWAIT, nil)
-		if err != unix.EINTR {
-			break
-		}
-	}
+	crash := waitTraced(pid, traced)
 	close(exited)
 	leftovers := countTree(pid, pio.setsid)
 	s.mu.Lock()
@@ -447,7 +449,11 @@ func (s *Session) runMain(pio *progIO) {
 	s.mainPid = 0
 	s.mu.Unlock()
 	_, timed := recvClosed(timedOut)
-	s.finish(s.classify(cmd.ProcessState, timed, s.ctx.Err() != nil))
+	st := s.classify(cmd.ProcessState, timed, s.ctx.Err() != nil)
+	if st.Kind == KindSignaled {
+		st.applyCrash(crash)
+	}
+	s.finish(st)
 }
 
 func recvClosed(c <-chan struct{}) (struct{}, bool) {

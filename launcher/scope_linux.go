@@ -54,7 +54,7 @@ func (s *Session) selected() Scope {
 	return sc
 }
 
-// Stack returns the frames of the current thread, innermost first.
+// Stack returns the frames of the current thread, innermost first (at most the innermost 1000).
 func (s *Session) Stack() ([]Frame, error) { return s.StackIn(s.ctx, 0) }
 
 // StackIn returns the frames of gdb's thread (0: the thread of the last stop), innermost first.
@@ -69,8 +69,13 @@ func (s *Session) StackIn(ctx context.Context, thread int) ([]Frame, error) {
 }
 
 // stack lists the frames of gdb's thread t (on the loop or off it).
+// maxFrames bounds the frames a stack listing returns.
+const maxFrames = 1000
+
 func (s *Session) stack(ctx context.Context, t string) ([]Frame, error) {
-	r, err := s.mi(ctx, "-stack-list-frames", "--thread", t)
+	// At most maxFrames: a stack overflow leaves 100,000+ frames, which gdb takes seconds to
+	// list and no pane can show.
+	r, err := s.mi(ctx, "-stack-list-frames", "--thread", t, "0", strconv.Itoa(maxFrames-1))
 	if err != nil {
 		return nil, err
 	}

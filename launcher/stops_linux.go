@@ -65,8 +65,15 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 			return
 		}
 	}
+	switch stop.Reason {
+	case StopWatchpointTrigger, StopReadWatchpointTrigger, StopAccessWatchpointTrigger, StopWatchpointScope:
+		s.watchStop(stop, st)
+	}
 	if stop.Reason == StopSignalReceived {
 		s.fillSource(stop)
+		if n := SignalNumber(stop.Signal); crashSignal(n) && pid > 0 {
+			stop.Crash = s.readCrashGDB(stop, pid, n)
+		}
 		cp := *stop
 		d.lastSignal = &cp
 	} else {
@@ -142,25 +149,7 @@ func (s *Session) fillSource(stop *Stop) {
 // decodeSIGSYS reads a SIGSYS stop: the seccomp fields of $_siginfo for a kernel trap
 // (si_code 1), else the supervisor's trap of that thread (it answered, then signalled).
 func (s *Session) decodeSIGSYS(stop *Stop) (b *Blocked, kernel bool, ok bool) {
-	eval := func(expr string) (uint64, bool) {
-		r, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", strconv.Itoa(stop.Thread), "--frame", "0", expr)
-		if err != nil {
-			return 0, false
-		}
-		v := strings.Fields(r.Get("value").String())
-		if len(v) == 0 {
-			return 0, false
-		}
-		n, err := strconv.ParseInt(v[0], 0, 64)
-		if err != nil {
-			u, err2 := strconv.ParseUint(v[0], 0, 64)
-			if err2 != nil {
-				return 0, false
-			}
-			return u, true
-		}
-		return uint64(n), true
-	}
+	eval := func(expr string) (uint64, bool) { return s.evalUint(stop.Thread, 0, expr) }
 	code, ok := eval("$_siginfo.si_code")
 	if !ok {
 		return nil, false, false
@@ -203,4 +192,54 @@ func (s *Session) decodeSIGSYS(stop *Stop) (b *Blocked, kernel bool, ok bool) {
 	c := *lt
 	c.Stopped, c.Via, c.Count = true, ViaTrap, 1
 	return &c, false, true
+}
+
+// evalUint evaluates expr in a frame of a thread and reads the value's first word as a number
+// ("0x0", "-1", "0x55... <buf>").
+func (s *Session) evalUint(thread, frame int, expr string) (uint64, bool) {
+	r, err := s.mi(s.ctx, "-data-evaluate-expression", "--thread", strconv.Itoa(thread), "--frame", strconv.Itoa(frame), expr)
+	if err != nil {
+		return 0, false
+	}
+	v := strings.Fields(r.Get("value").String())
+	if len(v) == 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v[0], 0, 64)
+	if err != nil {
+		u, err2 := strconv.ParseUint(v[0], 0, 64)
+		if err2 != nil {
+			return 0, false
+		}
+		return u, true
+	}
+	return uint64(n), true
+}
+
+// readCrashGDB reads a crash signal at a debugger stop: $_siginfo and the registers through
+// gdb, the rest (maps, stack, glibc's message) as run mode does; for a NULL access it asks gdb
+// which pointer on the faulting line is NULL.
+func (s *Session) readCrashGDB(stop *Stop, pid, signo int) *Crash {
+	code, ok := s.evalUint(stop.Thread, 0, "$_siginfo.si_code")
+	if !ok {
+		return nil
+	}
+	addr, _ := s.evalUint(stop.Thread, 0, "(unsigned long)$_siginfo._sifields._sigfault.si_addr")
+	pc, _ := s.evalUint(stop.Thread, 0, "(unsigned long)$pc")
+	sp, _ := s.evalUint(stop.Thread, 0, "(unsigned long)$sp")
+	c := readCrash(pid, signo, int(int32(code)), addr, pc, sp, 0)
+	if c.Where.File == "" && stop.Source.File != "" {
+		c.Where = stop.Source
+		c.LineText = sourceLine(stop.Source.FullName, stop.Source.Line)
+	}
+	if c.Kind == CrashNull && c.LineText != "" {
+		level := stop.Source.Level
+		for _, e := range derefCandidates(c.LineText) {
+			if v, ok := s.evalUint(stop.Thread, level, e); ok && v == 0 {
+				c.Expr = e
+				break
+			}
+		}
+	}
+	return c
 }

@@ -58,6 +58,9 @@ func (l *launcherSession) Until(ctx context.Context, file string, line int) erro
 func (l *launcherSession) Break(ctx context.Context, loc string) error {
 	return ctl(ctx, func() error { _, err := l.s.Break(loc); return err })
 }
+func (l *launcherSession) Watch(ctx context.Context, sc launcher.Scope, expr, varobj string) error {
+	return ctl(ctx, func() error { _, err := l.s.WatchIn(ctx, sc, expr, varobj); return err })
+}
 func (l *launcherSession) Enable(ctx context.Context, id string, on bool) error {
 	return ctl(ctx, func() error { return l.s.Enable(id, on) })
 }

@@ -84,6 +84,9 @@ func (p *bpPane) view(st *Styles, w, h int, focused bool) []string {
 		if b.Func != "" {
 			where += " in " + clean(b.Func) + "()"
 		}
+		if b.Watch != "" {
+			where = "watch " + clean(b.Watch) // stops when it changes
+		}
 		extra := ""
 		if b.Hits > 0 {
 			extra += fmt.Sprintf(" hits %d", b.Hits)

@@ -91,6 +91,11 @@ func exitCard(st *Styles, s launcher.ExitStatus, debug bool, w int) string {
 	if s.SignalDesc != "" && s.Kind == launcher.KindSignaled && !strings.Contains(s.Summary(), s.SignalDesc) {
 		body = append(body, st.Dim.Render(clean(s.SignalDesc)))
 	}
+	if s.Explanation != "" {
+		for _, l := range wrap(clean(s.Explanation), inner) {
+			body = append(body, l)
+		}
+	}
 	if s.Kind == launcher.KindCompileError || (s.Kind == launcher.KindSandboxError && strings.Contains(s.Message, "\n")) ||
 		(s.Kind == launcher.KindDebuggerEnded && s.Message != "") {
 		body = append(body, "")

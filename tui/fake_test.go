@@ -108,6 +108,10 @@ func (f *fakeSession) Enable(_ context.Context, id string, on bool) error {
 	f.call("Enable(%s,%v)", id, on)
 	return nil
 }
+func (f *fakeSession) Watch(_ context.Context, sc launcher.Scope, expr, varobj string) error {
+	f.call("Watch(%d,%s,%s)", sc.Frame, expr, varobj)
+	return nil
+}
 func (f *fakeSession) Condition(_ context.Context, id, expr string) error {
 	f.call("Condition(%s,%s)", id, expr)
 	return nil

@@ -180,3 +180,34 @@ func TestNullPointerDoesNotExpand(t *testing.T) {
 		t.Fatalf("a NULL pointer offered members")
 	}
 }
+
+// TestWatchChangeKey: w on a local asks for a watchpoint on its name; on a field, through its
+// varobj; the breakpoints pane lists the watchpoint; its stop says old and new values.
+func TestWatchChangeKey(t *testing.T) {
+	hs := started(t, 120, 40, Options{})
+	hs.dbg.locals[0] = []launcher.Variable{{Name: "total", Type: "int", Value: "0"},
+		{Name: "p", Type: "struct point", Value: "{...}", VarObj: "var1", NumChild: 2}}
+	hs.dbg.children["var1"] = []launcher.Variable{{Name: "x", Type: "int", Value: "1", VarObj: "var1.x"}}
+	hs.events(launcher.StateEvent{State: launcher.Running}, stopAt(t, 16, "breakpoint-hit"))
+	hs.m.setFocus(paneLocals)
+	hs.key("w")
+	hs.key("down")
+	hs.key("right")
+	hs.key("down")
+	hs.key("w")
+	if !hs.dbg.has("Watch(0,total,)") || !hs.dbg.has("Watch(0,p.x,var1.x)") {
+		t.Fatalf("w: calls %v", hs.dbg.Calls())
+	}
+	hs.events(launcher.BreakpointsEvent{List: []launcher.Breakpoint{{ID: "3", Enabled: true, Watch: "total", Hits: 1}}})
+	hs.m.setFocus(paneBreakpoints)
+	// Numbered as the student set them (1), not by gdb (3).
+	if scr := hs.screen(); !strings.Contains(scr, "1 watch total hits 1") {
+		t.Fatalf("breakpoints pane:\n%s", scr)
+	}
+	st := stopAt(t, 17, "watchpoint-trigger")
+	st.Stop.Watch = &launcher.WatchHit{ID: "3", Expr: "total", Old: "0", New: "4"}
+	hs.events(launcher.StateEvent{State: launcher.Running}, st)
+	if scr := hs.screen(); !strings.Contains(scr, "total changed from 0 to 4") {
+		t.Fatalf("no old and new values on screen:\n%s", scr)
+	}
+}

@@ -35,6 +35,9 @@ type Session interface {
 	Delete(ctx context.Context, id string) error
 	Enable(ctx context.Context, id string, on bool) error
 	Condition(ctx context.Context, id, expr string) error
+	// Watch sets a watchpoint (stop when the value changes) on expr in the frame sc, or on the
+	// variable a Locals varobj shows (a field, an array element) when varobj is not "".
+	Watch(ctx context.Context, sc launcher.Scope, expr, varobj string) error
 
 	Stack(ctx context.Context, thread int) ([]launcher.Frame, error) // thread 0: the last stop's
 	Locals(ctx context.Context, sc launcher.Scope) ([]launcher.Variable, error)

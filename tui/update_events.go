@@ -235,6 +235,11 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 		st := *ev.Stop
 		m.stop = &st
 		m.frameSel = 0
+		if st.Crash != nil {
+			if e := st.Crash.Explanation(); e != "" {
+				m.con.add(launcher.ConsoleOutput, "crash: "+e)
+			}
+		}
 		m.feedAll()
 		var cmds []tea.Cmd
 		where := st.Source

@@ -29,6 +29,17 @@ func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			if n := m.locals.toggle(); n != nil && m.dbg != nil {
 				return fetchChildren(m.ctx, m.dbg, m.dbgID, n.Path, n.V.VarObj), true
 			}
+		case key.Matches(k, km.WatchChange):
+			// "Stop when this changes": a local by its name, a field or an element through its
+			// varobj (gdb turns that into the expression, h.count[3]).
+			if n := m.locals.selected(); n != nil && m.dbg != nil && m.state == launcher.Stopped {
+				s, sc, expr, vo := m.dbg, m.scope(), n.V.Name, ""
+				if n.Depth > 0 {
+					expr, vo = n.Path, n.V.VarObj
+				}
+				return do(m.dbgID, "watch "+expr, func() error { return s.Watch(m.ctx, sc, expr, vo) }), true
+			}
+			return nil, true
 		case key.Matches(k, km.Add):
 			if n := m.locals.selected(); n != nil {
 				m.watch.add(n.V.Name)

@@ -43,8 +43,14 @@ type exitReport struct {
 	LimitValue string `json:"limit_value,omitempty"`
 	Message    string `json:"message,omitempty"`
 	Interrupt  string `json:"interrupt,omitempty"`
-	Summary    string `json:"summary"`
-	ShellCode  int    `json:"shell_code"`
+	// A crash read in plain words (schema 2): its kind, the explanation with what to look at
+	// next, the faulting address of a memory fault, the recursion depth of a stack overflow.
+	Crash       string `json:"crash,omitempty"`
+	Explanation string `json:"explanation,omitempty"`
+	FaultAddr   string `json:"fault_addr,omitempty"`
+	Depth       int    `json:"depth,omitempty"`
+	Summary     string `json:"summary"`
+	ShellCode   int    `json:"shell_code"`
 }
 
 type sandboxReport struct {
@@ -133,7 +139,8 @@ func escapeInvalidUTF8(s string) (string, bool) {
 func (r *report) finish(st launcher.ExitStatus, blocked []launcher.BlockedSummary, d time.Duration) {
 	r.Exit = exitReport{Kind: st.Kind, Code: st.Code, Signal: st.Signal, SignalDesc: st.SignalDesc, Core: st.Core,
 		Syscall: st.Syscall, Rule: st.Rule, Where: st.Where, Limit: st.Limit, LimitValue: st.LimitValue,
-		Message: st.Message, Interrupt: st.Interrupt, Summary: st.Summary(), ShellCode: st.ShellCode()}
+		Message: st.Message, Interrupt: st.Interrupt,
+		Crash: st.Crash, Explanation: st.Explanation, FaultAddr: st.FaultAddr, Depth: st.Depth, Summary: st.Summary(), ShellCode: st.ShellCode()}
 	if blocked != nil {
 		r.Blocked = blocked
 	}

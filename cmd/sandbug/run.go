@@ -221,6 +221,9 @@ func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
 		sep = ""
 	}
 	fmt.Fprintf(w, "%ssandbug: %s: %s\n", sep, rep.Program, st.Summary())
+	if st.Explanation != "" {
+		fmt.Fprintf(w, "sandbug: %s\n", st.Explanation)
+	}
 	if st.Kind == launcher.KindSandboxError && strings.Contains(st.Message, "\n") {
 		fmt.Fprintf(w, "%s\n", strings.TrimSpace(st.Message))
 	}
