@@ -426,8 +426,12 @@ func applyLimits(l Limits) error {
 			return err
 		}
 	}
-	if l.NProc > 0 {
-		if err := set("nproc", unix.RLIMIT_NPROC, uint64(l.NProc), uint64(l.NProc)); err != nil {
+	nproc := l.NProc
+	if l.NProcExtra > 0 {
+		nproc = uidTasks(unix.Getuid()) + l.NProcExtra
+	}
+	if nproc > 0 {
+		if err := set("nproc", unix.RLIMIT_NPROC, uint64(nproc), uint64(nproc)); err != nil {
 			return err
 		}
 	}
