@@ -27,6 +27,8 @@ type debugState struct {
 	capMu sync.Mutex // one ConsoleCapture at a time
 	calls blockedCalls
 	pty   *ptyReader
+	// watchStop ends the limit watcher of the current run (closed by finishRun).
+	watchStop chan struct{}
 
 	reqs     chan func()   // requests the loop applies in order (owner)
 	gdbUp    chan struct{} // closed once gdb has started, or failed to
