@@ -128,7 +128,7 @@ func (s ExitStatus) ShellCode() int {
 	case KindExited:
 		return s.Code & 0xff
 	case KindSignaled, KindSandboxKilled, KindLimit:
-		if s.Kind == KindLimit && s.Signal == "" {
+		if s.Kind == KindLimit && s.Limit == LimitMem && s.Signal == "" {
 			return s.Code & 0xff // memory limit: the program exited by itself
 		}
 		if n := SignalNumber(s.Signal); n > 0 {
