@@ -113,7 +113,15 @@ func runBounded(t *testing.T, as, dir string, args []string) (stdout []byte, std
 	argv = append(argv, testbin.Sandbug(t))
 	cmd := exec.Command(argv[0], append(argv[1:], args...)...)
 	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=/usr/local/bin:/usr/bin:/bin"}
+	// A private TMPDIR: sandbug sweeps stale temporary folders of dead pids from it, and in a
+	// new pid namespace every pid outside looks dead (it removed a concurrent test's live
+	// supervisor socket when the shared /tmp was used).
+	tmp := filepath.Join(dir, "tmp-"+as)
+	if err := os.MkdirAll(tmp, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(tmp, 0o777)
+	cmd.Env = []string{"HOME=" + dir, "PATH=/usr/local/bin:/usr/bin:/bin", "TMPDIR=" + tmp}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	cmd.Run() // the program's failure is sandbug's status: the report says the rest
