@@ -38,7 +38,7 @@ type Example struct {
 // Expect is the machine-checkable outcome of running an example in the sandbox.
 type Expect struct {
 	Kind    string   // exited | signaled | sandbox-killed | limit (launcher.ExitStatus.Kind)
-	Code    int      // exit code, for Kind "exited"
+	Code    int      // exit code, for Kind "exited" (and "limit" mem: the program's own status)
 	Signal  string   // signal name such as "SIGSEGV", for Kind "signaled"
 	Limit   string   // cpu|mem|fsize|nproc|nofile|wall, for Kind "limit"
 	Blocked []string // syscalls the sandbox must report as blocked (a subset check)
@@ -332,8 +332,11 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 	default:
 		return fail("expect.kind %q is not one of exited, signaled, sandbox-killed, limit", x.Kind)
 	}
-	if x.Code != nil && x.Kind != KindExited {
-		return fail("expect.code is only for kind exited")
+	if x.Code != nil && x.Kind != KindExited && (x.Kind != KindLimit || x.Limit != "mem") {
+		return fail("expect.code is only for kind exited, and kind limit with limit mem (the program's status after a failed allocation)")
+	}
+	if x.Code != nil {
+		ex.Code = *x.Code
 	}
 	for _, n := range fm.Needs {
 		if !validNeeds[n] {

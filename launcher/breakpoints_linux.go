@@ -13,8 +13,15 @@ func (s *Session) onNotify(r *gdbmi.Record) {
 		if ev, ok := gdbmi.ParseThreadGroupEvent(r); ok && ev.PID > 0 {
 			d.infPid = ev.PID
 			d.calls.setPid(ev.PID)
+			if d.watchStop != nil {
+				close(d.watchStop)
+			}
+			// The memory limit only: under gdb the wall clock stops a bomb.
+			d.watchStop = make(chan struct{})
+			w := startLimitWatch(ev.PID, true, 0, s.wrapperPath, d.watchStop, nil)
 			s.mu.Lock()
 			s.mainPid = ev.PID
+			s.watch = w
 			s.mu.Unlock()
 		}
 	case "breakpoint-created", "breakpoint-modified":

@@ -32,6 +32,8 @@ type debugState struct {
 	resuming atomic.Bool
 	calls    blockedCalls
 	pty      *ptyReader
+	// watchStop ends the limit watcher of the current run (closed by finishRun).
+	watchStop chan struct{}
 
 	reqs     chan func()   // requests the loop applies in order (owner)
 	gdbUp    chan struct{} // closed once gdb has started, or failed to

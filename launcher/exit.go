@@ -104,6 +104,11 @@ func (s ExitStatus) Summary() string {
 		}
 		return out
 	case KindLimit:
+		if s.Signal == "" && s.Limit == LimitMem {
+			// Not killed: an allocation failed (malloc returned NULL) and the program gave up.
+			return fmt.Sprintf("%s reached: an allocation failed and the program exited with status %d%s",
+				limitWords(s.Limit, s.LimitValue), s.Code, at)
+		}
 		return "stopped: " + limitWords(s.Limit, s.LimitValue) + " reached" + at
 	case KindSandboxError:
 		var head string
@@ -150,6 +155,9 @@ func (s ExitStatus) ShellCode() int {
 	case KindExited:
 		return s.Code & 0xff
 	case KindSignaled, KindSandboxKilled, KindLimit, KindStopped:
+		if s.Kind == KindLimit && s.Limit == LimitMem && s.Signal == "" {
+			return s.Code & 0xff // memory limit: the program exited by itself
+		}
 		if n := SignalNumber(s.Signal); n > 0 {
 			return 128 + n
 		}
@@ -192,6 +200,9 @@ func limitWords(limit, value string) string {
 		name = "file size limit"
 	case LimitNProc:
 		name = "process count limit"
+		if extra, ok := strings.CutPrefix(value, "+"); ok {
+			return name + " (" + extra + " processes and threads beyond those the user already runs)"
+		}
 	case LimitNoFile:
 		name = "open file limit"
 	case LimitWall, "timeout":

@@ -18,10 +18,17 @@ func (s *Session) onExit(st gdbmi.StopEvent) {
 		s.waitDetached(pid, time.Second)
 	}
 	killed, userKilled, timedOut, last := d.killedBy, d.userKilled, d.timedOut, d.lastSignal
+	s.mu.Lock()
+	peak, _ := s.watch.result()
+	s.mu.Unlock()
+	memHit := nearMemLimit(peak, s.cfg.Limits.Mem)
 	var es ExitStatus
 	switch st.Reason {
 	case gdbmi.ReasonExited, gdbmi.ReasonExitedNormally:
 		es = ExitStatus{Kind: KindExited, Code: st.ExitCode}
+		if memHit && st.ExitCode != 0 {
+			es = ExitStatus{Kind: KindLimit, Limit: LimitMem, LimitValue: limitsField(s.cfg.Limits, "mem"), Code: st.ExitCode}
+		}
 	default:
 		sig := st.SignalName
 		es = ExitStatus{Kind: KindSignaled, Signal: sig, SignalDesc: SignalMeaning(sig)}
@@ -39,6 +46,9 @@ func (s *Session) onExit(st gdbmi.StopEvent) {
 			es.Kind = KindSandboxKilled
 		case sig == "SIGXCPU" || (sig == "SIGKILL" && !userKilled && s.cfg.Limits.CPU > 0):
 			es.Kind, es.Limit, es.LimitValue = KindLimit, LimitCPU, s.cfg.Limits.CPU.String()
+		case memHit && (sig == "SIGSEGV" || sig == "SIGABRT" || sig == "SIGBUS"):
+			es.Kind, es.Limit = KindLimit, LimitMem
+			es.LimitValue = limitsField(s.cfg.Limits, "mem")
 		case sig == "SIGXFSZ":
 			es.Kind, es.Limit = KindLimit, LimitFSize
 			es.LimitValue = limitsField(s.cfg.Limits, "fsize")
@@ -69,6 +79,10 @@ func (s *Session) finishRun(es ExitStatus) {
 	unverified := !d.verifiedRun && pid > 0
 	av := d.attachVerify
 	d.infPid = 0
+	if d.watchStop != nil {
+		close(d.watchStop)
+		d.watchStop = nil
+	}
 	d.stopClock()
 	done := d.exitDone
 	if pid > 0 {

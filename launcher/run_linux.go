@@ -276,6 +276,10 @@ func (s *Session) readOutput(f *os.File, done chan<- struct{}) {
 		n, err := f.Read(buf)
 		if n > 0 {
 			s.emit(OutputEvent{Data: buf[:n]})
+			s.mu.Lock()
+			w := s.watch
+			s.mu.Unlock()
+			w.sample()
 		}
 		if err != nil {
 			if !isEndOfPTY(err) && !errors.Is(err, syscall.EINTR) {
@@ -371,6 +375,11 @@ func (s *Session) runMain(pio *progIO) {
 	// Wall-clock limit and Close/cancel: kill the whole tree.
 	timedOut := make(chan struct{})
 	exited := make(chan struct{})
+	watch := startLimitWatch(pid, pio.setsid, nprocCeiling(s.cfg.Limits), s.wrapperPath, exited,
+		func() { killTree(pid, pio.setsid) })
+	s.mu.Lock()
+	s.watch = watch
+	s.mu.Unlock()
 	go func() {
 		var timer <-chan time.Time
 		if s.cfg.Timeout > 0 {
@@ -482,7 +491,15 @@ func (s *Session) classify(ps *os.ProcessState, timedOut, cancelled bool) ExitSt
 	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
 		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
+	var maxRSS int64
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		maxRSS = ru.Maxrss << 10 // KiB
+	}
+	s.mu.Lock()
+	peakVM, nprocHit := s.watch.result()
+	s.mu.Unlock()
 	return classifyWait(waitInfo{
+		peakMem: max(peakVM, maxRSS), nprocHit: nprocHit,
 		exited: ws.Exited(), code: ws.ExitStatus(), signaled: ws.Signaled(), signal: int(ws.Signal()),
 		core: ws.CoreDump(), attached: attached, wrapErr: wrapErr, killed: killed,
 		timedOut: timedOut, cancelled: cancelled, cpu: cpu, limits: s.cfg.Limits, timeout: s.cfg.Timeout,
@@ -504,6 +521,8 @@ type waitInfo struct {
 	cpu       time.Duration
 	limits    wrapper.Limits
 	timeout   time.Duration
+	peakMem   int64 // bytes: the program's highest address space (sampled) or resident size (wait4)
+	nprocHit  bool  // the tree was held at its process ceiling and stopped (limitWatch)
 }
 
 func classifyWait(w waitInfo) ExitStatus {
@@ -521,7 +540,18 @@ func classifyWait(w waitInfo) ExitStatus {
 		st.SignalDesc = SignalMeaning(st.Signal)
 		return st
 	}
+	if w.nprocHit && w.signaled && w.signal == int(unix.SIGKILL) {
+		st := ExitStatus{Kind: KindLimit, Limit: LimitNProc, LimitValue: nprocValue(w.limits), Signal: "SIGKILL"}
+		st.SignalDesc = SignalMeaning(st.Signal)
+		return st
+	}
+	memHit := nearMemLimit(w.peakMem, w.limits.Mem)
 	if w.exited {
+		if memHit && w.code != 0 {
+			// An allocation failed and the program gave up: the limit is the cause, the status
+			// its answer.
+			return ExitStatus{Kind: KindLimit, Limit: LimitMem, LimitValue: limitsField(w.limits, "mem"), Code: w.code}
+		}
 		return ExitStatus{Kind: KindExited, Code: w.code}
 	}
 	if !w.signaled {
@@ -543,6 +573,10 @@ func classifyWait(w waitInfo) ExitStatus {
 	case w.signal == int(unix.SIGXCPU) || (w.signal == int(unix.SIGKILL) && w.limits.CPU > 0 && w.cpu >= w.limits.CPU):
 		st.Kind, st.Limit = KindLimit, LimitCPU
 		st.LimitValue = w.limits.CPU.String()
+	case memHit && (w.signal == int(unix.SIGSEGV) || w.signal == int(unix.SIGABRT) || w.signal == int(unix.SIGBUS)):
+		// A NULL from malloc written through, abort() in an allocator, a stack that could not grow.
+		st.Kind, st.Limit = KindLimit, LimitMem
+		st.LimitValue = limitsField(w.limits, "mem")
 	case w.signal == int(unix.SIGXFSZ):
 		st.Kind, st.Limit = KindLimit, LimitFSize
 		if w.limits.FSize > 0 {
@@ -553,6 +587,9 @@ func classifyWait(w waitInfo) ExitStatus {
 	}
 	return st
 }
+
+// nprocValue is the process limit as the person gave it ("+64" for a relative one).
+func nprocValue(l wrapper.Limits) string { return limitsField(l, "nproc") }
 
 // limitsField returns the value of one key of l.String() ("16M" for fsize).
 func limitsField(l wrapper.Limits, key string) string {

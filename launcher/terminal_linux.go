@@ -106,6 +106,10 @@ func (s *Session) readPTY(f *os.File, p *ptyReader) {
 			out, passed := p.filter(buf[:n])
 			if len(out) > 0 {
 				s.emit(OutputEvent{Data: out})
+				s.mu.Lock()
+				w := s.watch
+				s.mu.Unlock()
+				w.sample()
 			}
 			if passed != nil {
 				close(passed)

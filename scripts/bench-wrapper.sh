@@ -11,6 +11,9 @@
 #   WrapperGetppid       C loop of GETPPID getppid calls, default profile vs unfiltered, REPEAT runs, medians
 #   SupervisorRoundTrip  DENIED denied calls timed one by one in the program: supervisor vs kernel errno,
 #                        medians, plus exact count and the supervisor process's peak RSS
+#   JailStartup          `sandbug-wrapper -- /bin/true` vs `--no-jail`, RUNS pairs in alternating order:
+#                        medians of the per-pair wall and CPU-time differences (bench_jail_linux_test.go)
+#   JailOpenHeavy        100k open+close of a file in the program's folder, jail vs --no-jail, REPEAT runs
 # When hyperfine is installed, the start-up comparison is repeated with it as a cross-check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +25,10 @@ DENIED=${DENIED:-100000}
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(uname -r) $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg), uid $(id -u)"
 echo "# SANDBUG_BENCH_RUNS=$RUNS SANDBUG_BENCH_REPEAT=$REPEAT SANDBUG_BENCH_GETPPID=$GETPPID SANDBUG_BENCH_DENIED=$DENIED \\"
-echo "#   go test -run '^\$' -bench 'WrapperStartup|WrapperGetppid|SupervisorRoundTrip' -benchtime 1x ./wrapper"
+echo "#   go test -run '^\$' -bench 'WrapperStartup|WrapperGetppid|SupervisorRoundTrip|Jail' -benchtime 1x ./wrapper"
 echo "metrics WrapperSettings $RUNS runs $REPEAT repeat $GETPPID getppid-calls $DENIED denied-calls"
 SANDBUG_BENCH_RUNS=$RUNS SANDBUG_BENCH_REPEAT=$REPEAT SANDBUG_BENCH_GETPPID=$GETPPID SANDBUG_BENCH_DENIED=$DENIED \
-	go test -run '^$' -bench 'WrapperStartup|WrapperGetppid|SupervisorRoundTrip' -benchtime 1x ./wrapper |
+	go test -run '^$' -bench 'WrapperStartup|WrapperGetppid|SupervisorRoundTrip|Jail' -benchtime 1x ./wrapper |
 	grep -E '^(Benchmark|ok|FAIL)' | sed -E 's/\t+/ /g; s/ +/ /g'
 
 if command -v hyperfine >/dev/null; then

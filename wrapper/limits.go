@@ -17,7 +17,13 @@ type Limits struct {
 	FSize  int64         // RLIMIT_FSIZE in bytes: a larger write gets SIGXFSZ (or EFBIG when ignored)
 	NoFile int           // RLIMIT_NOFILE: highest file descriptor number + 1
 	NProc  int           // RLIMIT_NPROC: processes and threads of the program's uid (not enforced for root)
-	Core   *int64        // RLIMIT_CORE in bytes; nil leaves it alone
+	// NProcExtra, when positive, makes the process limit relative ("nproc=+64"): the wrapper
+	// counts the tasks its uid already has, after the privilege drop, and sets RLIMIT_NPROC to
+	// that count + NProcExtra. The kernel counts every task of the real uid, the user's shell
+	// and browser included, so an absolute limit would punish a user with many processes open.
+	// NProc and NProcExtra exclude each other.
+	NProcExtra int
+	Core       *int64 // RLIMIT_CORE in bytes; nil leaves it alone
 }
 
 // limitKeys lists the keys ParseLimits accepts, in the order String prints them.
@@ -25,11 +31,11 @@ var limitKeys = []string{"cpu", "mem", "fsize", "nofile", "nproc", "core"}
 
 // IsZero reports whether no limit is set.
 func (l Limits) IsZero() bool {
-	return l.CPU == 0 && l.Mem == 0 && l.FSize == 0 && l.NoFile == 0 && l.NProc == 0 && l.Core == nil
+	return l.CPU == 0 && l.Mem == 0 && l.FSize == 0 && l.NoFile == 0 && l.NProc == 0 && l.NProcExtra == 0 && l.Core == nil
 }
 
 // ParseLimits parses a comma-separated list of key=value limits such as
-// "cpu=2s,mem=256M,fsize=16M,nofile=64,nproc=64,core=0". Sizes take an optional binary suffix
+// "cpu=2s,mem=256M,fsize=16M,nofile=64,nproc=64,core=0"; "nproc=+64" is relative (NProcExtra). Sizes take an optional binary suffix
 // K, M, G or T (also KB/KiB...); cpu takes a Go duration ("2s", "1m30s") or plain seconds.
 // An empty string means no limits.
 func ParseLimits(s string) (Limits, error) {
@@ -60,7 +66,11 @@ func ParseLimits(s string) (Limits, error) {
 		case "nofile":
 			l.NoFile, err = parseCount(val)
 		case "nproc":
-			l.NProc, err = parseCount(val)
+			if rel, ok := strings.CutPrefix(val, "+"); ok {
+				l.NProcExtra, err = parseCount(rel)
+			} else {
+				l.NProc, err = parseCount(val)
+			}
 		case "core":
 			var n int64
 			n, err = parseSize(val)
@@ -176,8 +186,36 @@ func (l Limits) String() string {
 	if l.NProc > 0 {
 		parts = append(parts, "nproc="+strconv.Itoa(l.NProc))
 	}
+	if l.NProcExtra > 0 {
+		parts = append(parts, "nproc=+"+strconv.Itoa(l.NProcExtra))
+	}
 	if l.Core != nil {
 		parts = append(parts, "core="+formatSize(*l.Core))
 	}
 	return strings.Join(parts, ",")
+}
+
+// Or returns l with every limit l leaves unset taken from d: explicit limits (flags, a demo's
+// "limits:") override a profile's defaults key by key. A relative or absolute nproc in l
+// replaces either form in d.
+func (l Limits) Or(d Limits) Limits {
+	if l.CPU == 0 {
+		l.CPU = d.CPU
+	}
+	if l.Mem == 0 {
+		l.Mem = d.Mem
+	}
+	if l.FSize == 0 {
+		l.FSize = d.FSize
+	}
+	if l.NoFile == 0 {
+		l.NoFile = d.NoFile
+	}
+	if l.NProc == 0 && l.NProcExtra == 0 {
+		l.NProc, l.NProcExtra = d.NProc, d.NProcExtra
+	}
+	if l.Core == nil {
+		l.Core = d.Core
+	}
+	return l
 }

@@ -2,7 +2,9 @@ package wrapper
 
 import (
 	"fmt"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,4 +81,50 @@ func TestLimitsApply(t *testing.T) {
 			t.Fatalf("forked %d children under nproc=5 (%q)", n, r.stdout)
 		}
 	})
+}
+
+// TestRelativeNProc measures that RLIMIT_NPROC counts every task of the real uid, the user's
+// other processes included, and that "nproc=+N" leaves the program N processes whatever the
+// user already runs: 30 sleepers of the program's uid stand for a user's open programs.
+func TestRelativeNProc(t *testing.T) {
+	needRoot(t)
+	const uid = 4344 // no other process of this uid exists on a test machine
+	lim, status := fixture(t, "limits"), fixture(t, "status")
+	var sleepers []*exec.Cmd
+	t.Cleanup(func() {
+		for _, c := range sleepers {
+			c.Process.Kill()
+			c.Wait()
+		}
+	})
+	for i := 0; i < 30; i++ {
+		c := exec.Command("sleep", "120")
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sleepers = append(sleepers, c)
+	}
+	user := "SANDBUG_WRAPPER_TEST_USER=" + strconv.Itoa(uid)
+	forks := func(limits string) int {
+		t.Helper()
+		r := runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=" + limits, user}, lim, "nproc")
+		var n int
+		if _, err := fmtSscan(r.stdout, &n); r.err != nil || err != nil {
+			t.Fatalf("%s: err %v, output %q, stderr %q", limits, r.err, r.stdout, r.stderr)
+		}
+		return n
+	}
+	// Absolute: the 30 sleepers already exceed 20, so not one fork succeeds.
+	if n := forks("nproc=20"); n != 0 {
+		t.Errorf("nproc=20 with 30 other processes of the uid: %d forks succeeded, want 0 (the kernel counts them all)", n)
+	}
+	// Relative: the program and 5 children, the sleepers notwithstanding.
+	if n := forks("nproc=+6"); n != 5 {
+		t.Errorf("nproc=+6 with 30 other processes of the uid: %d forks succeeded, want 5", n)
+	}
+	r := runHandWrapper(t, "errno", []string{"SANDBUG_WRAPPER_TEST_LIMITS=nproc=+6", user}, status)
+	if !strings.Contains(r.stdout, "nproc=36\n") {
+		t.Errorf("nproc=+6 beside 30 sleepers: RLIMIT_NPROC in the program is not 36: %q %q", r.stdout, r.stderr)
+	}
 }

@@ -23,6 +23,7 @@ func TestParseLimits(t *testing.T) {
 		{" MEM = 1GiB , fsize=1000", Limits{Mem: 1 << 30, FSize: 1000}, "mem=1G,fsize=1000"},
 		{"mem=2048k", Limits{Mem: 2 << 20}, "mem=2M"},
 		{"fsize=1T", Limits{FSize: 1 << 40}, "fsize=1T"},
+		{"nproc=+64", Limits{NProcExtra: 64}, "nproc=+64"},
 	} {
 		got, err := ParseLimits(tc.in)
 		if err != nil {
@@ -37,7 +38,7 @@ func TestParseLimits(t *testing.T) {
 			t.Errorf("round trip of %q: %v %q", got.String(), err, again.String())
 		}
 		if got.CPU != tc.want.CPU || got.Mem != tc.want.Mem || got.FSize != tc.want.FSize ||
-			got.NoFile != tc.want.NoFile || got.NProc != tc.want.NProc || (got.Core == nil) != (tc.want.Core == nil) {
+			got.NoFile != tc.want.NoFile || got.NProc != tc.want.NProc || got.NProcExtra != tc.want.NProcExtra || (got.Core == nil) != (tc.want.Core == nil) {
 			t.Errorf("ParseLimits(%q) = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
@@ -56,6 +57,7 @@ func TestParseLimitsErrors(t *testing.T) {
 		{"mem=99999999999T", "too large"},
 		{"nofile=0", "positive whole number"},
 		{"nproc=many", "positive whole number"},
+		{"nproc=+0", "positive whole number"},
 		{"disk=1G", `unknown key "disk"`},
 		{"cpu=1s,cpu=2s", "given twice"},
 	} {
@@ -86,5 +88,23 @@ func TestLookupUser(t *testing.T) {
 	}
 	if _, err := lookupUser("mallory", strings.NewReader(passwd)); err == nil || !strings.Contains(err.Error(), "no such user") {
 		t.Errorf("unknown user: %v", err)
+	}
+}
+
+func TestLimitsOr(t *testing.T) {
+	def, _ := ParseLimits("cpu=30s,mem=1G,fsize=256M,nproc=+64")
+	for _, tc := range []struct{ explicit, want string }{
+		{"", "cpu=30s,mem=1G,fsize=256M,nproc=+64"},
+		{"cpu=5s,mem=64M", "cpu=5s,mem=64M,fsize=256M,nproc=+64"},
+		{"nproc=20", "cpu=30s,mem=1G,fsize=256M,nproc=20"},
+		{"nofile=10,nproc=+5", "cpu=30s,mem=1G,fsize=256M,nofile=10,nproc=+5"},
+	} {
+		l, err := ParseLimits(tc.explicit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.Or(def).String(); got != tc.want {
+			t.Errorf("%q over the defaults = %q, want %q", tc.explicit, got, tc.want)
+		}
 	}
 }

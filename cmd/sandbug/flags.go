@@ -24,6 +24,7 @@ type options struct {
 	checkDemo                                                         bool // demo --check
 	fdTables                                                          bool // --fds: fd tables in the JSON
 	noJail, requireJail, keepEnv                                      bool
+	timeoutSet                                                        bool // --timeout given (0 then means none)
 	allowRead, allowWrite                                             []string
 
 	limits  wrapper.Limits
@@ -106,6 +107,11 @@ func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) er
 	if o.noJail && o.requireJail {
 		return usagef("--no-jail and --require-jail exclude each other")
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "timeout" {
+			o.timeoutSet = true
+		}
+	})
 	if o.timeout < 0 {
 		return usagef("--timeout must not be negative")
 	}
@@ -142,7 +148,19 @@ func parseCommand(fs *flag.FlagSet, args []string, o *options, needProgram bool,
 	}
 }
 
+// config is the launcher's configuration: the profile's default limits (launcher.DefaultLimits)
+// fill in every limit the flags or the demo left unset, and the wall clock unless --timeout was
+// given (--timeout 0 turns it off).
 func (o *options) config() launcher.Config {
+	profile := o.profile
+	if o.policy != "" {
+		profile = launcher.DefaultProfile
+	}
+	defLimits, defWall := launcher.DefaultLimits(profile)
+	timeout := o.timeout
+	if !o.timeoutSet {
+		timeout = defWall
+	}
 	return launcher.Config{
 		Program:       o.program,
 		Args:          o.args,
@@ -151,8 +169,8 @@ func (o *options) config() launcher.Config {
 		CFlags:        o.cflags,
 		Profile:       o.profile,
 		PolicyFile:    o.policy,
-		Limits:        o.limits,
-		Timeout:       o.timeout,
+		Limits:        o.limits.Or(defLimits),
+		Timeout:       timeout,
 		User:          o.user,
 		StopAtBlocked: !o.noStopAtBlocked,
 		LogMI:         o.logMI,

@@ -67,14 +67,16 @@ type sandboxReport struct {
 }
 
 type limitsReport struct {
-	Spec      string `json:"spec"`
-	CPUMS     int64  `json:"cpu_ms,omitempty"`
-	Mem       int64  `json:"mem,omitempty"`
-	FSize     int64  `json:"fsize,omitempty"`
-	NoFile    int    `json:"nofile,omitempty"`
-	NProc     int    `json:"nproc,omitempty"`
-	Core      *int64 `json:"core,omitempty"`
-	TimeoutMS int64  `json:"timeout_ms,omitempty"`
+	Spec   string `json:"spec"`
+	CPUMS  int64  `json:"cpu_ms,omitempty"`
+	Mem    int64  `json:"mem,omitempty"`
+	FSize  int64  `json:"fsize,omitempty"`
+	NoFile int    `json:"nofile,omitempty"`
+	NProc  int    `json:"nproc,omitempty"`
+	// NProcExtra: a relative process limit, tasks beyond those the uid already had at start.
+	NProcExtra int    `json:"nproc_extra,omitempty"`
+	Core       *int64 `json:"core,omitempty"`
+	TimeoutMS  int64  `json:"timeout_ms,omitempty"`
 }
 
 type compileReport struct {
@@ -88,7 +90,7 @@ func newReport(cfg launcher.Config, s *launcher.Session) *report {
 	r := &report{
 		Schema: 2, Program: cfg.Program, Args: cfg.Args, Blocked: []launcher.BlockedSummary{},
 		Limits: limitsReport{Spec: l.String(), CPUMS: l.CPU.Milliseconds(), Mem: l.Mem, FSize: l.FSize,
-			NoFile: l.NoFile, NProc: l.NProc, Core: l.Core, TimeoutMS: cfg.Timeout.Milliseconds()},
+			NoFile: l.NoFile, NProc: l.NProc, NProcExtra: l.NProcExtra, Core: l.Core, TimeoutMS: cfg.Timeout.Milliseconds()},
 	}
 	if r.Args == nil {
 		r.Args = []string{}

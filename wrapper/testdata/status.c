@@ -22,6 +22,8 @@ int main(int argc, char **argv) {
 	struct rlimit r;
 	getrlimit(RLIMIT_NOFILE, &r);
 	printf("nofile=%llu\n", (unsigned long long)r.rlim_cur);
+	getrlimit(RLIMIT_NPROC, &r);
+	printf("nproc=%lld\n", (long long)r.rlim_cur);
 	getrlimit(RLIMIT_CPU, &r);
 	printf("cpu=%lld/%lld\n", (long long)r.rlim_cur, (long long)r.rlim_max);
 	printf("uid=%d\ngid=%d\n", (int)getuid(), (int)getgid());

@@ -1,0 +1,118 @@
+package launcher
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// How often the limit watcher looks at a running program: its peak address space (cheap, one
+// small file) and its process tree (a scan of /proc).
+const (
+	watchVMEvery   = 50 * time.Millisecond
+	watchTreeEvery = 250 * time.Millisecond
+	// nprocHold is how long the tree must stay at its process ceiling to be stopped: a
+	// fork bomb sits there for ever, a program that forks a fixed pool passes through.
+	nprocHold = time.Second
+)
+
+// startLimitWatch watches pid until exited is closed; kill is called once if the tree is held
+// at its process ceiling for nprocHold.
+func startLimitWatch(pid int, ownSession bool, ceiling int, wrapperPath string, exited <-chan struct{}, kill func()) *limitWatch {
+	w := &limitWatch{pid: pid, ownSession: ownSession, ceiling: ceiling}
+	if p, err := filepath.EvalSymlinks(wrapperPath); err == nil {
+		w.wrapperExe, _ = filepath.Abs(p)
+	}
+	w.readVM()
+	go w.loop(exited, kill)
+	return w
+}
+
+func (w *limitWatch) loop(exited <-chan struct{}, kill func()) {
+	t := time.NewTicker(watchVMEvery)
+	defer t.Stop()
+	var lastTree time.Time
+	var heldSince time.Time
+	for {
+		select {
+		case <-exited:
+			return
+		case now := <-t.C:
+			w.readVM()
+			if w.ceiling <= 0 || now.Sub(lastTree) < watchTreeEvery {
+				continue
+			}
+			lastTree = now
+			if countTree(w.pid, w.ownSession)+1 < w.ceiling {
+				heldSince = time.Time{}
+				continue
+			}
+			if heldSince.IsZero() {
+				heldSince = now
+			}
+			if now.Sub(heldSince) >= nprocHold {
+				w.mu.Lock()
+				w.nprocHit = true
+				w.mu.Unlock()
+				kill()
+				return
+			}
+		}
+	}
+}
+
+// sample reads the peak now unless it was read in the last 5 ms (for the output reader).
+func (w *limitWatch) sample() {
+	if w == nil {
+		return
+	}
+	if now := time.Now().UnixNano(); now-w.lastRead.Load() >= int64(5*time.Millisecond) {
+		w.readVM()
+	}
+}
+
+func (w *limitWatch) readVM() {
+	w.lastRead.Store(time.Now().UnixNano())
+	// The execve gives the program a new address space (and a new VmPeak); until then the
+	// process is the wrapper.
+	if exe, err := os.Readlink("/proc/" + strconv.Itoa(w.pid) + "/exe"); err != nil || exe == w.wrapperExe {
+		return
+	}
+	if v := vmPeak(w.pid); v > w.peakVM.Load() {
+		w.peakVM.Store(v)
+	}
+}
+
+// result returns the highest peak seen and whether the tree was stopped at its ceiling.
+func (w *limitWatch) result() (peakVM int64, nprocHit bool) {
+	if w == nil {
+		return 0, false
+	}
+	w.readVM()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.peakVM.Load(), w.nprocHit
+}
+
+// vmPeak returns the VmPeak of pid in bytes, 0 when it is gone or a zombie.
+func vmPeak(pid int) int64 {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	var buf [2048]byte
+	n, _ := f.Read(buf[:])
+	f.Close()
+	i := bytes.Index(buf[:n], []byte("VmPeak:"))
+	if i < 0 {
+		return 0
+	}
+	f2 := bytes.Fields(buf[i+len("VmPeak:") : n])
+	if len(f2) == 0 {
+		return 0
+	}
+	kb, _ := strconv.ParseInt(string(f2[0]), 10, 64)
+	return kb << 10
+}
