@@ -96,7 +96,7 @@ func (p *Policy) program(o CompileOptions) ([]bpf.Instruction, error) {
 	leaves := p.leaves(o)
 	// Refuse early, by counting, a policy whose leaves alone are over the kernel's limit: the
 	// tree over them only adds to it.
-	size := 6
+	size := 8
 	for _, l := range leaves {
 		size += len(l.code)
 	}
@@ -112,8 +112,13 @@ func (p *Policy) program(o CompileOptions) ([]bpf.Instruction, error) {
 		bpf.JumpIf{Cond: bpf.JumpEqual, Val: AuditArchX86_64, SkipTrue: 1},
 		bpf.RetConstant{Val: RetKillProcess},
 		bpf.LoadAbsolute{Off: offNr, Size: 4},
-		bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: X32SyscallBit, SkipFalse: 1},
+		// x32 calls (the x32 bit and a number of the x32 table) are killed; a number past
+		// them (syscall(-1), the x32 bit with high bits set) can run nothing in any kernel:
+		// ENOSYS, as the kernel itself answers.
+		bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: X32SyscallBit, SkipFalse: 3},
+		bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: X32SyscallBit + X32Span, SkipTrue: 1},
 		bpf.RetConstant{Val: RetKillProcess},
+		bpf.RetConstant{Val: RetValue(noSuchCall, false, o)},
 	}
 	prog = append(prog, tree...)
 	if len(prog) > MaxInstructions {

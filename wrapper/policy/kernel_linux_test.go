@@ -78,6 +78,14 @@ func policyChild(spec string) int {
 		fmt.Println("error seccomp:", e)
 		return 3
 	}
+	if mode == "nosuch" {
+		// Numbers no kernel table has: ENOSYS, like the kernel without a filter.
+		for _, n := range []uintptr{^uintptr(0), 0xffffffff, X32SyscallBit | 0x80000000, X32SyscallBit + X32Span} {
+			_, _, e := unix.RawSyscall(n, 0, 0, 0)
+			fmt.Printf("%#x %d\n", n, int(e))
+		}
+		return 0
+	}
 	if mode == "x32" {
 		// getpid through the x32 ABI: the filter must kill the process here.
 		unix.RawSyscall(X32SyscallBit|unix.SYS_GETPID, 0, 0, 0)
@@ -161,6 +169,26 @@ func TestKernelKillsX32(t *testing.T) {
 		ws := ee.Sys().(syscall.WaitStatus)
 		if !ws.Signaled() || ws.Signal() != syscall.SIGSYS {
 			t.Errorf("%s: x32 getpid: child ended with %v, want SIGSYS", name, ws)
+		}
+	}
+}
+
+// TestKernelNoSuchCallIsENOSYS: syscall(-1) and numbers past the x32 range get ENOSYS from the
+// filter in the real kernel, not a kill (the kernel itself answers them so).
+func TestKernelNoSuchCallIsENOSYS(t *testing.T) {
+	for _, name := range ProfileNames() {
+		out, err := runChild(t, name+":nosuch")
+		if err != nil {
+			t.Fatalf("%s: child: %v %q", name, err, out)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != 4 {
+			t.Fatalf("%s: child said %q", name, out)
+		}
+		for _, l := range lines {
+			if !strings.HasSuffix(l, " 38") {
+				t.Errorf("%s: %s: want errno 38 (ENOSYS)", name, l)
+			}
 		}
 	}
 }

@@ -114,7 +114,13 @@ const (
 	RuleIndexDefault = -1 // no rule matched: Policy.Default
 	RuleIndexABI     = -2 // not an x86_64 call (i386 "int $0x80", x32, other arch): killed
 	RuleIndexHot     = -3 // a hot syscall no rule names: always allowed
+	// RuleIndexNoSuchCall: a number past every table (syscall(-1), beyond the x32 range): ENOSYS,
+	// unreported, as the kernel answers it.
+	RuleIndexNoSuchCall = -4
 )
+
+// noSuchCall is what the filter answers a number no kernel table has.
+var noSuchCall = Action{Kind: Errno, Errno: "ENOSYS"}
 
 // RuleName names what decided the call, for events: the rule's Name, or "default",
 // "non-x86_64 call", "hot syscall" for the special indexes.
@@ -126,6 +132,8 @@ func (m Match) RuleName() string {
 		return "non-x86_64 call"
 	case m.RuleIndex == RuleIndexHot:
 		return "hot syscall"
+	case m.RuleIndex == RuleIndexNoSuchCall:
+		return "no such system call"
 	}
 	return "default"
 }
@@ -142,6 +150,8 @@ func (m Match) Explain() string {
 		return "Only 64-bit x86_64 system calls are allowed: 32-bit (int $0x80) and x32 calls use other numbers and could slip past the rules."
 	case m.RuleIndex == RuleIndexHot:
 		return "Basic calls such as read, write and mmap are always allowed."
+	case m.RuleIndex == RuleIndexNoSuchCall:
+		return "No kernel has a system call with this number: it fails with ENOSYS, as without a sandbox."
 	case m.Action.Denies():
 		return "This policy allows only the calls it lists, and this one is not among them."
 	case m.Action.Kind == Log:
@@ -156,8 +166,11 @@ func (m Match) Explain() string {
 // Match is safe for concurrent use as long as nobody modifies the policy meanwhile; it caches
 // a per-number table and rebuilds it when the policy has changed since.
 func (p *Policy) Match(arch uint32, nr int, args [6]uint64) Match {
-	if arch != AuditArchX86_64 || uint32(nr) >= X32SyscallBit {
+	if arch != AuditArchX86_64 || (uint32(nr) >= X32SyscallBit && uint32(nr) < X32SyscallBit+X32Span) {
 		return Match{RuleIndex: RuleIndexABI, Action: Action{Kind: Kill}}
+	}
+	if uint32(nr) >= X32SyscallBit {
+		return Match{RuleIndex: RuleIndexNoSuchCall, Action: noSuchCall}
 	}
 	es := p.cachedResolve().entries(nr)
 	if IsHot(nr) {

@@ -18,6 +18,11 @@ const AuditArchI386 = 0x40000003
 // arch value and this bit set in the number; the filter kills every number at or above it.
 const X32SyscallBit = 0x40000000
 
+// X32Span bounds the numbers after X32SyscallBit that the filter treats as x32 calls and kills:
+// the kernel's x32 table has about 550 entries (X32_NR_syscalls); a number past the span runs
+// nothing in any kernel and gets ENOSYS, like syscall(-1).
+const X32Span = 0x1000
+
 //go:generate go run ./internal/gen -o linux_tables.go
 
 // The syscall table (syscallNames, syscallsByName in linux_tables.go) is go-seccomp-bpf's
