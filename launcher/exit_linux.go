@@ -44,7 +44,9 @@ func (s *Session) onExit(st gdbmi.StopEvent) {
 			}
 		case sig == "SIGSYS":
 			es.Kind = KindSandboxKilled
-		case sig == "SIGXCPU" || (sig == "SIGKILL" && !userKilled && s.cfg.Limits.CPU > 0):
+		case sig == "SIGXCPU" || (sig == "SIGKILL" && !userKilled && s.cfg.Limits.CPU > 0 && s.watch.cpuUsed() >= s.cfg.Limits.CPU):
+			// SIGKILL is the CPU limit only when the program had used it (the hard limit is a
+			// second past the soft one): any other SIGKILL is just that.
 			es.Kind, es.Limit, es.LimitValue = KindLimit, LimitCPU, s.cfg.Limits.CPU.String()
 		case memHit && (sig == "SIGSEGV" || sig == "SIGABRT" || sig == "SIGBUS"):
 			es.Kind, es.Limit = KindLimit, LimitMem

@@ -78,6 +78,7 @@ type limitWatch struct {
 	wrapperExe string // the wrapper's binary: its (Go, > 1 GiB) peak before the execve is not the program's
 
 	peakVM   atomic.Int64 // bytes, the highest VmPeak read
+	cpu      atomic.Int64 // nanoseconds, the program's highest CPU time read (user + system)
 	lastRead atomic.Int64 // unix nanoseconds of the last VmPeak read (throttles sample)
 	mu       sync.Mutex
 	nprocHit bool

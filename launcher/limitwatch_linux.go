@@ -83,6 +83,42 @@ func (w *limitWatch) readVM() {
 	if v := vmPeak(w.pid); v > w.peakVM.Load() {
 		w.peakVM.Store(v)
 	}
+	if c := cpuTime(w.pid); c > w.cpu.Load() {
+		w.cpu.Store(c)
+	}
+}
+
+// cpuUsed returns the highest CPU time seen: under gdb the program is reaped by gdb, so this
+// sample is what tells a CPU-limit SIGKILL from any other.
+func (w *limitWatch) cpuUsed() time.Duration {
+	if w == nil {
+		return 0
+	}
+	w.readVM()
+	return time.Duration(w.cpu.Load())
+}
+
+// cpuTime returns pid's user + system CPU time from /proc/<pid>/stat (fields 14 and 15, in
+// clock ticks of 1/100 s on Linux), 0 when it is gone.
+func cpuTime(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := bytes.Fields(b[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(string(f[11]), 10, 64)
+	st, err2 := strconv.ParseInt(string(f[12]), 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return (ut + st) * int64(10*time.Millisecond)
 }
 
 // result returns the highest peak seen and whether the tree was stopped at its ceiling.
