@@ -23,6 +23,7 @@ type options struct {
 	runDemo                                                           bool // demo --run
 	checkDemo                                                         bool // demo --check
 	fdTables                                                          bool // --fds: fd tables in the JSON
+	rawOutput                                                         bool // --raw-output: no terminal filter
 	noJail, requireJail, keepEnv                                      bool
 	timeoutSet                                                        bool // --timeout given (0 then means none)
 	allowRead, allowWrite                                             []string
@@ -56,6 +57,7 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 		fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout after the program (its output goes to stderr or --output)")
 		fs.StringVar(&o.output, "output", "", "write the program's output to `FILE`")
 		fs.BoolVar(&o.fdTables, "fds", false, "with --json: add each process's file descriptor table as last seen")
+		fs.BoolVar(&o.rawOutput, "raw-output", false, "pass the program's terminal control strings through unfiltered (clipboard, title, ...)")
 	}
 	if demo {
 		fs.BoolVar(&o.runDemo, "run", false, "run the demo without the debugger")

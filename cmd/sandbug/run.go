@@ -131,12 +131,17 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		}()
 	}
 	pw := watchProcs(s, o.json && o.fdTables)
+	var tf termFilter
 	rep := newReport(cfg, s)
 	var compileOut string
 	for ev := range s.Events() {
 		switch e := ev.(type) {
 		case launcher.OutputEvent:
-			progOut.Write(e.Data)
+			if cfg.IO == launcher.IOPty && !o.rawOutput {
+				progOut.Write(tf.filter(e.Data)) // to the user's own terminal
+			} else {
+				progOut.Write(e.Data)
+			}
 		case launcher.CompileEvent:
 			rep.Compile = &compileReport{OK: e.OK, Command: e.Command, Output: e.Output}
 			compileOut = e.Output
@@ -176,6 +181,11 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)
 	} else {
+		if f, ok := stderr.(*os.File); ok && launcher.IsTerminal(f) {
+			// Whatever the program did to the terminal, the report is seen as it is.
+			stderr.Write(terminalReset)
+			stderr.Write(reportMark)
+		}
 		writeCard(stderr, rep, st)
 		writeProcSummary(stderr, procs, mainPid)
 	}
