@@ -195,6 +195,9 @@ func (s *Session) ConsoleIn(ctx context.Context, sc Scope, cmd string) error {
 	if _, err := s.dbgOrErr(); err != nil {
 		return err
 	}
+	if name, ok := shellEscape(cmd); ok {
+		return fmt.Errorf("%s runs a command outside the sandbox, and its output would bypass this console: use a terminal of your own", name)
+	}
 	ctx, done := s.callCtx(ctx)
 	defer done()
 	alive := false
