@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/sandbug/sandbug/examples"
 	"github.com/sandbug/sandbug/launcher"
@@ -52,8 +53,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var ex examples.Example
 	var err error
+	shownAs := ""
 	if isDemoDir(o.program) {
 		ex, err = examples.FromDir(o.program)
+		shownAs = filepath.Join(o.program, ex.SourceFile)
 	} else {
 		ex, err = examples.Get(o.program)
 	}
@@ -79,6 +82,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 125
 	}
 	o.program = src
+	if shownAs == "" {
+		shownAs = filepath.Join("examples", ex.Name, ex.SourceFile)
+	}
+	o.shownAs = shownAs
 	if len(o.args) == 0 {
 		o.args = ex.Args
 	}

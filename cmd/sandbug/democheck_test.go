@@ -80,3 +80,12 @@ func TestDemoCheckBundled(t *testing.T) {
 		t.Errorf("demo ptrace --check: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestDemoReportNamesTheExample: a demo's report names its source as the student knows it,
+// examples/NAME/NAME.c, not the temporary copy it was compiled from.
+func TestDemoReportNamesTheExample(t *testing.T) {
+	out, errOut, _ := sandbug(t, "", "demo", "segfault", "--run", "--json")
+	if !strings.Contains(out, `"program": "examples/segfault/segfault.c"`) || strings.Contains(out+errOut, "sandbug-demo-") {
+		t.Errorf("the report names a temporary path:\n%s\n%s", out, errOut)
+	}
+}

@@ -20,10 +20,11 @@ type options struct {
 	noStopAtBlocked                                                   bool
 	json                                                              bool
 	output                                                            string
-	runDemo                                                           bool // demo --run
-	checkDemo                                                         bool // demo --check
-	fdTables                                                          bool // --fds: fd tables in the JSON
-	rawOutput                                                         bool // --raw-output: no terminal filter
+	runDemo                                                           bool   // demo --run
+	checkDemo                                                         bool   // demo --check
+	fdTables                                                          bool   // --fds: fd tables in the JSON
+	rawOutput                                                         bool   // --raw-output: no terminal filter
+	shownAs                                                           string // a demo's source as reports name it (examples/NAME/NAME.c)
 	noJail, requireJail, keepEnv                                      bool
 	timeoutSet                                                        bool // --timeout given (0 then means none)
 	allowRead, allowWrite                                             []string

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -172,6 +173,14 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		st = launcher.ExitStatus{Kind: launcher.KindSandboxError, Code: 125, Message: "the session ended without an exit status"}
 	}
 	st = interrupted(ctx, st, stopSig, forwarded.Load())
+	if o.shownAs != "" {
+		// A demo runs from a temporary copy: name its source as the student knows it.
+		dir := filepath.Dir(cfg.Program) + string(filepath.Separator)
+		for _, f := range []*string{&st.Where, &st.Explanation, &st.Message} {
+			*f = strings.ReplaceAll(*f, dir, filepath.Dir(o.shownAs)+string(filepath.Separator))
+		}
+		rep.Program = o.shownAs
+	}
 	rep.finish(st, s.Blocked(), time.Since(start))
 	procs, mainPid := pw.finish(st, s.Blocked())
 	rep.Processes = procs
