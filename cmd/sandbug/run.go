@@ -176,7 +176,11 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	if o.shownAs != "" {
 		// A demo runs from a temporary copy: name its source as the student knows it.
 		dir := filepath.Dir(cfg.Program) + string(filepath.Separator)
-		for _, f := range []*string{&st.Where, &st.Explanation, &st.Message} {
+		fields := []*string{&st.Where, &st.Explanation, &st.Message}
+		if rep.Compile != nil {
+			fields = append(fields, &rep.Compile.Command, &rep.Compile.Output)
+		}
+		for _, f := range fields {
 			*f = strings.ReplaceAll(*f, dir, filepath.Dir(o.shownAs)+string(filepath.Separator))
 		}
 		rep.Program = o.shownAs
