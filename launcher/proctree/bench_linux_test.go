@@ -56,12 +56,16 @@ func BenchmarkRead50x20(b *testing.B) {
 	if len(tr.Procs) != 50 || len(tr.Procs[0].Fds) < 20 {
 		b.Fatalf("%d processes, %d fds", len(tr.Procs), len(tr.Procs[0].Fds))
 	}
-	b.ResetTimer()
-	start := time.Now()
-	for i := 0; i < b.N; i++ {
-		Read(cmd.Process.Pid)
+	for _, fds := range []bool{true, false} {
+		name := map[bool]string{true: "with-fds", false: "tree-only"}[fds]
+		b.Run(name, func(b *testing.B) {
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				ReadTree(cmd.Process.Pid, fds)
+			}
+			per := time.Since(start) / time.Duration(b.N)
+			b.ReportMetric(float64(per.Microseconds())/1000, "ms/snapshot")
+			b.ReportMetric(2*float64(per)/float64(time.Second)*100, "%cpu-at-2Hz")
+		})
 	}
-	per := time.Since(start) / time.Duration(b.N)
-	b.ReportMetric(float64(per.Microseconds())/1000, "ms/snapshot")
-	b.ReportMetric(2*float64(per)/float64(time.Second)*100, "%cpu-at-2Hz")
 }
