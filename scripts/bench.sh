@@ -43,6 +43,7 @@ quick_env() {
   launcher) echo N=20 ;;
   output) echo RUNS=5 ;;
   tui) echo ROUNDS=10 ;;
+  peers) echo QUICK=1 ;;
   *) echo "bench: no QUICK settings for scripts/bench-$1.sh: it runs in full" >&2 ;;
   esac
 }
@@ -50,7 +51,7 @@ quick_env() {
 # needs NAME: the optional tool scripts/bench-NAME.sh cannot run without.
 needs() {
   case $1 in
-  output) echo hyperfine ;;
+  output | peers) echo hyperfine ;;
   esac
 }
 
@@ -225,13 +226,34 @@ x=$(m $T TUI idle-cpu-%)
 r=$(have $T "$x") && r=$(calc '%.1f %% of one core' "$x")
 row 'idle CPU, program stopped' '' "$r" '`scripts/bench-tui.sh`'
 
+# peers (issue 17): sandbug against bwrap, firejail, cgdb and gdb -tui in the same run
+P=peers
+s=$(m $P PeersStartup run-ms) b=$(m $P PeersStartup bwrap-ms) f=$(m $P PeersStartup firejail-ms)
+r=$(have $P "$s") && r=$(calc '%.1f ms' "$s") && {
+  if [ -n "$b" ]; then r+=$(calc ', %.2fx bwrap (%.1f ms)' "$s / $b" "$b"); else r+=', bwrap not installed'; fi
+  if [ -n "$f" ]; then r+=$(calc ', %.2fx firejail (%.1f ms)' "$s / $f" "$f"); else r+=', firejail not installed'; fi
+}
+row '`sandbug run ./true` start-up against the peers' 'bwrap, firejail (same hyperfine run)' "$r" '`scripts/bench-peers.sh`'
+s=$(m $P PeersTUI sandbug-first-ms) c=$(m $P PeersTUI cgdb-first-ms) g=$(m $P PeersTUI gdbtui-first-ms)
+r=$(have $P "$s") && r=$(calc '%.0f ms' "$s") && {
+  if [ -n "$c" ]; then r+=$(calc ', %.2fx cgdb (%.0f ms)' "$s / $c" "$c"); else r+=', cgdb not installed'; fi
+  if [ -n "$g" ]; then r+=$(calc ', %.2fx gdb -tui (%.0f ms)' "$s / $g" "$g"); else r+=', gdb -tui not run'; fi
+}
+row 'TUI launch to the source at `main` against the peers' 'cgdb, `gdb -tui` (same run, tmux)' "$r" '`scripts/bench-peers.sh`'
+
 # A script with no rows above still shows up, so a new one is not silently left out of the table.
 for s in "${scripts[@]}"; do
   name=${s#scripts/bench-}
   name=${name%.sh}
-  case $name in wrapper | gdbmi | launcher | output | tui) continue ;; esac
+  case $name in wrapper | gdbmi | launcher | output | tui | peers) continue ;; esac
   row "\`$s\`" '' "${status[$name]}; no Summary row yet: see $logs/$name.txt" "\`$s\`"
 done
+
+# The peers' own table (every tool, every ratio), as scripts/bench-peers.sh printed it.
+if [ "${status[peers]:-}" = ok ]; then
+  echo
+  sed -n '/^## Peers/,/^metrics /{/^metrics /!p}' "$logs/peers.txt"
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo >&2

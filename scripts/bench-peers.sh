@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Peers (issue 17, item 4): sandbug side by side, in the same run, with the tools a user would pick
+# instead: bwrap and firejail for running, cgdb and `gdb -tui` for debugging. Prints one markdown
+# table with medians and the ratio sandbug / that tool, plus `metrics Peers...` lines for bench.sh.
+#
+#   scripts/bench-peers.sh           # 50 hyperfine runs, 5 TUI launches per tool, 10 s idle
+#   QUICK=1 scripts/bench-peers.sh   # 10 hyperfine runs, 3 TUI launches (not timed; a run of 3/2/1 took 38 s)
+#   RUNS=.. BIGRUNS=.. TUIRUNS=.. IDLE=..   each figure on its own
+#
+# Needs gcc, python3 and hyperfine (apt-get install hyperfine); tmux for the TUI rows. A missing
+# peer (apt-get install bubblewrap firejail cgdb) is named and only its row is skipped.
+# Measures only; runs as root here, and sandbug runs the program as nobody, so the programs are
+# built in a world-readable folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -n "${QUICK:-}" ]; then
+  RUNS=${RUNS:-10} BIGRUNS=${BIGRUNS:-5} TUIRUNS=${TUIRUNS:-3}
+else
+  RUNS=${RUNS:-50} BIGRUNS=${BIGRUNS:-10} TUIRUNS=${TUIRUNS:-5}
+fi
+IDLE=${IDLE:-10}
+
+for t in gcc python3 hyperfine; do
+  command -v "$t" >/dev/null || { echo "bench-peers: needs $t (apt-get install $t)" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d)
+trap 'tmux kill-session -t "peers$$" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+go build -o "$tmp/" ./cmd/sandbug ./cmd/sandbug-wrapper
+sandbug=$tmp/sandbug wrapper=$tmp/sandbug-wrapper
+
+# The programs: a `true`, 100k denied calls, 1 GiB to stdout, and a main with a marked line.
+cat >"$tmp/true.c" <<'C'
+int main(void) { return 0; }
+C
+# PTRACE_ATTACH to its own process fails with EPERM in the kernel itself (a process cannot attach
+# to its own thread group), so the direct run is 100k fast kernel failures, no side effect; under
+# sandbug the default profile denies every ptrace with EPERM and reports each one.
+cat >"$tmp/denied.c" <<'C'
+#include <sys/ptrace.h>
+#include <unistd.h>
+int main(void) {
+    pid_t self = getpid();
+    for (int i = 0; i < 100000; i++) ptrace(PTRACE_ATTACH, self, 0, 0);
+    return 0;
+}
+C
+cat >"$tmp/flood.c" <<'C'
+#include <stdlib.h>
+#include <unistd.h>
+static char buf[65536];
+int main(int argc, char **argv) {
+    long n = atol(argv[1]);
+    while (n > 0) { ssize_t w = write(1, buf, n < 65536 ? n : 65536); if (w <= 0) return 1; n -= w; }
+    return 0;
+}
+C
+cat >"$tmp/main.c" <<'C'
+#include <stdio.h>
+
+int main(void)
+{
+    int answer = 42; /* peers-mark */
+    printf("%d\n", answer);
+    return 0;
+}
+C
+gcc -O2 -o "$tmp/true" "$tmp/true.c"
+gcc -O2 -o "$tmp/denied" "$tmp/denied.c"
+gcc -O2 -o "$tmp/flood" "$tmp/flood.c"
+gcc -g -O0 -o "$tmp/main" "$tmp/main.c"
+chmod 755 "$tmp"/*
+
+# Which peers are here; a missing one is said once and its rows are skipped.
+declare -A have
+missing=()
+for p in bwrap firejail cgdb gdb tmux; do
+  if command -v "$p" >/dev/null; then have[$p]=1; else missing+=("$p"); fi
+done
+for p in "${missing[@]}"; do
+  echo "bench-peers: $p is not installed: its rows are skipped (apt-get install ${p/bwrap/bubblewrap})" >&2
+done
+
+# As root, bwrap needs no user namespace; --unshare-all still makes new pid, net, ipc, uts, cgroup
+# and user namespaces. Run from the program's folder, so the same relative ./prog works everywhere.
+bwrap_cmd="bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all --die-with-parent"
+firejail_cmd="firejail --quiet --noprofile"
+
+rows=() # "measure|tool|median|ratio"
+metrics=()
+
+# hf NAME COMMAND...: one hyperfine run of every COMMAND (labels are the commands), the medians in
+# ms into med[label]. Runs in $tmp with ./prog paths.
+declare -A med
+hf() {
+  local name=$1 runs=$2
+  shift 2
+  local args=() c
+  for c in "$@"; do args+=(-n "$c" "$c"); done
+  (cd "$tmp" && hyperfine -N --warmup 3 --runs "$runs" --output=null --style basic \
+    --export-json "$tmp/$name.json" "${args[@]}") >&2
+  while IFS=$'\t' read -r label ms; do med[$label]=$ms; done < <(python3 - "$tmp/$name.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f'{r["command"]}\t{r["median"] * 1e3:.2f}')
+PY
+  )
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+
+# table MEASURE SANDBUG-LABEL LABEL...: a row per label, the ratio sandbug / that one.
+table() {
+  local what=$1 sb=$2 l
+  shift 2
+  for l in "$@"; do
+    if [ "$l" = "$sb" ]; then
+      rows+=("$what|\`${l/$tmp\//}\`|${med[$l]} ms|")
+    else
+      rows+=("$what|\`${l/$tmp\//}\`|${med[$l]} ms|$(ratio "${med[$sb]}" "${med[$l]}")")
+    fi
+  done
+}
+
+# 1. Start-up to exit of a trivial dynamic program.
+cmds=("./true" "$sandbug run ./true" "$wrapper -- ./true")
+[ -n "${have[bwrap]:-}" ] && cmds+=("$bwrap_cmd ./true")
+[ -n "${have[firejail]:-}" ] && cmds+=("$firejail_cmd ./true")
+hf startup "$RUNS" "${cmds[@]}"
+table "start-up to exit, trivial dynamic program" "$sandbug run ./true" "${cmds[@]}"
+metrics+=("metrics PeersStartup ${med[./true]} direct-ms ${med[$sandbug run ./true]} run-ms ${med[$wrapper -- ./true]} wrapper-ms${have[bwrap]:+ ${med[$bwrap_cmd ./true]} bwrap-ms}${have[firejail]:+ ${med[$firejail_cmd ./true]} firejail-ms}")
+
+# 2. 100k denied calls. bwrap and firejail (no profile) do not filter ptrace: nothing to compare.
+cmds=("./denied" "$sandbug run ./denied")
+hf denied "$RUNS" "${cmds[@]}"
+table "100k ptrace(PTRACE_ATTACH, self): direct = kernel EPERM, sandbug = denied EPERM and each reported" "$sandbug run ./denied" "${cmds[@]}"
+metrics+=("metrics PeersDenied ${med[./denied]} direct-ms ${med[$sandbug run ./denied]} run-ms")
+
+# 4. 1 GiB to /dev/null (hyperfine's --output=null).
+cmds=("./flood 1073741824" "$sandbug run ./flood 1073741824")
+[ -n "${have[bwrap]:-}" ] && cmds+=("$bwrap_cmd ./flood 1073741824")
+hf flood "$BIGRUNS" "${cmds[@]}"
+table "1 GiB written to /dev/null" "$sandbug run ./flood 1073741824" "${cmds[@]}"
+metrics+=("metrics PeersFlood ${med[./flood 1073741824]} direct-ms ${med[$sandbug run ./flood 1073741824]} run-ms${have[bwrap]:+ ${med[$bwrap_cmd ./flood 1073741824]} bwrap-ms}")
+
+# 3. TUI, driven in tmux at 160x45: launch to the first frame where main's first line is on screen
+# as the current line (sandbug's ▶, cgdb's ───>, gdb's B+>), polled with capture-pane every 10 ms
+# (each poll starts a tmux client, so the figure is good to about 10-15 ms). Then, stopped there,
+# the resident memory of every process of the pane but the program (front end, gdb, sandbug's
+# wrapper) and their CPU time over IDLE seconds.
+session=peers$$
+now_ms() { date +%s%3N; }
+pane_pids() { # the pane's process and its descendants, without the debugged program
+  local root
+  root=$(tmux list-panes -t "$session" -F '#{pane_pid}')
+  ps -e -o pid=,ppid=,comm= | awk -v r="$root" '
+    { pp[$1] = $2; c[$1] = $3 }
+    END { for (p in pp) { q = p; while (q != "" && q != r && q != 1 && q != 0) q = pp[q]
+          if (q == r && c[p] != "main") print p } }'
+}
+rss_mb() { local p s=0; for p in "$@"; do s=$((s + $(awk '/^VmRSS/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0))); done; awk -v k="$s" 'BEGIN { printf "%.1f", k / 1024 }'; }
+cpu_ticks() { local p s=0; for p in "$@"; do s=$((s + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$s"; }
+
+declare -A tui
+tui_tools=()
+[ -n "${have[tmux]:-}" ] && {
+  tui[sandbug]="$sandbug ./main"
+  [ -n "${have[cgdb]:-}" ] && tui[cgdb]="cgdb -- -q -ex 'break main' -ex run ./main"
+  [ -n "${have[gdb]:-}" ] && tui[gdb-tui]="gdb -q -tui -ex 'break main' -ex run ./main"
+  for k in sandbug cgdb gdb-tui; do [ -n "${tui[$k]:-}" ] && tui_tools+=("$k"); done
+}
+tick=$(getconf CLK_TCK)
+declare -A first rss idle
+for k in "${tui_tools[@]}"; do
+  times=() rsss=() idles=()
+  for i in $(seq "$TUIRUNS"); do
+    tmux kill-session -t "$session" 2>/dev/null || true
+    t0=$(now_ms)
+    tmux new-session -d -s "$session" -x 160 -y 45 -c "$tmp" "${tui[$k]}"
+    shown=
+    while [ $(($(now_ms) - t0)) -lt 30000 ]; do
+      if tmux capture-pane -p -t "$session" 2>/dev/null | grep -Eq '(▶|>).*peers-mark'; then shown=1; break; fi
+      sleep 0.01
+    done
+    t1=$(now_ms)
+    [ -n "$shown" ] || { echo "bench-peers: $k never showed main in 30 s:" >&2; tmux capture-pane -p -t "$session" >&2 || true; exit 1; }
+    times+=($((t1 - t0)))
+    if [ "$i" = 1 ]; then # memory and idle CPU once per tool, at the first stop
+      sleep 1
+      mapfile -t pids < <(pane_pids)
+      rsss+=("$(rss_mb "${pids[@]}")")
+      c0=$(cpu_ticks "${pids[@]}")
+      sleep "$IDLE"
+      c1=$(cpu_ticks "${pids[@]}")
+      idles+=("$(awk -v d=$((c1 - c0)) -v t="$tick" -v s="$IDLE" 'BEGIN { printf "%.2f", 100 * d / t / s }')")
+    fi
+    tmux kill-session -t "$session"
+    sleep 0.3
+  done
+  first[$k]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  rss[$k]=${rsss[0]} idle[$k]=${idles[0]}
+  echo "bench-peers: $k first frames ${times[*]} ms; RSS ${rss[$k]} MB; idle ${idle[$k]} % (${pids[*]})" >&2
+done
+if [ -n "${first[sandbug]:-}" ]; then
+  for k in "${tui_tools[@]}"; do
+    r=$(ratio "${first[sandbug]}" "${first[$k]}") m=$(ratio "${rss[sandbug]}" "${rss[$k]}")
+    [ "$k" = sandbug ] && r= m=
+    rows+=("TUI: launch to main's source as the current line (median of $TUIRUNS)|$k|${first[$k]} ms|$r")
+    rows+=("TUI: resident memory stopped at main, front end + gdb|$k|${rss[$k]} MB|$m")
+    rows+=("TUI: CPU over ${IDLE} s stopped at main|$k|${idle[$k]} % of a core|")
+  done
+  metrics+=("metrics PeersTUI ${first[sandbug]} sandbug-first-ms ${rss[sandbug]} sandbug-rss-MB ${idle[sandbug]} sandbug-idle-%${first[cgdb]:+ ${first[cgdb]} cgdb-first-ms ${rss[cgdb]} cgdb-rss-MB ${idle[cgdb]} cgdb-idle-%}${first[gdb-tui]:+ ${first[gdb-tui]} gdbtui-first-ms ${rss[gdb-tui]} gdbtui-rss-MB ${idle[gdb-tui]} gdbtui-idle-%}")
+fi
+
+echo "## Peers ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)${QUICK:+, QUICK=1}; hyperfine -N, $RUNS runs ($BIGRUNS for 1 GiB), medians)"
+echo
+[ ${#missing[@]} -gt 0 ] && echo "Missing, rows skipped: ${missing[*]}." && echo
+echo "| measure | tool | median | sandbug / this |"
+echo "|---|---|---|---|"
+for r in "${rows[@]}"; do
+  IFS='|' read -r a b c d <<<"$r"
+  printf '| %s | %s | %s | %s |\n' "$a" "$b" "$c" "$d"
+done
+echo
+printf '%s\n' "${metrics[@]}"
