@@ -32,11 +32,15 @@ func cmdDebug(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code, ok := parseCommand(fs, args, &o, true, debugUsage, stdout, stderr); !ok {
 		return code
 	}
-	return openTUI(ctx, o.config(), "", stderr)
+	return openTUI(ctx, o.config(), "", o.theme, stderr)
 }
 
 // openTUI runs the terminal UI on cfg; lesson is a demo's lesson text ("" for none).
-func openTUI(ctx context.Context, cfg launcher.Config, lesson string, stderr io.Writer) int {
+func openTUI(ctx context.Context, cfg launcher.Config, lesson, theme string, stderr io.Writer) int {
+	dark, err := themeDark(theme)
+	if err != nil {
+		return reportUsage(stderr, usagef("%v", err))
+	}
 	if !launcher.IsTerminal(os.Stdin) || !launcher.IsTerminal(os.Stdout) {
 		fmt.Fprintln(stderr, "sandbug: the debugger UI needs a terminal (use `sandbug run` to run without one)")
 		return 125
@@ -46,7 +50,7 @@ func openTUI(ctx context.Context, cfg launcher.Config, lesson string, stderr io.
 	stopSig := make(chan os.Signal, 1)
 	signal.Notify(stopSig, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(stopSig)
-	err := runTUI(ctx, cfg, lesson, false)
+	err = runTUI(ctx, cfg, lesson, false, dark)
 	select {
 	case sig := <-stopSig:
 		n := int(sig.(syscall.Signal))

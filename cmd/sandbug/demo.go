@@ -110,5 +110,5 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.runDemo {
 		return runProgram(ctx, o, stdout, stderr)
 	}
-	return openTUI(ctx, o.config(), ex.LessonOn(missing), stderr)
+	return openTUI(ctx, o.config(), ex.LessonOn(missing), o.theme, stderr)
 }

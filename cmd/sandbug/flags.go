@@ -25,6 +25,7 @@ type options struct {
 	fdTables                                                          bool   // --fds: fd tables in the JSON
 	rawOutput                                                         bool   // --raw-output: no terminal filter
 	shownAs                                                           string // a demo's source as reports name it (examples/NAME/NAME.c)
+	theme                                                             string // --theme: auto, light or dark
 	noJail, requireJail, keepEnv                                      bool
 	timeoutSet                                                        bool // --timeout given (0 then means none)
 	allowRead, allowWrite                                             []string
@@ -53,6 +54,7 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	fs.BoolVar(&o.keepEnv, "keep-env", false, "keep SSH_AUTH_SOCK, DISPLAY, DBUS_SESSION_BUS_ADDRESS and the other session variables")
 	fs.Func("allow-read", "let the program read `PATH` too (absolute; repeatable)", absPathFlag(&o.allowRead))
 	fs.Func("allow-write", "let the program read and write `PATH` too (absolute; repeatable)", absPathFlag(&o.allowWrite))
+	fs.StringVar(&o.theme, "theme", "auto", "the debugger UI's palette: `auto` (ask the terminal), light or dark")
 	fs.BoolVar(&o.noStopAtBlocked, "no-stop-at-blocked", false, "debug: let blocked calls fail as in run mode instead of stopping there")
 	if run {
 		fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout after the program (its output goes to stderr or --output)")
@@ -209,4 +211,16 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "        %s\n", usage)
 	})
+}
+
+// themeDark turns --theme into the UI's palette choice: nil asks the terminal.
+func themeDark(theme string) (*bool, error) {
+	switch theme {
+	case "", "auto":
+		return nil, nil
+	case "light", "dark":
+		d := theme == "dark"
+		return &d, nil
+	}
+	return nil, fmt.Errorf("--theme %q: use light, dark or auto", theme)
 }

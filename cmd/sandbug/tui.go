@@ -10,6 +10,6 @@ import (
 )
 
 // runTUI opens the terminal UI on cfg: a debug session, or a run without the debugger.
-func runTUI(ctx context.Context, cfg launcher.Config, lesson string, runFirst bool) error {
-	return tui.Run(ctx, cfg, tui.Options{Lesson: lesson, RunWithoutDebug: runFirst})
+func runTUI(ctx context.Context, cfg launcher.Config, lesson string, runFirst bool, dark *bool) error {
+	return tui.Run(ctx, cfg, tui.Options{Lesson: lesson, RunWithoutDebug: runFirst, Dark: dark})
 }
