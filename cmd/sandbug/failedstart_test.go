@@ -49,6 +49,7 @@ func TestRunFailedStartIsSandboxError(t *testing.T) {
 					Kind, Message, Summary string
 					Code                   int
 				}
+				Sandbox struct{ Verified bool }
 			}
 			if err := json.Unmarshal([]byte(out), &rep); err != nil {
 				t.Fatalf("report: %v\n%s\nstderr: %s", err, out, errOut)
@@ -56,6 +57,9 @@ func TestRunFailedStartIsSandboxError(t *testing.T) {
 			if rep.Exit.Kind != "sandbox-error" || rep.Exit.Code != c.code || code != c.code ||
 				!strings.Contains(rep.Exit.Message, c.words) || !strings.Contains(rep.Exit.Summary, c.words) {
 				t.Errorf("exit %+v, status %d; want sandbox-error %d saying %q", rep.Exit, code, c.code, c.words)
+			}
+			if rep.Sandbox.Verified {
+				t.Errorf("a program that never started is reported as verified in the sandbox")
 			}
 		})
 	}

@@ -185,6 +185,11 @@ func runProgram(ctx context.Context, o options, stdout, stderr io.Writer) int {
 		}
 		rep.Program = o.shownAs
 	}
+	if st.Kind == launcher.KindSandboxError || st.Kind == launcher.KindCompileError {
+		// The sandbox may have been checked on the wrapper, but no program ever ran in it.
+		rep.Sandbox.Verified = false
+		rep.Sandbox.Detail = "the program never started: nothing ran in the sandbox"
+	}
 	rep.finish(st, s.Blocked(), time.Since(start))
 	procs, mainPid := pw.finish(st, s.Blocked())
 	rep.Processes = procs
