@@ -188,6 +188,19 @@ func (p *localsPane) move(d int) {
 	p.sel = min(max(p.sel+d, 0), max(n-1, 0))
 }
 
+// reading marks the values as on their way for fn. Values of another function are dropped at
+// once, so the pane never shows main's a under a stop in add(); the same function's values stay
+// until the new ones arrive (no flicker on a step) and feed the changed marks.
+func (p *localsPane) reading(fn string) {
+	if fn == p.fn && len(p.roots) > 0 {
+		return
+	}
+	p.clear("Reading the locals of " + fn + "()…")
+	if fn == "" {
+		p.note = "Reading the locals…"
+	}
+}
+
 func (p *localsPane) clear(note string) {
 	p.roots = nil
 	p.sel = 0

@@ -615,3 +615,33 @@ func TestGDBDiedThenF5DebugsAgain(t *testing.T) {
 		t.Fatalf("the new session is not starting: calls %v state %v", hs.dbg.Calls(), hs.m.state)
 	}
 }
+
+// A stop in another function drops the old function's values at once: between the stop and the
+// new locals arriving, main's a must never be drawn as add()'s a. The same function keeps its
+// values (no flicker on a step) and a frame switch always drops them.
+func TestLocalsNeverShowAnotherFunctionsValues(t *testing.T) {
+	p := newLocalsPane()
+	p.set("main", []launcher.Variable{{Name: "a", Type: "int", Value: "10"}})
+	p.reading("main")
+	if len(p.visible()) != 1 {
+		t.Fatalf("a step in the same function dropped its values")
+	}
+	p.reading("add")
+	if len(p.visible()) != 0 {
+		t.Fatalf("main's values still shown for add(): %+v", p.visible())
+	}
+	st := NewStyles(true, true)
+	if v := strings.Join(p.view(&st, 40, 3, false), "\n"); !strings.Contains(v, "Reading the locals of add()") {
+		t.Fatalf("no reading note:\n%s", v)
+	}
+	hs := started(t, 120, 40, Options{})
+	inner := launcher.Frame{Level: 0, Func: "square", File: "demo.c", FullName: demoPath(t), Line: 9}
+	outer := launcher.Frame{Level: 1, Func: "main", File: "demo.c", FullName: demoPath(t), Line: 17}
+	hs.dbg.stack = []launcher.Frame{inner, outer}
+	hs.dbg.locals[0] = []launcher.Variable{{Name: "x", Type: "int", Value: "4"}}
+	hs.events(launcher.StateEvent{State: launcher.Running},
+		launcher.StateEvent{State: launcher.Stopped, Stop: &launcher.Stop{Reason: "breakpoint-hit", Frame: inner, Source: inner, BkptNo: 2}})
+	if !strings.Contains(hs.screen(), "x = 4") {
+		t.Fatalf("locals of square not shown:\n%s", hs.screen())
+	}
+}

@@ -248,6 +248,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 		}
 		cmds = append(cmds, m.showFrame(where, true))
 		m.frameSel = where.Level
+		m.locals.reading(where.Func)
 		cmds = append(cmds, fetchStack(m.ctx, s, sid, st.Thread), fetchLocals(m.ctx, s, sid, m.scope(), where.Func))
 		cmds = append(cmds, m.evalWatches(s, sid)...)
 		if st.Entry && m.untilRun {

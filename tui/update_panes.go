@@ -223,6 +223,8 @@ func (m *Model) selectFrame() tea.Cmd {
 	}
 	// The frame travels with each later query (Scope): nothing to select in gdb.
 	m.frameSel = f.Level
+	m.locals.clear("") // another frame: even the same function's values are not its own
+	m.locals.reading(f.Func)
 	s, sid := m.dbg, m.dbgID
 	cmds := []tea.Cmd{
 		m.showFrame(f, f.Level == 0),
