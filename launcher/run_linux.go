@@ -359,7 +359,7 @@ func (s *Session) runMain(pio *progIO) {
 		f.Close()
 	}
 	s.mu.Lock()
-	s.mainPid = pid
+	s.mainPid, s.lastPid = pid, pid
 	s.slave = nil
 	s.mu.Unlock()
 	s.setState(Running, nil)

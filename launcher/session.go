@@ -43,6 +43,7 @@ type Session struct {
 	exit    *ExitStatus
 	program string // resolved binary (after compiling)
 	mainPid int    // the program's pid (the wrapper execs into it)
+	lastPid int    // the last run's program pid, kept after it ended (reports)
 	// userStopped: a run session's program was killed by Stop/Kill (reported as KindStopped).
 	userStopped bool
 	attached    bool                // the wrapper said hello for mainPid
@@ -129,6 +130,24 @@ func (s *Session) Verified() (VerifiedEvent, bool) {
 	}
 	return *s.verified, true
 }
+
+// LastPid returns the pid the program had in the last run, also after it ended (0: never ran).
+func (s *Session) LastPid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastPid
+}
+
+// Binary returns the executable the program runs from: Config.Program, or the binary compiled
+// from it (empty until compiled).
+func (s *Session) Binary() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.program
+}
+
+// WrapperPath returns the sandbug-wrapper executable the session starts the program with.
+func (s *Session) WrapperPath() string { return s.wrapperPath }
 
 // Pid returns the program's pid, or 0 when it does not run.
 func (s *Session) Pid() int {

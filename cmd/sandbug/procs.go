@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"time"
@@ -19,8 +21,9 @@ const procSample = 100 * time.Millisecond
 // saw: the tree a grader or a student reads after the run (issue: a child killed by a signal
 // is easy to miss).
 type procWatch struct {
-	s    *launcher.Session
-	fds  bool
+	s       *launcher.Session
+	fds     bool
+	wrapper string // the wrapper's executable: a process still running it has not exec'd the program yet
 	stop chan struct{}
 	done chan struct{}
 
@@ -53,7 +56,7 @@ type procExit struct {
 }
 
 func watchProcs(s *launcher.Session, fds bool) *procWatch {
-	w := &procWatch{s: s, fds: fds, stop: make(chan struct{}), done: make(chan struct{}), seen: map[int]*procReport{}}
+	w := &procWatch{s: s, fds: fds, wrapper: s.WrapperPath(), stop: make(chan struct{}), done: make(chan struct{}), seen: map[int]*procReport{}}
 	go w.loop()
 	return w
 }
@@ -81,6 +84,11 @@ func (w *procWatch) merge(tr *proctree.Tree) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, p := range tr.Procs {
+		if w.wrapper != "" && len(p.Cmdline) > 0 && p.Cmdline[0] == w.wrapper {
+			// Sampled between fork and exec: the wrapper's own command line (temporary paths,
+			// sandbox flags) is not the program's. The next sample, or finish, names it.
+			continue
+		}
 		r := w.seen[p.Pid]
 		if r == nil {
 			r = &procReport{Pid: p.Pid, order: len(w.seen), waitSt: -1}
@@ -108,6 +116,14 @@ func (w *procWatch) finish(st launcher.ExitStatus, blocked []launcher.BlockedSum
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	mainPid = w.mainPid
+	if mainPid == 0 {
+		mainPid = w.s.LastPid() // ended before the first sample
+	}
+	if r := w.seen[mainPid]; r == nil && mainPid > 0 && w.s.Binary() != "" {
+		// The program ended before a sample saw it after its exec.
+		cmd := append([]string{w.s.Binary()}, w.s.Config().Args...)
+		w.seen[mainPid] = &procReport{Pid: mainPid, PPid: os.Getpid(), Command: cmd, Name: comm(cmd[0]), order: -1, waitSt: -1, LastState: "exited"}
+	}
 	for _, b := range blocked {
 		for _, pid := range b.Pids {
 			r := w.seen[pid]
@@ -159,4 +175,13 @@ func writeProcSummary(w io.Writer, procs []*procReport, mainPid int) {
 		}
 		fmt.Fprintf(w, "sandbug: process %d (%s, child of %d) %s\n", p.Pid, p.Name, p.PPid, p.Exit.Summary)
 	}
+}
+
+// comm is the kernel's name of a process running path: its base name cut to 15 bytes.
+func comm(path string) string {
+	b := filepath.Base(path)
+	if len(b) > 15 {
+		b = b[:15]
+	}
+	return b
 }

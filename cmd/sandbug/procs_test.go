@@ -100,3 +100,28 @@ func TestRunJSONProcessTree(t *testing.T) {
 		t.Errorf("the plain run does not name the children that failed:\n%s", errOut)
 	}
 }
+
+// TestRunJSONNeverNamesTheWrapper: a program that ends at once is often sampled between the
+// wrapper's fork and its exec of the program (CI caught the wrapper's command line, with its
+// temporary paths, reported as the program's). Every run's tree names the program, never the
+// wrapper, and keeps the main process with its exit.
+func TestRunJSONNeverNamesTheWrapper(t *testing.T) {
+	prog := testbin.CompileC(t, "quick", "int main(void) { return 3; }\n")
+	for i := 0; i < 8; i++ {
+		out, errOut, code := sandbug(t, "", "run", "--json", prog)
+		if code != 3 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rep struct{ Processes []procJSON }
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if strings.Contains(out, "sandbug-wrapper") {
+			t.Fatalf("run %d: the report names the wrapper:\n%s", i, out)
+		}
+		ps := rep.Processes
+		if len(ps) != 1 || len(ps[0].Command) != 1 || ps[0].Command[0] != prog || ps[0].Exit == nil || ps[0].Exit.Code != 3 {
+			t.Fatalf("run %d: processes %+v", i, ps)
+		}
+	}
+}
