@@ -24,8 +24,8 @@ type procWatch struct {
 	s       *launcher.Session
 	fds     bool
 	wrapper string // the wrapper's executable: a process still running it has not exec'd the program yet
-	stop chan struct{}
-	done chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
 
 	mu      sync.Mutex
 	seen    map[int]*procReport
