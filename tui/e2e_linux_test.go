@@ -347,7 +347,7 @@ func TestE2EResize(t *testing.T) {
 	tm.tmux("resize-window", "-t", "0", "-x", "60", "-y", "20")
 	tm.wait(10*time.Second, "at least 80x24")
 	tm.tmux("resize-window", "-t", "0", "-x", "160", "-y", "48")
-	tm.wait(10*time.Second, "type a line:", "Sandbox", "Console")
+	tm.wait(10*time.Second, "type a line:", "Sandbox", "Console", "waiting for input")
 	tm.text("still here")
 	tm.keys("Enter")
 	tm.wait(15*time.Second, "you typed: [still here]", "exited normally")

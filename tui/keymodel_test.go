@@ -67,8 +67,17 @@ func TestWaitingForInputTypingGoesToProgram(t *testing.T) {
 		t.Errorf("Down should move the source cursor (%d -> %d), focus %s", cursor, hs.m.src.cursor, hs.m.focus)
 	}
 	golden(t, "waiting-input-80x24", scr)
-	// The program read its line and computes: typing no longer reaches it.
+	// One probe that finds it busy (a signal took it out of read for an instant) keeps the
+	// waiting: typed letters must not turn into debugger commands then.
 	hs.update(inputMsg{pid: 4242, waiting: false})
+	if !hs.m.waitInput {
+		t.Error("one busy probe ended the waiting")
+	}
+	// The program read its line and computes (two probes in a row): typing no longer reaches it.
+	hs.update(inputMsg{pid: 4242, waiting: false})
+	if hs.m.waitInput {
+		t.Error("two busy probes did not end the waiting")
+	}
 	hs.key("7")
 	time.Sleep(50 * time.Millisecond)
 	hs.dbg.mu.Lock()

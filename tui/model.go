@@ -74,6 +74,7 @@ type Model struct {
 	// polled while it runs); typing from any pane goes to it.
 	progPid    int
 	waitInput  bool
+	inputBusy  int  // probes in a row that found the waiting program busy
 	inputPoll  bool // an inputTick is pending
 	probeInput func(pid int) bool
 

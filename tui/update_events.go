@@ -77,7 +77,21 @@ func (m *Model) pollInput() tea.Cmd {
 func (m *Model) onInput(msg inputMsg) (tea.Cmd, bool) {
 	m.inputPoll = false
 	was := m.waitInput
-	m.waitInput = msg.waiting && msg.pid == m.progPid && m.state == launcher.Running
+	now := msg.waiting && msg.pid == m.progPid && m.state == launcher.Running
+	// One probe that finds the program busy does not end the waiting: a signal (SIGWINCH at a
+	// resize, the crash tracer's stop) takes it out of read for an instant, and the student's
+	// typing must not turn into debugger letters then (CI caught "still here" starting a run
+	// with its r). Two in a row do; a program that stops running ends it at once (onEvent).
+	switch {
+	case now:
+		m.inputBusy = 0
+		m.waitInput = true
+	case m.waitInput && msg.pid == m.progPid && m.state == launcher.Running && m.inputBusy == 0:
+		m.inputBusy++
+	default:
+		m.inputBusy = 0
+		m.waitInput = false
+	}
 	if m.waitInput && !was && !m.msgErr {
 		m.msg = "" // the status line's news now is the waiting program
 	}
