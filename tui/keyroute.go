@@ -124,7 +124,7 @@ func (m *Model) programKey(k tea.KeyPressMsg) tea.Cmd {
 		m.prog.scroll(-m.prog.h)
 		return nil
 	}
-	m.prog.offset = 0
+	m.prog.live()
 	m.prog.key(uv.KeyPressEvent(uv.Key(k)))
 	return nil
 }

@@ -47,6 +47,12 @@ type termPane struct {
 	total   int64  // bytes received
 	offset  int    // scrollback lines above the live screen (0 = live)
 	carry   []byte // an incomplete UTF-8 sequence at the end of the last write
+	// log keeps every line, beyond the scrollback and through floods; hist >= 0 shows it from
+	// that line on (history mode: scrolled past the scrollback, Home, or a search).
+	log    *outputLog
+	hist   int
+	match  int    // the log line of the last search match (-1: none)
+	search string // the last search
 }
 
 // newTermPane makes an emulator of w x h cells; send receives the emulator's replies to
@@ -55,7 +61,7 @@ func newTermPane(w, h int, send func([]byte)) *termPane {
 	w, h = max(w, 1), max(h, 1)
 	e := vt.NewEmulator(w, h)
 	e.SetScrollbackSize(scrollbackN)
-	p := &termPane{emu: e, w: w, h: h, sink: send}
+	p := &termPane{emu: e, w: w, h: h, sink: send, log: newOutputLog(), hist: -1, match: -1}
 	p.replies = startReplyPump(e, send)
 	return p
 }
@@ -86,6 +92,7 @@ func (p *termPane) close() {
 		pw.CloseWithError(io.EOF)
 	}
 	p.replies.stop()
+	p.log.close()
 }
 
 // setSink points the replies and typed keys at another session (after a restart).
@@ -97,6 +104,7 @@ func (p *termPane) setSink(send func([]byte)) {
 // write queues program bytes; it never parses (cheap, called for every output event).
 func (p *termPane) write(b []byte) {
 	p.total += int64(len(b))
+	p.log.write(b)
 	p.pending, p.carry = appendValidUTF8(p.pending, p.carry, b)
 	if len(p.pending) > floodLimit {
 		cut := len(p.pending) - floodKeep
@@ -167,8 +175,22 @@ func (p *termPane) key(k uv.KeyPressEvent) { p.emu.SendKey(k) }
 // paste sends pasted text.
 func (p *termPane) paste(s string) { p.emu.Paste(s) }
 
-// scroll moves into the scrollback (positive: back in time).
+// scroll moves into the scrollback (positive: back in time); past its top, into the log.
 func (p *termPane) scroll(d int) {
+	if p.hist >= 0 {
+		p.hist -= d
+		if p.hist > p.log.len()-p.h {
+			p.live() // scrolled down past the newest line
+			return
+		}
+		p.hist = max(p.hist, 0)
+		return
+	}
+	if n := p.emu.ScrollbackLen(); d > 0 && p.offset >= n && p.log.len() > n+p.h {
+		// The log goes on where the scrollback ends (about: a wrapped line is one log line).
+		p.hist = max(p.log.len()-n-p.h-d, 0)
+		return
+	}
 	p.offset += d
 	if n := p.emu.ScrollbackLen(); p.offset > n {
 		p.offset = n
@@ -178,8 +200,42 @@ func (p *termPane) scroll(d int) {
 	}
 }
 
+// live shows the live screen again (End).
+func (p *termPane) live() { p.hist, p.offset = -1, 0 }
+
+// home shows the oldest line of the log (Home).
+func (p *termPane) home() { p.hist = 0 }
+
+// find searches the log for q, backwards from the line shown at the top (or from the newest
+// line), and shows the match; false when there is none.
+func (p *termPane) find(q string) bool {
+	from := p.log.len()
+	if p.hist >= 0 {
+		from = p.hist
+		if p.match >= 0 && p.match < from+p.h && q == p.search {
+			from = p.match
+		}
+	}
+	p.search = q
+	i := p.log.find(q, from, true)
+	if i < 0 {
+		return false
+	}
+	p.match = i
+	p.hist = max(min(i-p.h/2, p.log.len()-p.h), 0)
+	return true
+}
+
 func (p *termPane) title() string {
 	t := "Program"
+	if p.hist >= 0 {
+		n := p.log.len()
+		t += fmt.Sprintf(" (history %d-%d of %d)", p.hist+1, min(p.hist+p.h, n), n)
+		if p.log.dropped > 0 {
+			t += fmt.Sprintf(" (%d older dropped)", p.log.dropped)
+		}
+		return t
+	}
 	if p.offset > 0 {
 		t += fmt.Sprintf(" (scrolled back %d)", p.offset)
 	}
@@ -193,6 +249,21 @@ func (p *termPane) title() string {
 // nothing the program wrote reaches the real terminal as a sequence.
 func (p *termPane) view(w, h int) []string {
 	out := make([]string, 0, h)
+	if p.hist >= 0 {
+		for row := 0; row < h; row++ {
+			i := p.hist + row
+			if i >= p.log.len() {
+				out = append(out, "")
+				continue
+			}
+			line := fit(clean(p.log.line(i)), w)
+			if i == p.match {
+				line = "\x1b[7m" + line + "\x1b[27m" // the match, visible without colour
+			}
+			out = append(out, line)
+		}
+		return out
+	}
 	sb := p.emu.Scrollback()
 	sbn := sb.Len()
 	// Rows: the last `offset` scrollback lines above the live screen, cut to h rows.

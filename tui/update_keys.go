@@ -18,6 +18,7 @@ const (
 	promptGoto
 	promptWatch
 	promptCondition
+	promptOutputSearch
 )
 
 type promptState struct {
@@ -344,6 +345,10 @@ func (m *Model) submitPrompt(kind promptKind, val string) tea.Cmd {
 		}
 		if !m.src.find(val, m.src.cursor) {
 			m.say("%q not found", val)
+		}
+	case promptOutputSearch:
+		if val != "" && !m.prog.find(val) {
+			m.say("%q not found in the program's output", val)
 		}
 	case promptGoto:
 		n, err := strconv.Atoi(val)

@@ -138,7 +138,15 @@ func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		case key.Matches(k, km.PageDown), key.Matches(k, km.ScrollBackPageDown):
 			m.prog.scroll(-m.prog.h)
 		case key.Matches(k, km.End):
-			m.prog.offset = 0
+			m.prog.live()
+		case key.Matches(k, km.Home):
+			m.prog.home()
+		case key.Matches(k, km.Search):
+			m.openPrompt(promptOutputSearch, "search the output", m.prog.search)
+		case key.Matches(k, km.SearchNext):
+			if m.prog.search != "" && !m.prog.find(m.prog.search) {
+				m.say("%q: no earlier line has it", m.prog.search)
+			}
 		default:
 			return nil, false
 		}
