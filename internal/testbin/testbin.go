@@ -3,10 +3,13 @@
 package testbin
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -91,11 +94,14 @@ func CompileC(t testing.TB, name, src string, flags ...string) string {
 	cc := NeedTool(t, "gcc")
 	mu.Lock()
 	defer mu.Unlock()
-	key := "c:" + name + "\x00" + src
+	key := "c:" + name + "\x00" + src + "\x00" + strings.Join(flags, "\x00")
 	if p, ok := built[key]; ok {
 		return p
 	}
-	d := filepath.Join(outDir(t), "c-"+name)
+	// One folder per source and flags: two tests may give different programs the same name,
+	// and a binary another test still uses must never be overwritten.
+	sum := sha256.Sum256([]byte(key))
+	d := filepath.Join(outDir(t), "c-"+name+"-"+hex.EncodeToString(sum[:6]))
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		t.Fatal(err)
 	}
