@@ -1,12 +1,11 @@
 package tui
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
+	"sync"
 )
 
 // The output log keeps everything the program printed as plain lines, beside the emulator: the
@@ -22,12 +21,28 @@ const (
 	logDisk     = 256 << 20
 	logMaxLines = 2_000_000
 	logLineMax  = 64 << 10 // a "line" with no newline is cut here
+	logQueueMax = 64 << 20
 )
 
-// outputLog is the program's output as lines of text.
+// outputLog is the program's output as lines of text. The UI only queues bytes (write); a
+// goroutine of the log's own splits, cleans and stores them, so the UI's cost per byte stays a
+// copy whatever the program prints. A queue grown past logQueueMax (the program prints faster
+// than the log keeps, over 50 MB/s here) drops what comes next, and counts it.
 type outputLog struct {
-	mem      []string // the newest lines, in memory
-	memBytes int
+	qmu    sync.Mutex // the queue: held for a copy, never while parsing
+	idle   *sync.Cond // on qmu: signalled when the queue is empty and stored
+	in     [][]byte   // writes waiting for the log's goroutine (kept, not copied)
+	inLen  int        // their bytes
+	busy   bool       // the goroutine is storing bytes taken from in
+	lost   int64      // bytes dropped at a full queue
+	wake   chan struct{}
+	done   chan struct{}
+	closed bool
+
+	mu sync.Mutex // the lines
+
+	mem      []byte // the newest lines, in memory, each ending in a newline
+	memOffs  []int  // where each line of mem starts
 	memMax   int
 	segs     []*spillSeg // older lines on disk, oldest first
 	segMax   int64       // bytes per spill file
@@ -46,41 +61,98 @@ type spillSeg struct {
 }
 
 func newOutputLog() *outputLog {
-	return &outputLog{memMax: logMem, segMax: logSeg, diskMax: logDisk, maxLines: logMaxLines}
+	l := &outputLog{memMax: logMem, segMax: logSeg, diskMax: logDisk, maxLines: logMaxLines,
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	l.idle = sync.NewCond(&l.qmu)
+	go l.run()
+	return l
 }
 
-// write takes the program's bytes as they came.
+// write queues the program's bytes as they came; it never parses nor copies: b must not be
+// changed afterwards (the launcher hands every output event its own slice).
 func (l *outputLog) write(b []byte) {
+	l.qmu.Lock()
+	defer l.qmu.Unlock()
+	if l.closed || len(b) == 0 {
+		return
+	}
+	if l.inLen+len(b) > logQueueMax {
+		l.lost += int64(len(b))
+		return
+	}
+	l.in = append(l.in, b)
+	l.inLen += len(b)
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run stores queued writes, one at a time, so readers never wait long.
+func (l *outputLog) run() {
+	defer close(l.done)
+	for range l.wake {
+		for {
+			l.qmu.Lock()
+			if len(l.in) == 0 || l.closed {
+				l.in, l.inLen, l.busy = nil, 0, false
+				l.idle.Broadcast()
+				l.qmu.Unlock()
+				break
+			}
+			b := l.in[0]
+			l.in[0] = nil
+			l.in = l.in[1:]
+			l.inLen -= len(b)
+			l.busy = true
+			l.qmu.Unlock()
+			for len(b) > 0 {
+				n := min(len(b), 256<<10)
+				l.mu.Lock()
+				l.ingest(b[:n])
+				l.mu.Unlock()
+				b = b[n:]
+			}
+		}
+	}
+}
+
+// flush waits until every byte written so far is stored (a search sees all of it).
+func (l *outputLog) flush() {
+	l.qmu.Lock()
+	defer l.qmu.Unlock()
+	for (len(l.in) > 0 || l.busy) && !l.closed {
+		l.idle.Wait()
+	}
+}
+
+// ingest splits raw bytes into lines; l.mu is held.
+func (l *outputLog) ingest(b []byte) {
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
 			l.partial = append(l.partial, b...)
 			if len(l.partial) > logLineMax {
-				l.add(plainLine(l.partial))
+				l.add(l.partial)
 				l.partial = l.partial[:0]
 			}
 			return
 		}
-		l.partial = append(l.partial, b[:i]...)
-		l.add(plainLine(l.partial))
-		l.partial = l.partial[:0]
+		if len(l.partial) > 0 {
+			l.partial = append(l.partial, b[:i]...)
+			l.add(l.partial)
+			l.partial = l.partial[:0]
+		} else {
+			l.add(b[:i])
+		}
 		b = b[i+1:]
 	}
 }
 
-// mark adds a line of sandbug's own (a run separator).
-func (l *outputLog) mark(s string) {
-	if len(l.partial) > 0 {
-		l.add(plainLine(l.partial))
-		l.partial = l.partial[:0]
-	}
-	l.add(s)
-}
-
-// plainLine is what a reader sees of a raw line: escape sequences removed, a carriage return
-// overwriting from the line's start (progress counters keep their last state), other control
-// characters dropped, tabs kept. Plain lines, the common case, cost one scan and one copy.
-func plainLine(raw []byte) string {
+// appendPlain appends what a reader sees of a raw line: escape sequences removed, a carriage
+// return overwriting from the line's start (progress counters keep their last state), other
+// control characters dropped, tabs kept. Plain lines, the common case, cost one scan and a copy.
+func appendPlain(dst, raw []byte) []byte {
 	raw = bytes.TrimSuffix(raw, []byte{'\r'})
 	if i := bytes.LastIndexByte(raw, '\r'); i >= 0 {
 		raw = raw[i+1:]
@@ -93,9 +165,8 @@ func plainLine(raw []byte) string {
 		}
 	}
 	if plain {
-		return string(raw)
+		return append(dst, raw...)
 	}
-	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch {
@@ -105,11 +176,14 @@ func plainLine(raw []byte) string {
 			i++ // a C1 control
 		case (c < 0x20 && c != '\t') || c == 0x7f:
 		default:
-			out = append(out, c)
+			dst = append(dst, c)
 		}
 	}
-	return string(out)
+	return dst
 }
+
+// plainLine is appendPlain as a string.
+func plainLine(raw []byte) string { return string(appendPlain(nil, raw)) }
 
 // skipEscape returns the index of the last byte of the escape sequence whose introducer (the
 // byte after ESC) is at i: CSI up to its final byte, OSC/DCS/APC/PM/SOS up to BEL or ST, an
@@ -141,13 +215,14 @@ func skipEscape(b []byte, i int) int {
 	return j
 }
 
-func (l *outputLog) add(s string) {
-	l.mem = append(l.mem, s)
-	l.memBytes += len(s) + 16
-	if l.memBytes > l.memMax {
+func (l *outputLog) add(raw []byte) {
+	l.memOffs = append(l.memOffs, len(l.mem))
+	l.mem = appendPlain(l.mem, raw)
+	l.mem = append(l.mem, '\n')
+	if len(l.mem)+8*len(l.memOffs) > l.memMax {
 		l.spillHalf()
 	}
-	if n := l.spilled() + len(l.mem); n > l.maxLines {
+	if n := l.spilled() + len(l.memOffs); n > l.maxLines {
 		l.dropFirst(n - l.maxLines)
 	}
 }
@@ -164,15 +239,19 @@ func (l *outputLog) spilled() int {
 // spillHalf moves the older half of the memory lines to the newest spill file (a new one when
 // it is full; the oldest goes when the disk budget is spent).
 func (l *outputLog) spillHalf() {
-	n := len(l.mem) / 2
+	n := len(l.memOffs) / 2
 	if n == 0 {
 		return
 	}
-	old := l.mem[:n]
-	for _, s := range old {
-		l.memBytes -= len(s) + 16
-	}
-	l.mem = append(l.mem[:0:0], l.mem[n:]...)
+	cut := l.memOffs[n]
+	old, oldOffs := l.mem[:cut], l.memOffs[:n]
+	defer func() {
+		l.mem = append(l.mem[:0], l.mem[cut:]...)
+		l.memOffs = append(l.memOffs[:0], l.memOffs[n:]...)
+		for i := range l.memOffs {
+			l.memOffs[i] -= cut
+		}
+	}()
 	if l.spillErr != nil {
 		l.dropped += n
 		return
@@ -191,16 +270,15 @@ func (l *outputLog) spillHalf() {
 		g = &spillSeg{f: f}
 		l.segs = append(l.segs, g)
 	}
-	w := bufio.NewWriterSize(io.NewOffsetWriter(g.f, g.end), 256<<10)
-	for _, s := range old {
-		g.offs = append(g.offs, g.end)
-		w.WriteString(s)
-		w.WriteByte('\n')
-		g.end += int64(len(s)) + 1
-	}
-	if err := w.Flush(); err != nil {
+	if _, err := g.f.WriteAt(old, g.end); err != nil {
 		l.spillErr = err
+		l.dropped += n
+		return
 	}
+	for _, o := range oldOffs {
+		g.offs = append(g.offs, g.end+int64(o))
+	}
+	g.end += int64(len(old))
 	var disk int64
 	for _, g := range l.segs {
 		disk += g.end
@@ -227,17 +305,39 @@ func (l *outputLog) dropFirst(n int) {
 		}
 	}
 	if n > 0 {
-		for _, s := range l.mem[:n] {
-			l.memBytes -= len(s) + 16
+		cut := len(l.mem)
+		if n < len(l.memOffs) {
+			cut = l.memOffs[n]
 		}
-		l.mem = l.mem[n:]
+		l.mem = append(l.mem[:0], l.mem[cut:]...)
+		l.memOffs = append(l.memOffs[:0], l.memOffs[n:]...)
+		for i := range l.memOffs {
+			l.memOffs[i] -= cut
+		}
 		l.dropped += n
 	}
 }
 
 // len is the number of lines kept, the unfinished last one included.
 func (l *outputLog) len() int {
-	n := l.spilled() + len(l.mem)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.count()
+}
+
+// droppedLines is how many of the oldest lines are gone; lostBytes how many bytes a full queue
+// dropped.
+func (l *outputLog) droppedLines() (int, int64) {
+	l.qmu.Lock()
+	lost := l.lost
+	l.qmu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.dropped, lost
+}
+
+func (l *outputLog) count() int {
+	n := l.spilled() + len(l.memOffs)
 	if len(l.partial) > 0 {
 		n++
 	}
@@ -246,6 +346,12 @@ func (l *outputLog) len() int {
 
 // line returns line i (0: the oldest kept).
 func (l *outputLog) line(i int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lineAt(i)
+}
+
+func (l *outputLog) lineAt(i int) string {
 	if i < 0 {
 		return ""
 	}
@@ -265,9 +371,13 @@ func (l *outputLog) line(i int) string {
 		return strings.TrimSuffix(string(buf), "\n")
 	}
 	switch {
-	case i < len(l.mem):
-		return l.mem[i]
-	case i == len(l.mem) && len(l.partial) > 0:
+	case i < len(l.memOffs):
+		end := len(l.mem)
+		if i+1 < len(l.memOffs) {
+			end = l.memOffs[i+1]
+		}
+		return string(l.mem[l.memOffs[i] : end-1])
+	case i == len(l.memOffs) && len(l.partial) > 0:
 		return plainLine(l.partial)
 	}
 	return ""
@@ -279,6 +389,9 @@ func (l *outputLog) find(q string, from int, backward bool) int {
 	if q == "" {
 		return -1
 	}
+	l.flush()
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	fold := strings.ToLower(q) == q
 	match := func(s string) bool {
 		if fold {
@@ -286,17 +399,17 @@ func (l *outputLog) find(q string, from int, backward bool) int {
 		}
 		return strings.Contains(s, q)
 	}
-	n := l.len()
+	n := l.count()
 	if backward {
 		for i := min(from-1, n-1); i >= 0; i-- {
-			if match(l.line(i)) {
+			if match(l.lineAt(i)) {
 				return i
 			}
 		}
 		return -1
 	}
 	for i := max(from+1, 0); i < n; i++ {
-		if match(l.line(i)) {
+		if match(l.lineAt(i)) {
 			return i
 		}
 	}
@@ -305,6 +418,18 @@ func (l *outputLog) find(q string, from int, backward bool) int {
 
 // close releases the spill file.
 func (l *outputLog) close() {
+	l.qmu.Lock()
+	if l.closed {
+		l.qmu.Unlock()
+		return
+	}
+	l.closed = true
+	close(l.wake)
+	l.idle.Broadcast()
+	l.qmu.Unlock()
+	<-l.done
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, g := range l.segs {
 		g.f.Close()
 	}

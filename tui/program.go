@@ -231,8 +231,8 @@ func (p *termPane) title() string {
 	if p.hist >= 0 {
 		n := p.log.len()
 		t += fmt.Sprintf(" (history %d-%d of %d)", p.hist+1, min(p.hist+p.h, n), n)
-		if p.log.dropped > 0 {
-			t += fmt.Sprintf(" (%d older dropped)", p.log.dropped)
+		if dropped, lost := p.log.droppedLines(); dropped > 0 || lost > 0 {
+			t += fmt.Sprintf(" (%d older lines and %s dropped)", dropped, humanBytes(lost))
 		}
 		return t
 	}
