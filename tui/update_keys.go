@@ -18,6 +18,7 @@ const (
 	promptGoto
 	promptWatch
 	promptCondition
+	promptArray
 )
 
 type promptState struct {
@@ -25,6 +26,8 @@ type promptState struct {
 	label string
 	input lineInput
 	bpID  string
+	// promptArray: the pointer, as an expression of the frame or a Locals varobj.
+	expr, varobj string
 }
 
 func (m *Model) askQuit() tea.Cmd {
@@ -337,6 +340,8 @@ func (m *Model) promptKey(k tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) submitPrompt(kind promptKind, val string) tea.Cmd {
 	switch kind {
+	case promptArray:
+		return m.submitArray(val)
 	case promptSearch:
 		if val == "" {
 			m.src.search = ""
