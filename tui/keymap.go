@@ -179,7 +179,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
 		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown},
-		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Select},
+		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Help, k.Quit},
 		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
 	}

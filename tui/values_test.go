@@ -238,3 +238,29 @@ func TestStackPagesStopWhenRunning(t *testing.T) {
 		t.Fatalf("a page of a running program asked for more: %v", calls)
 	}
 }
+
+// TestStackTitleWhilePaging: until the last page arrives the count says more are coming, and a
+// fold still growing says so too.
+func TestStackTitleWhilePaging(t *testing.T) {
+	var p stackPane
+	st := NewStyles(true, true)
+	fr := deepStack(t, 3000)
+	p.set(fr[:100], true)
+	if got := p.title(); got != "Stack (100+)" {
+		t.Errorf("title after the first page = %q", got)
+	}
+	p.add(fr[100:2100], true)
+	if got := p.title(); got != "Stack (2,100+)" {
+		t.Errorf("title after two pages = %q", got)
+	}
+	if v := strings.Join(p.view(&st, 60, 5, true), "\n"); !strings.Contains(v, "rec() ×2,100+") {
+		t.Errorf("a growing fold:\n%s", v)
+	}
+	p.add(fr[2100:], false)
+	if got := p.title(); got != "Stack (3,001)" {
+		t.Errorf("title at the end = %q", got)
+	}
+	if got := thousands(1234567); got != "1,234,567" {
+		t.Errorf("thousands = %q", got)
+	}
+}
