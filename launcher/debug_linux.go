@@ -61,7 +61,9 @@ type debugState struct {
 	bps          map[string]Breakpoint
 	bpOrder      []string
 	varobjs      []string
-	exitDone     chan struct{} // closed when the current run's ExitEvent was emitted
+	varScope     map[string]Scope // root varobj -> the thread and frame it was made in
+	blocksPy     int              // the block helper in gdb's Python: 0 not yet, 1 defined, -1 unavailable
+	exitDone     chan struct{}    // closed when the current run's ExitEvent was emitted
 	asm          gdbmi.TextAssembler
 	capture      *consoleCapture
 

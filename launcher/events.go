@@ -51,6 +51,16 @@ type Frame struct {
 	FullName string // absolute path of the source file, "" without debug info
 	Line     int    // 1-based line, 0 when unknown
 	From     string // shared library the frame is in, when there is no source
+	// Args is the frame's arguments as gdb's backtrace writes them ("head=0x4052a0, v=99";
+	// "s=..." for a struct passed by value); "" when it has none or none were asked for.
+	Args string
+}
+
+// StackPage is one page of a thread's frames, innermost first, and whether frames follow
+// it: a UI shows the first page at once and fetches the rest page by page (see StackPageIn).
+type StackPage struct {
+	Frames []Frame
+	More   bool
 }
 
 // Where returns "file:line in func()" (or the best part of it that is known).
@@ -267,6 +277,12 @@ type Variable struct {
 	Arg      bool   // a function argument rather than a local
 	VarObj   string // varobj name when the value is expandable (structs, arrays, pointers)
 	NumChild int    // children reachable through Children(VarObj)
+	// Block names the block of a local whose name another local of the frame also has (a
+	// shadowed variable): "lines 8-9", the source lines of its block; "" for unique names.
+	Block string
+	// Shadowed: an inner block's variable of the same name hides this one, so expressions
+	// (and varobjs) cannot reach it; Value is still its own (simple types).
+	Shadowed bool
 }
 
 // ConsoleKind says what a ConsoleEvent carries.

@@ -116,7 +116,7 @@ func (s *Session) LocalsIn(ctx context.Context, sc Scope) ([]Variable, error) {
 	defer done()
 	t, f := s.scopeArgs(sc)
 	var old []string
-	s.owner(func(d *debugState) { old, d.varobjs = d.varobjs, nil })
+	s.owner(func(d *debugState) { old, d.varobjs, d.varScope = d.varobjs, nil, nil })
 	for _, v := range old {
 		d.getConn().Exec(ctx, "-var-delete", v)
 	}
@@ -127,7 +127,20 @@ func (s *Session) LocalsIn(ctx context.Context, sc Scope) ([]Variable, error) {
 	vars := gdbmi.ParseVariables(r.Get("variables"))
 	out := make([]Variable, 0, len(vars))
 	for _, v := range vars {
-		x := Variable{Name: v.Name, Type: v.Type, Value: v.Value, Arg: v.Arg}
+		out = append(out, Variable{Name: v.Name, Type: v.Type, Value: v.Value, Arg: v.Arg})
+	}
+	if hasDuplicateNames(out) {
+		labelShadowed(out, s.frameBlocks(ctx, t, f))
+	}
+	for i, v := range vars {
+		x := &out[i]
+		if x.Shadowed {
+			// An expression names the innermost one: no varobj can reach this variable.
+			if !v.HasValue {
+				x.Value = "(hidden by the inner " + x.Name + ")"
+			}
+			continue
+		}
 		if !v.HasValue || (strings.HasSuffix(strings.TrimSpace(v.Type), "*") && !strings.Contains(v.Type, "char")) {
 			cr, err := d.getConn().Exec(ctx, "-var-create", "--thread", t, "--frame", f, "-", "*", v.Name)
 			if err == nil {
@@ -136,12 +149,29 @@ func (s *Session) LocalsIn(ctx context.Context, sc Scope) ([]Variable, error) {
 				if x.Value == "" {
 					x.Value = o.Value
 				}
-				s.owner(func(d *debugState) { d.varobjs = append(d.varobjs, o.Name) })
+				s.keepVarObj(o.Name, t, f)
 			}
 		}
-		out = append(out, x)
+		if isCharArray(x.Type) {
+			// gdb's varobj says "[8]"; the student wants the string (still expandable).
+			if text, ok := s.charArrayText(ctx, t, f, x.Name); ok {
+				x.Value = text
+			}
+		}
 	}
 	return out, nil
+}
+
+// hasDuplicateNames reports whether two variables share a name (one shadows the other).
+func hasDuplicateNames(vars []Variable) bool {
+	seen := map[string]bool{}
+	for _, v := range vars {
+		if seen[v.Name] {
+			return true
+		}
+		seen[v.Name] = true
+	}
+	return false
 }
 
 // Children lists the members of an expandable variable.
@@ -162,6 +192,7 @@ func (s *Session) ChildrenIn(ctx context.Context, varobj string) ([]Variable, er
 	for _, c := range gdbmi.VarChildren(r) {
 		out = append(out, Variable{Name: c.Exp, Type: c.Type, Value: c.Value, VarObj: c.Name, NumChild: c.NumChild})
 	}
+	s.childCharArrays(ctx, varobj, out)
 	return out, nil
 }
 

@@ -67,8 +67,11 @@ func (l *launcherSession) Enable(ctx context.Context, id string, on bool) error 
 func (l *launcherSession) Condition(ctx context.Context, id, expr string) error {
 	return ctl(ctx, func() error { return l.s.Condition(id, expr) })
 }
-func (l *launcherSession) Stack(ctx context.Context, thread int) ([]launcher.Frame, error) {
-	return l.s.StackIn(ctx, thread)
+func (l *launcherSession) StackPage(ctx context.Context, thread, from, count int, args bool) (launcher.StackPage, error) {
+	return l.s.StackPageIn(ctx, thread, from, count, args)
+}
+func (l *launcherSession) Array(ctx context.Context, sc launcher.Scope, expr, varobj string, n int) (launcher.Variable, error) {
+	return l.s.ArrayIn(ctx, sc, expr, varobj, n)
 }
 func (l *launcherSession) Locals(ctx context.Context, sc launcher.Scope) ([]launcher.Variable, error) {
 	return l.s.LocalsIn(ctx, sc)

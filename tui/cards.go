@@ -146,7 +146,8 @@ func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 		}
 		rows = append(rows, l)
 	}
-	room := max(h-9, 3)
+	notes := wrap("Locals: a * after a value means it changed since the last stop. Stack: Enter opens a folded recursion (rec() ×29,998).", inner)
+	room := max(h-9-len(notes), 3)
 	more := ""
 	if len(rows) > room {
 		top = min(max(top, 0), len(rows)-room)
@@ -159,6 +160,9 @@ func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 	}
 	body = append(body, rows...)
 	body = append(body, "")
+	for _, l := range notes {
+		body = append(body, st.Dim.Render(l))
+	}
 	body = append(body, st.Dim.Render("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll."))
 	body = append(body, st.Dim.Render("Esc closes."+more))
 	return card(st, "Keys", body, w)

@@ -32,10 +32,20 @@ type (
 		what string
 		err  error
 	}
+	// stackMsg is one page of the stack of the stop gen.
 	stackMsg struct {
-		sid    int
-		frames []launcher.Frame
-		err    error
+		sid, gen int
+		from     int
+		argsOnly bool // frames read again for their arguments (see stackArgs)
+		page     launcher.StackPage
+		err      error
+	}
+	// arrayMsg is a *p@n root for the Locals of frame.
+	arrayMsg struct {
+		sid   int
+		frame int
+		v     launcher.Variable
+		err   error
 	}
 	localsMsg struct {
 		sid   int
@@ -124,10 +134,31 @@ func do(sid int, what string, f func() error) tea.Cmd {
 	}
 }
 
-func fetchStack(ctx context.Context, s Session, sid, thread int) tea.Cmd {
+// fetchStack reads one page of the stack of stop gen: the first (from 0) with the frames'
+// arguments, deeper ones without.
+func fetchStack(ctx context.Context, s Session, sid, gen, thread, from int) tea.Cmd {
 	return func() tea.Msg {
-		fr, err := s.Stack(ctx, thread)
-		return stackMsg{sid: sid, frames: fr, err: err}
+		n := stackPage
+		if from == 0 {
+			n = stackFirstPage
+		}
+		p, err := s.StackPage(ctx, thread, from, n, from == 0)
+		return stackMsg{sid: sid, gen: gen, from: from, page: p, err: err}
+	}
+}
+
+// fetchStackArgs reads frames [from, to) of stop gen again, with their arguments.
+func fetchStackArgs(ctx context.Context, s Session, sid, gen, thread, from, to int) tea.Cmd {
+	return func() tea.Msg {
+		p, err := s.StackPage(ctx, thread, from, to-from, true)
+		return stackMsg{sid: sid, gen: gen, from: from, argsOnly: true, page: p, err: err}
+	}
+}
+
+func fetchArray(ctx context.Context, s Session, sid int, sc launcher.Scope, expr, varobj string, n int) tea.Cmd {
+	return func() tea.Msg {
+		v, err := s.Array(ctx, sc, expr, varobj, n)
+		return arrayMsg{sid: sid, frame: sc.Frame, v: v, err: err}
 	}
 }
 

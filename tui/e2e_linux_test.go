@@ -221,7 +221,7 @@ func TestE2EDebugSession(t *testing.T) {
 	tm.keys("Enter", "F9")
 	tm.wait(10*time.Second, "●   7")
 	tm.keys("F5")
-	tm.wait(10*time.Second, "stopped at breakpoint", ":7 in add()", "#0 add()", "#1 twice()", "#2 main()")
+	tm.wait(10*time.Second, "stopped at breakpoint", ":7 in add()", "#0 add(a=60, b=60)", "#1 twice(x=60)", "#2 main()", "Stack (3)")
 	// The locals arrive after the stop; until they do, main's values must not be shown as add()'s.
 	scr := tm.wait(10*time.Second, "a = 60", "b = 60")
 	if strings.Contains(scr, "c = 30  int") || strings.Contains(scr, "d = 0  int") {

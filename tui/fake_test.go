@@ -116,11 +116,28 @@ func (f *fakeSession) Condition(_ context.Context, id, expr string) error {
 	f.call("Condition(%s,%s)", id, expr)
 	return nil
 }
-func (f *fakeSession) Stack(context.Context, int) ([]launcher.Frame, error) {
-	f.call("Stack")
+func (f *fakeSession) StackPage(_ context.Context, _, from, count int, args bool) (launcher.StackPage, error) {
+	if from == 0 {
+		f.call("Stack")
+	} else {
+		f.call("Stack(%d,%d,%v)", from, count, args)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.stack, nil
+	from = min(from, len(f.stack))
+	to := min(from+count, len(f.stack))
+	page := launcher.StackPage{Frames: append([]launcher.Frame(nil), f.stack[from:to]...), More: to < len(f.stack)}
+	if !args {
+		for i := range page.Frames {
+			page.Frames[i].Args = ""
+		}
+	}
+	return page, nil
+}
+func (f *fakeSession) Array(_ context.Context, sc launcher.Scope, expr, varobj string, n int) (launcher.Variable, error) {
+	f.call("Array(%d,%s,%s,%d)", sc.Frame, expr, varobj, n)
+	name := fmt.Sprintf("*%s@%d", expr, n)
+	return launcher.Variable{Name: name, Type: fmt.Sprintf("int [%d]", n), Value: fmt.Sprintf("[%d]", n), VarObj: "arr:" + name, NumChild: n}, nil
 }
 func (f *fakeSession) Locals(_ context.Context, sc launcher.Scope) ([]launcher.Variable, error) {
 	f.call("Locals(%d)", sc.Frame)

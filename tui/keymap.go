@@ -38,6 +38,7 @@ type KeyMap struct {
 	Expand, Collapse                              key.Binding
 	Add, Delete, Condition                        key.Binding
 	WatchChange                                   key.Binding // locals: stop when this changes
+	ShowArray                                     key.Binding // locals: *p@n, the elements a pointer points to
 	EnableBreak                                   key.Binding // Space in the Breakpoints pane
 	LessonMore                                    key.Binding // Space in the Lesson pane
 	ClearSearch                                   key.Binding // Esc in the Source pane
@@ -105,6 +106,7 @@ func DefaultKeyMap() KeyMap {
 		Collapse:    b([]string{"left", "h"}, "←", "collapse"),
 		Add:         b([]string{"a", "+"}, "a", "add (watch)"),
 		WatchChange: b([]string{"w"}, "w", "stop when this changes (locals)"),
+		ShowArray:   b([]string{"@"}, "@", "show *p@n (locals)"),
 		Delete:      b([]string{"x", "delete"}, "x", "delete"),
 		Condition:   b([]string{"e"}, "e", "edit condition (breakpoints)"),
 		EnableBreak: b([]string{"space"}, "Space", "enable/disable (breakpoints)"),
@@ -150,6 +152,7 @@ func (k *KeyMap) applyState(st keyState) {
 	k.Stop.SetEnabled(st.live)
 	k.Interrupt.SetEnabled(st.debug && st.running)
 	k.WatchChange.SetEnabled(st.stopped)
+	k.ShowArray.SetEnabled(st.stopped)
 	k.FrameUp.SetEnabled(st.stopped)
 	k.FrameDown.SetEnabled(st.stopped)
 	for _, b := range []*key.Binding{&k.LetterContinue, &k.LetterNext, &k.LetterStep, &k.LetterFinish} {
@@ -176,8 +179,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
 		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown},
-		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Select},
+		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Help, k.Quit},
-		{k.WatchChange, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
+		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
 	}
 }

@@ -175,8 +175,8 @@ func (m *Model) letters() []globalBinding {
 	stopped := m.needsStop()
 	frame := func(d int) func(m *Model) tea.Cmd {
 		return func(m *Model) tea.Cmd {
-			if m.stack.move(d) {
-				return m.selectFrame()
+			if m.stack.stepFrame(d) {
+				return tea.Batch(m.selectFrame(), m.stackArgs())
 			}
 			return nil
 		}

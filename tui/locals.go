@@ -27,6 +27,7 @@ type localsPane struct {
 	fn       string            // function the values belong to
 	prev     map[string]string // path -> value at the previous stop in fn
 	expanded map[string]bool   // paths the user expanded (kept across stops)
+	arrays   []arraySpec       // the *p@n the user asked for in fn (kept across its stops)
 	note     string
 }
 
@@ -71,12 +72,13 @@ func (p *localsPane) set(fn string, vars []launcher.Variable) []*varNode {
 		p.prev = p.values()
 	} else {
 		p.prev = map[string]string{}
+		p.arrays = nil
 	}
 	p.fn = fn
 	p.note = ""
 	p.roots = nil
 	for _, v := range vars {
-		p.roots = append(p.roots, p.node(v, v.Name, 0))
+		p.roots = append(p.roots, p.node(v, rootPath(v), 0))
 	}
 	if len(vars) == 0 {
 		p.note = "No locals in this frame."
@@ -101,6 +103,44 @@ func (p *localsPane) node(v launcher.Variable, path string, depth int) *varNode 
 	}
 	return n
 }
+
+// rootPath keys a local: its name, and its block for a name two locals share (shadowing).
+func rootPath(v launcher.Variable) string {
+	if v.Block != "" {
+		return v.Name + "@" + v.Block
+	}
+	return v.Name
+}
+
+// displayName is how a row names its variable: an array element by its index ([3], where gdb
+// says 3), a shadowed local with its block ("i (lines 8-9)").
+func displayName(v launcher.Variable) string {
+	name := clean(v.Name)
+	if isIndex(name) {
+		return "[" + name + "]"
+	}
+	if v.Block != "" {
+		return name + " (" + clean(v.Block) + ")"
+	}
+	return name
+}
+
+// isIndex reports whether a child's name is an array index: gdb names elements 0, 1, 2 ...,
+// and no C member or variable name starts with a digit.
+func isIndex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// changedMark follows a value that changed since the last stop: visible without colour.
+const changedMark = " *"
 
 // find returns the node with path, or nil.
 func (p *localsPane) find(path string) *varNode {
@@ -231,10 +271,14 @@ func (p *localsPane) view(st *Styles, w, h int, focused bool) []string {
 			icon = "▸ "
 		}
 		indent := strings.Repeat("  ", n.Depth)
-		name := clean(n.V.Name)
+		name := displayName(n.V)
 		val := clean(n.V.Value)
 		typ := clean(n.V.Type)
-		plain := indent + icon + name + " = " + val
+		mark := ""
+		if n.Changed {
+			mark = changedMark
+		}
+		plain := indent + icon + name + " = " + val + mark
 		tail := ""
 		if typ != "" && len([]rune(plain))+len([]rune(typ))+3 <= w {
 			tail = "  " + typ
@@ -251,7 +295,7 @@ func (p *localsPane) view(st *Styles, w, h int, focused bool) []string {
 		if n.Changed {
 			vs = st.Changed
 		}
-		line := indent + icon + st.Name.Render(name) + " = " + vs.Render(val)
+		line := indent + icon + st.Name.Render(name) + " = " + vs.Render(val+mark)
 		if tail != "" {
 			line += st.VarType.Render(tail)
 		}

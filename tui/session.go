@@ -39,8 +39,13 @@ type Session interface {
 	// variable a Locals varobj shows (a field, an array element) when varobj is not "".
 	Watch(ctx context.Context, sc launcher.Scope, expr, varobj string) error
 
-	Stack(ctx context.Context, thread int) ([]launcher.Frame, error) // thread 0: the last stop's
+	// StackPage lists count frames of a thread (0: the last stop's) from level from, with their
+	// arguments when args is set, and says whether deeper frames follow.
+	StackPage(ctx context.Context, thread, from, count int, args bool) (launcher.StackPage, error)
 	Locals(ctx context.Context, sc launcher.Scope) ([]launcher.Variable, error)
+	// Array shows the n elements a pointer points to (gdb's *expr@n) as an expandable variable:
+	// the pointer expr of frame sc, or the one a Locals varobj shows.
+	Array(ctx context.Context, sc launcher.Scope, expr, varobj string, n int) (launcher.Variable, error)
 	Children(ctx context.Context, varobj string) ([]launcher.Variable, error)
 	Evaluate(ctx context.Context, sc launcher.Scope, expr string) (string, error)
 	// Console runs a gdb CLI command (through -interpreter-exec console) in the frame sc and

@@ -263,7 +263,8 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 		cmds = append(cmds, m.showFrame(where, true))
 		m.frameSel = where.Level
 		m.locals.reading(where.Func)
-		cmds = append(cmds, fetchStack(m.ctx, s, sid, st.Thread), fetchLocals(m.ctx, s, sid, m.scope(), where.Func))
+		m.stack.gen++
+		cmds = append(cmds, fetchStack(m.ctx, s, sid, m.stack.gen, st.Thread, 0), fetchLocals(m.ctx, s, sid, m.scope(), where.Func))
 		cmds = append(cmds, m.evalWatches(s, sid)...)
 		if st.Entry && m.untilRun {
 			// Run to cursor from a fresh start: the temporary breakpoint is set; go on to it.
@@ -454,20 +455,7 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return nil, msg.err != nil
 	case stackMsg:
-		if msg.sid != m.dbgID || m.stop == nil {
-			return nil, false
-		}
-		if msg.err != nil {
-			m.stack.clear("Stack unavailable: " + msg.err.Error())
-			return nil, true
-		}
-		m.stack.set(msg.frames)
-		for i, f := range msg.frames {
-			if f.Level == m.frameSel {
-				m.stack.sel = i
-			}
-		}
-		return nil, true
+		return m.onStack(msg)
 	case localsMsg:
 		if msg.sid != m.dbgID || msg.frame != m.frameSel {
 			return nil, false
@@ -477,7 +465,12 @@ func (m *Model) onResult(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		again := m.locals.set(msg.fn, msg.vars)
-		return m.expandAgain(again), true
+		if m.dbg == nil {
+			return m.expandAgain(again), true
+		}
+		return tea.Batch(append(m.fetchArrays(), m.expandAgain(again))...), true
+	case arrayMsg:
+		return m.onArray(msg)
 	case childrenMsg:
 		if msg.sid != m.dbgID {
 			return nil, false

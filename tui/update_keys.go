@@ -19,6 +19,7 @@ const (
 	promptWatch
 	promptCondition
 	promptOutputSearch
+	promptArray
 )
 
 type promptState struct {
@@ -26,6 +27,8 @@ type promptState struct {
 	label string
 	input lineInput
 	bpID  string
+	// promptArray: the pointer, as an expression of the frame or a Locals varobj.
+	expr, varobj string
 }
 
 func (m *Model) askQuit() tea.Cmd {
@@ -338,6 +341,8 @@ func (m *Model) promptKey(k tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) submitPrompt(kind promptKind, val string) tea.Cmd {
 	switch kind {
+	case promptArray:
+		return m.submitArray(val)
 	case promptSearch:
 		if val == "" {
 			m.src.search = ""

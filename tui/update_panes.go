@@ -29,9 +29,15 @@ func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			if n := m.locals.toggle(); n != nil && m.dbg != nil {
 				return fetchChildren(m.ctx, m.dbg, m.dbgID, n.Path, n.V.VarObj), true
 			}
+		case key.Matches(k, km.ShowArray):
+			m.askArray()
 		case key.Matches(k, km.WatchChange):
 			// "Stop when this changes": a local by its name, a field or an element through its
 			// varobj (gdb turns that into the expression, h.count[3]).
+			if n := m.locals.selected(); n != nil && n.V.Shadowed {
+				m.say("%s is hidden by an inner %s: gdb cannot watch it from here.", n.V.Name, n.V.Name)
+				return nil, true
+			}
 			if n := m.locals.selected(); n != nil && m.dbg != nil && m.state == launcher.Stopped {
 				s, sc, expr, vo := m.dbg, m.scope(), n.V.Name, ""
 				if n.Depth > 0 {
@@ -51,19 +57,43 @@ func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			return nil, false
 		}
 	case paneStack:
+		d := 0
 		switch {
-		case key.Matches(k, km.Up), key.Matches(k, km.FrameDown):
-			if m.stack.move(-1) {
+		case key.Matches(k, km.Up):
+			d = -1
+		case key.Matches(k, km.Down):
+			d = 1
+		case key.Matches(k, km.PageUp):
+			d = -max(m.stack.h-1, 1)
+		case key.Matches(k, km.PageDown):
+			d = max(m.stack.h-1, 1)
+		case key.Matches(k, km.Home):
+			d = -len(m.stack.rows)
+		case key.Matches(k, km.End):
+			d = len(m.stack.rows)
+		case key.Matches(k, km.FrameDown), key.Matches(k, km.FrameUp):
+			step := 1
+			if key.Matches(k, km.FrameDown) {
+				step = -1
+			}
+			if m.stack.stepFrame(step) {
+				return tea.Batch(m.selectFrame(), m.stackArgs()), true
+			}
+			return nil, true
+		case key.Matches(k, km.Select), key.Matches(k, km.Expand):
+			// Enter opens or closes a folded recursion; on a frame it shows that frame.
+			if m.stack.toggle() {
+				return m.stackArgs(), true
+			}
+			if key.Matches(k, km.Select) {
 				return m.selectFrame(), true
 			}
-		case key.Matches(k, km.Down), key.Matches(k, km.FrameUp):
-			if m.stack.move(1) {
-				return m.selectFrame(), true
-			}
-		case key.Matches(k, km.Select):
-			return m.selectFrame(), true
+			return nil, false
 		default:
 			return nil, false
+		}
+		if m.stack.move(d) {
+			return tea.Batch(m.selectFrame(), m.stackArgs()), true
 		}
 	case paneBreakpoints:
 		switch {
@@ -298,7 +328,7 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 			m.src.cursor = ln
 		case paneStack:
 			i := m.stack.top + row
-			if i < len(m.stack.frames) && i != m.stack.sel {
+			if i < len(m.stack.rows) && i != m.stack.sel {
 				m.stack.sel = i
 				return m.selectFrame()
 			}
@@ -376,6 +406,7 @@ func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
 			m.locals.move(d / 3)
 		case paneStack:
 			m.stack.move(d / 3)
+			return m.stackArgs()
 		case paneSandbox:
 			m.sbx.move(d / 3)
 		case paneBreakpoints:

@@ -117,6 +117,8 @@ func (m *Model) paneTitle(p paneID) string {
 			t += " — stopped: c continues"
 		}
 		return t
+	case paneStack:
+		return m.stack.title()
 	case paneSandbox:
 		if m.sbx.total > 0 {
 			return fmt.Sprintf("Sandbox (%d blocked)", m.sbx.total)
