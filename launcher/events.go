@@ -355,6 +355,12 @@ type Jail = wrapper.JailReport
 // JailOff is the state of every part under --no-jail.
 const JailOff = wrapper.JailOff
 
+// JailState says whether one part of the jail is in force.
+type JailState = wrapper.JailState
+
+// JailEnforced is the state of a part in force (its probe was denied).
+const JailEnforced = wrapper.JailEnforced
+
 // ErrorEvent reports a failure of the session machinery itself (gdb died, a command failed)
 // that is not the program's exit.
 type ErrorEvent struct{ Err error }

@@ -67,7 +67,7 @@ func bpAt(list []launcher.Breakpoint, full string, line int) (launcher.Breakpoin
 
 func (p *bpPane) view(st *Styles, w, h int, focused bool) []string {
 	if len(p.list) == 0 {
-		return []string{st.Note.Render(fit(" No breakpoints. F9 or b sets one on the cursor line.", w))}
+		return noteLines(st, "No breakpoints. F9 or b sets one on the cursor line.", w)
 	}
 	p.top = scrollTo(p.top, p.sel, h, len(p.list))
 	var out []string

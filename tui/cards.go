@@ -131,23 +131,37 @@ func quitCard(st *Styles, w int) string {
 func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 	inner := w - 4
 	colW := inner / 2
-	var items []string
+	var bindings []key.Binding
+	need := 0 // the widest item: key column and description
 	for _, col := range km.FullHelp() {
 		for _, b := range col {
+			bindings = append(bindings, b)
+			need = max(need, 18+width(b.Help().Desc))
+		}
+	}
+	var rows []string
+	if need > colW-1 {
+		// Two columns would cut descriptions: one column, scrolled when the screen is short.
+		for _, b := range bindings {
+			rows = append(rows, fit(helpItem(st, b, inner), inner))
+		}
+	} else {
+		var items []string
+		for _, b := range bindings {
 			items = append(items, fit(helpItem(st, b, colW-1), colW-1)+" ")
 		}
-	}
-	half := (len(items) + 1) / 2
-	var rows []string
-	for i := 0; i < half; i++ {
-		l := items[i]
-		if i+half < len(items) {
-			l += items[i+half]
+		half := (len(items) + 1) / 2
+		for i := 0; i < half; i++ {
+			l := items[i]
+			if i+half < len(items) {
+				l += items[i+half]
+			}
+			rows = append(rows, l)
 		}
-		rows = append(rows, l)
 	}
 	notes := wrap("Locals: a * after a value means it changed since the last stop. Stack: Enter opens a folded recursion (rec() ×29,998).", inner)
-	room := max(h-9-len(notes), 3)
+	mouse := len(wrap("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll.", inner))
+	room := max(h-8-len(notes)-mouse, 3)
 	more := ""
 	if len(rows) > room {
 		top = min(max(top, 0), len(rows)-room)
@@ -163,7 +177,9 @@ func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 	for _, l := range notes {
 		body = append(body, st.Dim.Render(l))
 	}
-	body = append(body, st.Dim.Render("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll."))
+	for _, l := range wrap("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll.", inner) {
+		body = append(body, st.Dim.Render(l))
+	}
 	body = append(body, st.Dim.Render("Esc closes."+more))
 	return card(st, "Keys", body, w)
 }

@@ -86,7 +86,7 @@ func (p *consolePane) view(st *Styles, w, h int, focused bool) []string {
 	start := max(end-rows, 0)
 	var out []string
 	if len(p.lines) == 0 {
-		out = append(out, st.Note.Render(fit(" Press : and type a gdb command (e.g. print x, info registers).", w)))
+		out = append(out, noteLines(st, "Press : and type a gdb command (e.g. print x, info registers).", w)...)
 	}
 	for _, l := range p.lines[start:max(end, 0)] {
 		t := clean(l.Text)

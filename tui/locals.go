@@ -255,7 +255,7 @@ func (p *localsPane) view(st *Styles, w, h int, focused bool) []string {
 		if note == "" {
 			note = "Locals appear when the program stops."
 		}
-		return []string{st.Note.Render(fit(" "+note, w))}
+		return noteLines(st, note, w)
 	}
 	p.top = scrollTo(p.top, p.sel, h, len(rows))
 	var out []string

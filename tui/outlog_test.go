@@ -101,6 +101,9 @@ func TestProgramHistorySearch(t *testing.T) {
 		fmt.Fprintf(&b, "tick %d.\r\n", i)
 	}
 	hs.events(launcher.OutputEvent{Data: []byte(b.String())})
+	// A 1.2 MB event may take longer than the harness's quiet period to come through the pump.
+	waitFor(t, func() bool { hs.settle(); return hs.m.prog.total == int64(b.Len()) },
+		func() string { return fmt.Sprint(hs.m.prog.total) })
 	hs.events(launcher.ExitEvent{Status: launcher.ExitStatus{Kind: launcher.KindExited}}, launcher.StateEvent{State: launcher.Exited})
 	if hs.m.prog.skipped == 0 {
 		t.Fatalf("the flood was not skipped on screen: this test needs a flood (total %d, pending %d)", hs.m.prog.total, len(hs.m.prog.pending))

@@ -102,6 +102,16 @@ func wrap(s string, w int) []string {
 	return out
 }
 
+// noteLines renders a pane's note wrapped to w (a sentence of sandbug's own is never cut), one
+// space in from the edge, each line padded to w.
+func noteLines(st *Styles, note string, w int) []string {
+	var out []string
+	for _, l := range wrap(strings.TrimSpace(note), max(w-1, 1)) {
+		out = append(out, st.Note.Render(fit(" "+l, w)))
+	}
+	return out
+}
+
 // frame draws a border around body with tab titles in the top edge; active is the visible tab.
 func frame(st *Styles, titles []string, active int, focused bool, body []string, w, h int) string {
 	if w < 2 || h < 2 {
@@ -121,8 +131,24 @@ func frame(st *Styles, titles []string, active int, focused bool, body []string,
 	for i, t := range titles {
 		label := " " + t + " "
 		lw := ansi.StringWidth(label)
+		// Too long: the hints after " — " and the parts in parentheses go first, whole, from the
+		// end (a title is sandbug's own sentence: cut only as a last resort).
+		for used+lw+2 > w {
+			short := t
+			if i := strings.LastIndex(t, " — "); i > 0 {
+				short = t[:i]
+			} else if i := strings.LastIndex(t, " ("); i > 0 && strings.HasSuffix(t, ")") {
+				short = t[:i]
+			}
+			if short == t {
+				break
+			}
+			t = short
+			label = " " + t + " "
+			lw = ansi.StringWidth(label)
+		}
 		if used+lw+2 > w {
-			// Too long: the first title is cut to fit (a pane always says what it is); the
+			// Still too long: the first title is cut to fit (a pane always says what it is); the
 			// tabs after it are left out.
 			if i > 0 || w-used-3 < 6 {
 				break

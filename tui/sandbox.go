@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/lipgloss/v2"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -121,29 +122,57 @@ func (p *sandboxPane) header(st *Styles, w int) []string {
 	if prof == "" {
 		prof = launcher.DefaultProfile
 	}
-	v := st.Dim.Render("not verified yet")
-	if p.verified != nil {
-		if p.verified.OK {
-			v = st.OK.Render("✓ verified") + st.Dim.Render(fmt.Sprintf(" (seccomp filter, %d filter(s), no_new_privs)", p.verified.Filters))
-		} else {
-			v = st.Error.Render("✗ NOT verified: " + clean(p.verified.Detail))
+	// Each line is a sentence of sandbug's own: wrapped, never cut, in a narrow pane. The first
+	// piece keeps the line's colour; the rest is dim.
+	add := func(first lipgloss.Style, head, rest string) {
+		for i, l := range wrap(head+rest, w) {
+			if i == 0 && len(head) > 0 && strings.HasPrefix(l, head) {
+				out = append(out, fit(first.Render(head)+st.Dim.Render(l[len(head):]), w))
+				continue
+			}
+			out = append(out, fit(st.Dim.Render(l), w))
 		}
 	}
-	out = append(out, fit("Profile "+st.Name.Render(clean(prof))+"  "+v, w))
+	switch {
+	case p.verified == nil:
+		add(st.Dim, "Profile "+clean(prof)+"  ", "not verified yet")
+	case p.verified.OK:
+		// The parenthesis is a detail: left out, not cut, where it does not fit on the line.
+		detail := fmt.Sprintf(" (seccomp filter, %d filter(s), no_new_privs)", p.verified.Filters)
+		if width("Profile "+clean(prof)+"  ✓ verified"+detail) > w {
+			detail = ""
+		}
+		add(st.OK, "Profile "+clean(prof)+"  ✓ verified", detail)
+	default:
+		add(st.Error, "Profile "+clean(prof)+"  ✗ NOT verified: "+clean(p.verified.Detail), "")
+	}
 	if p.attached != nil {
 		j := p.attached.Jail
 		line := "Jail " + clean(j.Summary())
 		switch {
 		case j == nil || j.Files == launcher.JailOff:
-			out = append(out, st.Error.Render(fit(line, w)))
+			add(st.Error, line, "")
 		case len(j.Missing()) > 0:
-			out = append(out, st.Error.Render(fit(line+" — missing: "+strings.Join(j.Missing(), ", "), w)))
+			add(st.Error, line+" — missing: "+strings.Join(j.Missing(), ", "), "")
 		default:
-			out = append(out, fit(st.OK.Render("✓ ")+st.Dim.Render(line), w))
+			if width("✓ "+line) > w && j.ABI > 0 {
+				// The short form names what is in force; "open" parts were not asked for.
+				var on []string
+				for _, part := range []struct {
+					name  string
+					state launcher.JailState
+				}{{"files", j.Files}, {"tcp", j.TCP}, {"signals", j.Signals}, {"abstract sockets", j.Sockets}} {
+					if part.state == launcher.JailEnforced {
+						on = append(on, part.name)
+					}
+				}
+				line = fmt.Sprintf("Jail ABI %d: %s", j.ABI, strings.Join(on, ", "))
+			}
+			add(st.OK, "✓ ", line)
 		}
 	}
 	if p.limits != "" {
-		out = append(out, fit(st.Dim.Render("Limits "+clean(p.limits)), w))
+		add(st.Dim, "", "Limits "+clean(p.limits))
 	}
 	if len(p.hits) > 0 {
 		hs := make([]*ruleHit, 0, len(p.hits))
@@ -164,7 +193,7 @@ func (p *sandboxPane) header(st *Styles, w int) []string {
 			}
 			parts = append(parts, fmt.Sprintf("%s×%d (%s, %s)", clean(h.Syscall), h.Count, clean(r), h.Action))
 		}
-		out = append(out, fit("Rules hit: "+strings.Join(parts, "  "), w))
+		add(st.Dim, "", "Rules hit: "+strings.Join(parts, "  "))
 	}
 	return out
 }
@@ -176,7 +205,7 @@ func (p *sandboxPane) view(st *Styles, w, h int, focused bool) []string {
 		if p.attached == nil && p.verified == nil {
 			msg = " Blocked calls appear here when the program runs."
 		}
-		return append(out, st.Note.Render(fit(msg, w)))
+		return append(out, noteLines(st, msg, w)...)
 	}
 	rows := h - len(out)
 	if p.dropped > 0 {

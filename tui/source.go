@@ -245,7 +245,7 @@ func (p *sourcePane) view(st *Styles, w, h int) []string {
 	blk := p.blocked[p.file.Path]
 	out := make([]string, 0, h)
 	if p.note != "" {
-		out = append(out, st.Note.Render(fit(" "+p.note, w)))
+		out = append(out, noteLines(st, p.note, w)...)
 	}
 	for row := 0; len(out) < h; row++ {
 		ln := p.top + row + 1

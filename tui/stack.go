@@ -281,7 +281,7 @@ func (p *stackPane) view(st *Styles, w, h int, focused bool) []string {
 		if note == "" {
 			note = "The call stack appears when the program stops."
 		}
-		return []string{st.Note.Render(fit(" "+note, w))}
+		return noteLines(st, note, w)
 	}
 	p.top = scrollTo(p.top, p.sel, h, len(p.rows))
 	var out []string

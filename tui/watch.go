@@ -40,7 +40,7 @@ func (p *watchPane) setValue(i int, expr, val string, isErr bool) {
 
 func (p *watchPane) view(st *Styles, w, h int, focused bool) []string {
 	if len(p.items) == 0 {
-		return []string{st.Note.Render(fit(" No watches. Press a to add an expression.", w))}
+		return noteLines(st, "No watches. Press a to add an expression.", w)
 	}
 	p.top = scrollTo(p.top, p.sel, h, len(p.items))
 	var out []string
