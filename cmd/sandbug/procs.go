@@ -119,10 +119,15 @@ func (w *procWatch) finish(st launcher.ExitStatus, blocked []launcher.BlockedSum
 	if mainPid == 0 {
 		mainPid = w.s.LastPid() // ended before the first sample
 	}
-	if r := w.seen[mainPid]; r == nil && mainPid > 0 && w.s.Binary() != "" {
-		// The program ended before a sample saw it after its exec.
+	if r := w.seen[mainPid]; mainPid > 0 && w.s.Binary() != "" && (r == nil || len(r.Command) == 0) {
+		// The program ended before a sample saw it after its exec, or was first seen as a
+		// zombie (whose command line the kernel no longer shows): the launcher knows it.
 		cmd := append([]string{w.s.Binary()}, w.s.Config().Args...)
-		w.seen[mainPid] = &procReport{Pid: mainPid, PPid: os.Getpid(), Command: cmd, Name: comm(cmd[0]), order: -1, waitSt: -1, LastState: "exited"}
+		if r == nil {
+			r = &procReport{Pid: mainPid, PPid: os.Getpid(), order: -1, waitSt: -1, LastState: "exited"}
+			w.seen[mainPid] = r
+		}
+		r.Command, r.Name = cmd, comm(cmd[0])
 	}
 	for _, b := range blocked {
 		for _, pid := range b.Pids {
