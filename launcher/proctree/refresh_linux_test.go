@@ -1,0 +1,82 @@
+package proctree
+
+import (
+	"bufio"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestRefresherKeepsTheExited: the live reader gives the same picture as Read, and a process
+// that exits and is reaped stays in its tree, marked gone, with the status it had as a zombie.
+func TestRefresherKeepsTheExited(t *testing.T) {
+	bin := build(t)
+	cmd := exec.Command(bin)
+	cmd.Dir = filepath.Dir(bin)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	var parent, child, wr int
+	sc := bufio.NewScanner(stdout)
+	for (parent == 0 || child == 0) && sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch f[0] {
+		case "parent":
+			parent, _ = strconv.Atoi(f[1])
+			wr, _ = strconv.Atoi(f[4])
+		case "child":
+			child, _ = strconv.Atoi(f[1])
+			t.Cleanup(func() { syscallKill(child) })
+		}
+	}
+	r := NewRefresher(parent)
+	until := func(what string, ok func(*Tree) bool) *Tree {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			tr := r.Refresh(parent, true)
+			if ok(tr) {
+				return tr
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: never; last tree %+v", what, tr.Procs)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	tr := until("a zombie grandchild", func(tr *Tree) bool { return len(tr.Procs) == 3 && tr.Procs[2].State == Zombie })
+	grand := tr.Procs[2].Pid
+	var w Fd
+	for _, f := range tr.Find(parent).Fds {
+		if f.Num == wr {
+			w = f
+		}
+	}
+	want := "read end held by pid " + strconv.Itoa(parent)
+	if d := tr.Describe(parent, w); !strings.Contains(d, want) || !strings.Contains(d, "pid "+strconv.Itoa(child)+" fd 0") {
+		t.Errorf("Describe = %q, want the read ends in the parent and the child", d)
+	}
+	// A second refresh from the caches says the same (kcmp answers kept).
+	if again := r.Refresh(parent, true); again.Describe(parent, w) != tr.Describe(parent, w) {
+		t.Errorf("second refresh: %q, first %q", again.Describe(parent, w), tr.Describe(parent, w))
+	}
+	// Kill the child: it becomes the parent's zombie (killed by SIGKILL), and its own zombie
+	// child is adopted and reaped by init, so it leaves /proc: the history keeps it.
+	syscall.Kill(child, syscall.SIGKILL)
+	tr = until("the child a zombie, the grandchild gone", func(tr *Tree) bool {
+		c, g := tr.Find(child), tr.Find(grand)
+		return c != nil && c.State == Zombie && g != nil && g.Gone
+	})
+	if c := tr.Find(child); c.WaitStatus != int(syscall.SIGKILL) || len(c.Cmdline) != 1 || c.Cmdline[0] != bin {
+		t.Errorf("child %+v: want wait status 9 and its command line kept", c)
+	}
+	if g := tr.Find(grand); g.WaitStatus != 3<<8 || g.Fds != nil {
+		t.Errorf("grandchild %+v: want its exit status 3 as last seen, no descriptors", g)
+	}
+}
