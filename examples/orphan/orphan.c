@@ -1,0 +1,49 @@
+/* orphan.c: a process whose parent exits first.
+ *
+ * The program forks a middle process, which forks a grandchild and exits at once. The
+ * grandchild is then an orphan: the kernel gives it a new parent (a "subreaper", or
+ * init), and getppid() starts returning that new parent's pid.
+ */
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* grandchild waits until its parent has exited, then says who adopted it. */
+static void grandchild(pid_t parent)
+{
+	for (int i = 0; i < 200 && getppid() == parent; i++)
+		usleep(10000);
+	if (getppid() != parent)
+		printf("grandchild: my parent exited; I was adopted\n");
+	else
+		printf("grandchild: my parent is still there\n");
+	fflush(stdout);
+	_exit(0);
+}
+
+int main(void)
+{
+	int status;
+	pid_t middle;
+
+	fflush(stdout); /* otherwise the children inherit unwritten output */
+	middle = fork();
+	if (middle == -1) {
+		perror("fork");
+		return 1;
+	}
+	if (middle == 0) {
+		pid_t me = getpid(); /* the grandchild's parent, as long as it lives */
+
+		if (fork() == 0)
+			grandchild(me);
+		printf("middle: exiting before my child\n");
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(middle, &status, 0); /* reap the middle process */
+	printf("parent: the middle process has exited\n");
+	fflush(stdout);
+	sleep(1); /* the orphan finishes meanwhile */
+	return 0;
+}
