@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/sandbug/sandbug/launcher"
@@ -142,11 +143,14 @@ func (p *procsPane) note(q proctree.Process) string {
 	return ""
 }
 
+// command is q's command line, the program by its base name (the full path of a compiled
+// program is a long temporary folder); a zombie's, whose command line is gone, is its name.
 func (p *procsPane) command(q proctree.Process) string {
 	if len(q.Cmdline) == 0 {
 		return "[" + q.Comm + "]"
 	}
-	return strings.Join(q.Cmdline, " ")
+	args := append([]string{filepath.Base(q.Cmdline[0])}, q.Cmdline[1:]...)
+	return strings.Join(args, " ")
 }
 
 // depth is how many of q's ancestors are in the tree (indentation).
@@ -185,10 +189,11 @@ func (p *procsPane) view(st *Styles, w, h int, focused bool) []string {
 			mark = "▶ "
 		}
 		pid := strings.Repeat(" ", 2*p.depth(q)) + fmt.Sprint(q.Pid)
-		line := fmt.Sprintf("%s%-6s %5d  %-8s %s", mark, pid, q.PPid, stateText(q, q.Pid == p.root && p.rootExit != nil), clean(p.command(q)))
+		line := fmt.Sprintf("%s%-6s %5d  %-8s ", mark, pid, q.PPid, stateText(q, q.Pid == p.root && p.rootExit != nil))
 		if n := p.shortNote(q); n != "" {
-			line += "  (" + clean(n) + ")"
+			line += "(" + clean(n) + ") " // before the command line, which may be cut
 		}
+		line += clean(p.command(q))
 		switch {
 		case q.Pid == p.selectedPid() && focused:
 			line = st.Selected.Render(fit(line, w))

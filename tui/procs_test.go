@@ -44,9 +44,8 @@ func TestProcsPane(t *testing.T) {
 	for _, want := range []string{
 		"▶ 812",
 		"814 812 zombie",
-		"(exit 0, not wai…",
-		"815 812 exited",
-		"exit 3",
+		"814 812 zombie (exit 0, not waited for)",
+		"815 812 exited (exit 3) hang",
 		"fd 4 → pipe 123456 write end; read end held by",
 		"pid 813 fd 0",
 		"fd 3 → /home/ana/out.txt (w, offset 12)",
@@ -68,7 +67,7 @@ func TestProcsPane(t *testing.T) {
 		t.Errorf("the zombie's table:\n%s", got)
 	}
 	p.rootExit = &launcher.ExitStatus{Kind: launcher.KindLimit, Limit: launcher.LimitWall, LimitValue: "3s", Signal: "SIGKILL"}
-	if got = ansi.Strip(strings.Join(p.view(&st, 80, 11, true), "\n")); !strings.Contains(flat(got), "812 811 exited ./hang (stopped: wall-clock time limit of 3s reached)") {
+	if got = ansi.Strip(strings.Join(p.view(&st, 80, 11, true), "\n")); !strings.Contains(flat(got), "812 811 exited (stopped: wall-clock time limit of 3s reached) hang") {
 		t.Errorf("after the end the program shows as exited:\n%s", got)
 	}
 }

@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+const e2ePipeSrc = `#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(void) {
+	int fd[2];
+	char c;
+	if (pipe(fd) != 0)
+		return 1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[0], 0);
+		close(fd[0]);
+		close(fd[1]);
+		while (read(0, &c, 1) > 0)
+			;
+		_exit(5);
+	}
+	close(fd[0]);
+	printf("parent %d child %d\n", getpid(), pid);
+	fflush(stdout);
+	sleep(3);
+	close(fd[1]);
+	sleep(1);
+	waitpid(pid, 0, 0);
+	printf("done\n");
+	return 0;
+}
+`
+
+// leftText is the text of the screen's left 52 columns (the Source slot at 80x24, where the
+// Processes view is) with borders dropped and every run of blanks one space: wrapped
+// descriptor lines read as one.
+func leftText(scr string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(scr, "\n") {
+		r := []rune(l)
+		b.WriteString(string(r[:min(len(r), 52)]))
+		b.WriteByte(' ')
+	}
+	return strings.Join(strings.Fields(strings.NewReplacer("┃", " ", "│", " ").Replace(b.String())), " ")
+}
+
+// waitLeft polls the left of the screen until every want appears in leftText, or fails.
+func waitLeft(tm *term, d time.Duration, want ...string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		txt := leftText(tm.screen())
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(txt, w)
+		}
+		if ok {
+			return txt
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the left of the screen lacks %q after %v:\n%s", want, d, tm.screen())
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+var pidsRe = regexp.MustCompile(`parent (\d+) child (\d+)`)
+
+// waitPids waits for the program's "parent P child C" line with pids other than the ones in
+// not (a previous run's), and returns them.
+func waitPids(tm *term, not string) (string, string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, m := range pidsRe.FindAllStringSubmatch(tm.screen(), -1) {
+			if m[1] != not {
+				return m[1], m[2]
+			}
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("no new \"parent P child C\" line:\n%s", tm.screen())
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+}
+
+// TestE2EProcessesView: on a real forked program at 80x24, the Processes view (p) lists the
+// parent and its child and joins the pipe across them: in the debugger at a stop (the parent
+// stopped by gdb, the child blocked reading), and while the program runs without the debugger,
+// where the child's exit then shows with its status.
+func TestE2EProcessesView(t *testing.T) {
+	tm := newTerm(t, 80, 24, e2ePipeSrc)
+	tm.wait(30*time.Second, "stopped", "in main()", "sandbox: default ✓")
+	line := strings.Count(e2ePipeSrc[:strings.Index(e2ePipeSrc, "sleep(3)")], "\n") + 1
+	tm.keys("g")
+	tm.text(fmt.Sprint(line))
+	tm.keys("Enter", "F9")
+	tm.wait(10*time.Second, fmt.Sprintf("● %3d", line))
+	tm.keys("F5")
+	tm.wait(15*time.Second, "stopped at breakpoint")
+	parent, child := waitPids(tm, "")
+
+	tm.keys("p")
+	// The parent stopped by the debugger holds the write end; the child, sleeping in read(),
+	// holds the read end as its fd 0.
+	waitLeft(tm, 10*time.Second, "[Processes]", "▶ "+parent+" ", child+" "+parent+" sleeping",
+		"fds of pid "+parent, "write end; read end held by pid "+child+" fd 0")
+	if txt := leftText(tm.screen()); !regexp.MustCompile(`▶ ` + parent + ` \d+ stopped`).MatchString(txt) {
+		t.Errorf("the parent is not shown stopped:\n%s", tm.screen())
+	}
+	// The child's side of the same pipe.
+	tm.keys("Down")
+	waitLeft(tm, 10*time.Second, "fds of pid "+child, "read end; write end held by pid "+parent+" fd 4")
+
+	// Run without the debugger: the view follows the new program while it runs (no stop),
+	// and keeps the child after it exits, with its status.
+	tm.keys("S-F5")
+	tm.wait(15*time.Second, "stopped by you", "Ctrl+R run again")
+	tm.keys("C-r")
+	tm.wait(15*time.Second, "running (run)")
+	parent2, child2 := waitPids(tm, parent)
+	// The view stays on its tab (p would go to the running program, which has the focus).
+	waitLeft(tm, 10*time.Second, "[Processes]", "fds of pid "+parent2, "read end held by pid "+child2+" fd 0")
+	// The child reads end of file when the parent closes its write end, and is a zombie for
+	// the second before the parent's waitpid: seen with its status while the program runs.
+	waitLeft(tm, 20*time.Second, child2+" "+parent2+" zombie (exit 5, not waited")
+	tm.wait(20*time.Second, "exited normally (status 0)")
+	tm.keys("Enter") // close the exit card
+	waitLeft(tm, 10*time.Second, child2+" "+parent2+" exited (exit 5)")
+	tm.quit()
+}
