@@ -116,8 +116,16 @@ func (p *procsPane) shortNote(q proctree.Process) string {
 			return s + ", not waited for"
 		}
 		return "not waited for"
+	case p.orphan(q):
+		return "orphan"
 	}
 	return ""
+}
+
+// orphan: a process of the program whose parent is not (its parent exited and a subreaper,
+// sandbug or init, adopted it).
+func (p *procsPane) orphan(q proctree.Process) bool {
+	return q.Pid != p.root && p.tree.Find(q.PPid) == nil
 }
 
 // note is the selected process's line under the tree: the exit status of an exited process,
@@ -139,6 +147,8 @@ func (p *procsPane) note(q proctree.Process) string {
 			return s + fmt.Sprintf(": its parent, pid %d, has not called wait() for it", q.PPid)
 		}
 		return s + ": its parent exited without calling wait() for it"
+	case p.orphan(q):
+		return fmt.Sprintf("pid %d is an orphan: its parent exited first, and pid %d adopted it.", q.Pid, q.PPid)
 	}
 	return ""
 }
@@ -210,15 +220,18 @@ func (p *procsPane) view(st *Styles, w, h int, focused bool) []string {
 	q := procs[p.index()]
 	out = append(out, st.Dim.Render(fit(fmt.Sprintf("── fds of pid %d (%s) ", q.Pid, clean(q.Comm))+strings.Repeat("─", w), w)))
 	var fds []string
-	if n := p.note(q); n != "" {
+	switch n := p.note(q); {
+	case p.orphan(q) && !q.Gone:
+		fds = wrap(n, w)
+	case n != "":
 		fds = wrap(clean(n)+"; the kernel closed its descriptors when it exited.", w)
 	}
 	switch {
 	case q.Gone || (q.Pid == p.root && p.rootExit != nil) || q.State == proctree.Zombie:
 	case q.Fds == nil:
-		fds = wrap("Its descriptors could not be read (it is ending).", w)
+		fds = append(fds, wrap("Its descriptors could not be read (it is ending).", w)...)
 	case len(q.Fds) == 0:
-		fds = wrap("It has no open descriptors.", w)
+		fds = append(fds, wrap("It has no open descriptors.", w)...)
 	}
 	for _, line := range p.fdLines(q) {
 		for i, l := range wrap(clean(line), max(w-4, 10)) {

@@ -25,6 +25,8 @@ func samplePipeline() procsPane {
 			Fds: []proctree.Fd{{Num: 0, Kind: proctree.KindPipe, Target: "pipe:[123456]", Inode: 123456, PipeEnd: "read"}, tty(1), tty(2)}},
 		{Pid: 814, PPid: 812, State: proctree.Zombie, Comm: "hang", WaitStatus: 0},
 		{Pid: 815, PPid: 812, State: proctree.Sleeping, Comm: "hang", Cmdline: []string{"./hang"}, WaitStatus: 3 << 8, Gone: true},
+		{Pid: 816, PPid: 812, State: proctree.Sleeping, Comm: "hang", Cmdline: []string{"./hang"}, WaitStatus: -1, Gone: true},
+		{Pid: 818, PPid: 1, State: proctree.Sleeping, Comm: "hang", Cmdline: []string{"./hang"}, WaitStatus: -1},
 	}}
 	t.JoinPipes()
 	p := procsPane{root: 812}
@@ -40,12 +42,13 @@ func TestProcsPane(t *testing.T) {
 	p := samplePipeline()
 	body := p.view(&st, 50, 11, true)
 	golden(t, "procs-80x24", strings.Join(block(body, 50, 11), "\n"))
-	got := ansi.Strip(strings.Join(body, "\n"))
+	got := ansi.Strip(strings.Join(p.view(&st, 50, 20, true), "\n"))
 	for _, want := range []string{
 		"▶ 812",
 		"814 812 zombie",
 		"814 812 zombie (exit 0, not waited for)",
 		"815 812 exited (exit 3) hang",
+		"816 812 exited (status not seen) hang",
 		"fd 4 → pipe 123456 write end; read end held by",
 		"pid 813 fd 0",
 		"fd 3 → /home/ana/out.txt (w, offset 12)",
@@ -66,8 +69,14 @@ func TestProcsPane(t *testing.T) {
 	if got = ansi.Strip(strings.Join(p.view(&st, 50, 11, true), "\n")); !strings.Contains(flat(got), "pid 814 is a zombie (exit 0): its parent, pid 812, has not called wait() for it") {
 		t.Errorf("the zombie's table:\n%s", got)
 	}
+	// An orphan: its parent is not in the tree.
+	p.move(3)
+	if got = flat(ansi.Strip(strings.Join(p.view(&st, 80, 20, true), "\n"))); !strings.Contains(got, "818 1 sleeping (orphan) hang") ||
+		!strings.Contains(got, "pid 818 is an orphan: its parent exited first, and pid 1 adopted it.") {
+		t.Errorf("the orphan:\n%s", got)
+	}
 	p.rootExit = &launcher.ExitStatus{Kind: launcher.KindLimit, Limit: launcher.LimitWall, LimitValue: "3s", Signal: "SIGKILL"}
-	if got = ansi.Strip(strings.Join(p.view(&st, 80, 11, true), "\n")); !strings.Contains(flat(got), "812 811 exited (stopped: wall-clock time limit of 3s reached) hang") {
+	if got = ansi.Strip(strings.Join(p.view(&st, 80, 20, true), "\n")); !strings.Contains(flat(got), "812 811 exited (stopped: wall-clock time limit of 3s reached) hang") {
 		t.Errorf("after the end the program shows as exited:\n%s", got)
 	}
 }
