@@ -101,6 +101,10 @@ func TestProcsKey(t *testing.T) {
 	if hs.m.focus != paneSource {
 		t.Errorf("p again: focus %s, want Source", hs.m.focus)
 	}
+	hs.key("]") // the tab beside the source
+	if hs.m.focus != paneProcs {
+		t.Errorf("] from Source: focus %s, want Processes", hs.m.focus)
+	}
 	hs.key("?")
 	if s := hs.screen(); !strings.Contains(s, "processes and fil") {
 		t.Errorf("help lacks the p key:\n%s", s)

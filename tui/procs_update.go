@@ -8,9 +8,11 @@ import (
 	"github.com/sandbug/sandbug/launcher/proctree"
 )
 
-// procInterval is how often the Processes view is refreshed while the program runs (issue 16:
-// at least twice a second). A refresh reads /proc only: it never stops or traces the program.
-const procInterval = 400 * time.Millisecond
+// procInterval is the pause between two refreshes of the Processes view while the program
+// runs: with the refresh itself (a few ms, 20 at worst) under half a second, so at least
+// twice a second (issue 16) and not more, the rate the cost goal is set at. A refresh reads
+// /proc only: it never stops or traces the program.
+const procInterval = 480 * time.Millisecond
 
 // procsMsg carries one snapshot of the program's processes (read in a command).
 type procsMsg struct {
