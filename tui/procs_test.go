@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -114,3 +115,22 @@ func TestProcsKey(t *testing.T) {
 // flat is the view's text with every run of spaces and line breaks made one space: wrapped
 // descriptor lines read as one.
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// TestREADMEListsProcessesKey: the README's key table has the Processes view's key.
+func TestREADMEListsProcessesKey(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "## The key map")
+	if i < 0 {
+		t.Fatal("README has no key map section")
+	}
+	if !strings.Contains(s[i:], "| `p` | the Processes view (again: back to the source) |") {
+		t.Error("README's key map lacks p (the Processes view)")
+	}
+	if h := DefaultKeyMap().Processes.Help(); h.Key != "p" {
+		t.Errorf("the Processes key is %q, the README says p", h.Key)
+	}
+}
