@@ -175,7 +175,14 @@ func (r *Refresher) readTables(t *Tree, focus int) {
 			done = append(done, pid)
 			continue
 		}
-		alive[pid].Fds = r.fds[pid]
+		// A copy: the last tree (now the caller's) holds the cached table, and sharing is
+		// marked again below.
+		old := make([]Fd, len(r.fds[pid]))
+		for i, f := range r.fds[pid] {
+			f.Shared = 0
+			old[i] = f
+		}
+		alive[pid].Fds = old
 		later = append(later, pid)
 	}
 	r.turns = append(later, done...)

@@ -133,9 +133,74 @@ func TestRefresherFollowsOrphans(t *testing.T) {
 	// it. Record the grandchild as a refresh records it when it does (seen once in the tree),
 	// then check the next refresh still follows it out of the root's tree.
 	r.hist.Merge(cmd.Process.Pid, &Tree{Procs: []Process{{Pid: grand, PPid: -1, State: Sleeping, WaitStatus: -1}}})
-	tr := r.Refresh(cmd.Process.Pid, true)
+	// Until the middle process is its parent's zombie: the grandchild is an orphan then.
+	var tr *Tree
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		tr = r.Refresh(cmd.Process.Pid, true)
+		middle := false
+		for _, p := range tr.Procs {
+			middle = middle || (p.PPid == cmd.Process.Pid && p.State == Zombie)
+		}
+		if middle || time.Now().After(deadline) {
+			break
+		}
+	}
 	g := tr.Find(grand)
-	if g == nil || g.Gone || g.PPid == cmd.Process.Pid || g.State != Sleeping || g.Fds == nil {
+	if g == nil || g.Gone || g.State == Zombie || g.PPid == cmd.Process.Pid || tr.Find(g.PPid) != nil || g.Fds == nil {
 		t.Fatalf("orphan %+v: want it alive, with its adopter as parent and its fds", g)
+	}
+}
+
+// TestRefresherTurns: with a budget smaller than the tables, unread tables are the last ones
+// read, copied (the caller's earlier tree is never written to) and marked shared afresh.
+func TestRefresherTurns(t *testing.T) {
+	bin := build(t)
+	cmd := exec.Command(bin)
+	cmd.Dir = filepath.Dir(bin)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	var parent, child, out int
+	sc := bufio.NewScanner(stdout)
+	for (parent == 0 || child == 0) && sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch f[0] {
+		case "parent":
+			parent, _ = strconv.Atoi(f[1])
+			out, _ = strconv.Atoi(f[6])
+		case "child":
+			child, _ = strconv.Atoi(f[1])
+			t.Cleanup(func() { syscallKill(child) })
+		}
+	}
+	r := NewRefresher(parent)
+	r.Budget = 1
+	// Until the grandchild is a zombie: alive, it shares out.txt too.
+	var first *Tree
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		first = r.Refresh(parent, true)
+		if len(first.Procs) == 3 && first.Procs[2].State == Zombie || time.Now().After(deadline) {
+			break
+		}
+	}
+	keep := append([]Fd(nil), first.Find(child).Fds...)
+	for i := 0; i < 3; i++ {
+		tr := r.Refresh(parent, true)
+		f := Fd{}
+		for _, g := range tr.Find(parent).Fds {
+			if g.Num == out {
+				f = g
+			}
+		}
+		if peers := tr.SharedWith(parent, f); len(peers) != 1 || peers[0] != (End{child, out}) {
+			t.Errorf("refresh %d: out.txt shared with %v, want the child's fd %d only", i, peers, out)
+		}
+	}
+	for i, f := range first.Find(child).Fds {
+		if f != keep[i] {
+			t.Errorf("the first tree's child fd %d changed under it: %+v, was %+v", f.Num, f, keep[i])
+		}
 	}
 }
