@@ -141,3 +141,35 @@ func TestE2EProcessesView(t *testing.T) {
 	waitLeft(tm, 10*time.Second, child2+" "+parent2+" exited (exit 5)")
 	tm.quit()
 }
+
+// TestE2EHangLesson walks the hang demo's lesson in the real TUI at 80x24: F5, the parent's
+// line, Ctrl+C (so that the 3 s wall clock, which counts running time only, cannot end the
+// program while a busy machine draws the screen), p, and the Processes view shows the
+// parent's own write end joined to the child's stdin; c, the wall clock ends the program, and
+// the view keeps both processes as exited.
+func TestE2EHangLesson(t *testing.T) {
+	tm := newTermArgs(t, 80, 24, "demo", "hang")
+	tm.wait(30*time.Second, "stopped", "in main()", "sandbox: default ✓")
+	tm.keys("F5")
+	tm.wait(15*time.Second, "parent: sent two lines")
+	tm.keys("C-c")
+	tm.wait(15*time.Second, "stopped")
+	tm.keys("p")
+	re := regexp.MustCompile(`▶ (\d+) \d+ stopped hang (\d+) (\d+) sleeping hang ── fds of pid (\d+) \(hang\) ─+…? fd 0-2 → \S+ \(terminal\) \[shared\] fd 4 → pipe \d+ write end; read end held by pid (\d+) fd 0`)
+	var m []string
+	for deadline := time.Now().Add(10 * time.Second); m == nil; time.Sleep(40 * time.Millisecond) {
+		m = re.FindStringSubmatch(leftText(tm.screen()))
+		if m == nil && time.Now().After(deadline) {
+			t.Fatalf("no parent holding the write end joined to its child's fd 0:\n%s", tm.screen())
+		}
+	}
+	parent, child := m[1], m[2]
+	if m[3] != parent || m[4] != parent || m[5] != child {
+		t.Errorf("rows and table disagree: %q", m)
+	}
+	tm.keys("c")
+	tm.wait(15*time.Second, "wall-clock")
+	tm.keys("Enter") // close the exit card
+	waitLeft(tm, 10*time.Second, parent+" ", " exited (stopped: wall-clock", child+" "+parent+" exited")
+	tm.quit()
+}

@@ -8,16 +8,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* grandchild waits until its parent has exited, then says who adopted it. */
+/* grandchild waits until its parent has exited, says so, and lives on for half a second. */
 static void grandchild(pid_t parent)
 {
-	for (int i = 0; i < 200 && getppid() == parent; i++)
+	for (int i = 0; i < 300 && getppid() == parent; i++)
 		usleep(10000);
 	if (getppid() != parent)
 		printf("grandchild: my parent exited; I was adopted\n");
 	else
 		printf("grandchild: my parent is still there\n");
 	fflush(stdout);
+	usleep(500000); /* an orphan for a while */
 	_exit(0);
 }
 
@@ -37,6 +38,7 @@ int main(void)
 
 		if (fork() == 0)
 			grandchild(me);
+		sleep(1);
 		printf("middle: exiting before my child\n");
 		fflush(stdout);
 		_exit(0);
