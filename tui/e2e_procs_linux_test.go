@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sandbug/sandbug/examples"
 )
 
 const e2ePipeSrc = `#include <stdio.h>
@@ -171,5 +173,45 @@ func TestE2EHangLesson(t *testing.T) {
 	tm.wait(15*time.Second, "wall-clock")
 	tm.keys("Enter") // close the exit card
 	waitLeft(tm, 10*time.Second, parent+" ", " exited (stopped: wall-clock", child+" "+parent+" exited")
+	tm.quit()
+}
+
+// TestE2EOrphanLesson walks the orphan demo's lesson at 80x24: at the breakpoint after main
+// reaped the middle process, the view lists the middle process as exited and the grandchild
+// as an orphan outside the tree, and selecting it names its adopter and joins its pipe's read
+// end to main's write end.
+func TestE2EOrphanLesson(t *testing.T) {
+	ex, err := examples.Get("orphan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(ex.Source[:strings.Index(ex.Source, "sleep(1); /* the orphan lives on")], "\n") + 1
+	tm := newTermArgs(t, 80, 24, "demo", "orphan")
+	tm.wait(30*time.Second, "stopped", "in main()", "sandbox: default ✓")
+	tm.keys("g")
+	tm.text(fmt.Sprint(line))
+	tm.keys("Enter", "F9")
+	tm.wait(10*time.Second, fmt.Sprintf("● %3d", line))
+	tm.keys("F5")
+	tm.wait(15*time.Second, "stopped at breakpoint")
+	tm.keys("p")
+	re := regexp.MustCompile(`▶ (\d+) \d+ stopped orphan (\d+) (\d+) exited \(status not seen\) orphan (\d+) (\d+) sleeping \(orphan\) orphan`)
+	var m []string
+	for deadline := time.Now().Add(10 * time.Second); m == nil; time.Sleep(40 * time.Millisecond) {
+		m = re.FindStringSubmatch(leftText(tm.screen()))
+		if m == nil && time.Now().After(deadline) {
+			t.Fatalf("no orphan and exited middle process in the view:\n%s", tm.screen())
+		}
+	}
+	main, middle, grand, adopter := m[1], m[2], m[4], m[5]
+	if m[3] != main || adopter == middle || adopter == main {
+		t.Errorf("parents: %q", m)
+	}
+	tm.keys("Down", "Down")
+	waitLeft(tm, 10*time.Second, "pid "+grand+" is an orphan: its parent exited first, and pid "+adopter+" adopted it.",
+		"fd 3 → pipe", "read end; write end held by pid "+main+" fd 4")
+	tm.keys("c")
+	tm.wait(15*time.Second, "exited normally (status 0)")
+	tm.keys("Enter")
 	tm.quit()
 }
