@@ -2,12 +2,14 @@ package tui
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sandbug/sandbug/examples"
+	"github.com/sandbug/sandbug/internal/testbin"
 )
 
 const e2ePipeSrc = `#include <stdio.h>
@@ -210,6 +212,38 @@ func TestE2EOrphanLesson(t *testing.T) {
 	tm.keys("Down", "Down")
 	waitLeft(tm, 10*time.Second, "pid "+grand+" is an orphan: its parent exited first, and pid "+adopter+" adopted it.",
 		"fd 3 → pipe", "read end; write end held by pid "+main+" fd 4")
+	tm.keys("c")
+	tm.wait(15*time.Second, "exited normally (status 0)")
+	tm.keys("Enter")
+	tm.quit()
+}
+
+// TestE2ERedirectLesson walks the redirect demo's lesson at 80x24: at the breakpoint after
+// dup2, fd 1 is out.txt (write-only, offset 0) and fd 4 the terminal; after the printf and
+// the fflush its offset is 26, the bytes written.
+func TestE2ERedirectLesson(t *testing.T) {
+	ex, err := examples.Get("redirect")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(ex.Source[:strings.Index(ex.Source, `printf("this line goes to out.txt\n");`)], "\n") + 1
+	tm := prepareTerm(t)
+	tm.dir = testbin.WorldDir(t) // the working folder, written as nobody when the tests run as root
+	tm.start(80, 24, "demo", "redirect")
+	tm.wait(30*time.Second, "stopped", "in main()", "sandbox: default ✓")
+	tm.keys("g")
+	tm.text(fmt.Sprint(line))
+	tm.keys("Enter", "F9")
+	tm.wait(10*time.Second, fmt.Sprintf("● %3d", line))
+	tm.keys("F5")
+	tm.wait(15*time.Second, "stopped at breakpoint")
+	tm.keys("p")
+	out := filepath.Join(tm.dir, "out.txt")
+	waitLeft(tm, 10*time.Second, "fd 0 → /dev/pts/", "fd 1 → "+out+" (w, offset 0)", "fd 2 → /dev/pts/", "fd 4 → /dev/pts/")
+	tm.keys("F10")
+	tm.wait(10*time.Second, "stepped to")
+	tm.keys("F10")
+	waitLeft(tm, 10*time.Second, "fd 1 → "+out+" (w, offset 26)")
 	tm.keys("c")
 	tm.wait(15*time.Second, "exited normally (status 0)")
 	tm.keys("Enter")
