@@ -56,13 +56,3 @@ func (h *History) Pids() []int {
 	}
 	return out
 }
-
-// SetExit records how a process ended when the caller knows better than /proc (the program's
-// own exit status, from its waiting parent): ws is a wait(2) status.
-func (h *History) SetExit(pid, ws int) {
-	if p := h.procs[pid]; p != nil {
-		p.WaitStatus = ws
-		p.Gone = true
-		p.Fds = nil
-	}
-}

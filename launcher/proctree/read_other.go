@@ -20,6 +20,3 @@ func NewRefresher(root int) *Refresher { return &Refresher{Root: root} }
 
 // Refresh returns the processes seen so far: none without /proc.
 func (r *Refresher) Refresh(focus int, fds bool) *Tree { return r.hist.Merge(r.Root, &Tree{}) }
-
-// SetExit records a process's wait status.
-func (r *Refresher) SetExit(pid, ws int) { r.hist.SetExit(pid, ws) }

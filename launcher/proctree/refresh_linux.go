@@ -76,9 +76,6 @@ func (r *Refresher) Refresh(focus int, fds bool) *Tree {
 	return r.hist.Merge(r.Root, t)
 }
 
-// SetExit records the root's (or any process's) wait status, known from its parent.
-func (r *Refresher) SetExit(pid, ws int) { r.hist.SetExit(pid, ws) }
-
 // readProc reads one process and its number of threads.
 func (r *Refresher) readProc(pid int) (Process, int, bool) {
 	dir := "/proc/" + strconv.Itoa(pid)
