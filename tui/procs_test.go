@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -132,5 +133,35 @@ func TestREADMEListsProcessesKey(t *testing.T) {
 	}
 	if h := DefaultKeyMap().Processes.Help(); h.Key != "p" {
 		t.Errorf("the Processes key is %q, the README says p", h.Key)
+	}
+}
+
+// TestProcsPageFds: PgDn and PgUp scroll a long descriptor table; Home goes back to its top.
+func TestProcsPageFds(t *testing.T) {
+	hs := started(t, 80, 24, Options{})
+	var fds []proctree.Fd
+	for i := 0; i < 40; i++ {
+		fds = append(fds, proctree.Fd{Num: i, Kind: proctree.KindFile, Target: fmt.Sprintf("/data/f%02d", i), Flags: 0})
+	}
+	tr := &proctree.Tree{Procs: []proctree.Process{{Pid: 900, PPid: 1, State: proctree.Sleeping, Comm: "many", Cmdline: []string{"./many"}, WaitStatus: -1, Fds: fds}}}
+	tr.JoinPipes()
+	hs.m.procs = procsPane{root: 900}
+	hs.m.procs.set(tr)
+	hs.key("p")
+	if s := hs.screen(); !strings.Contains(s, "/data/f00") || strings.Contains(s, "/data/f20") {
+		t.Fatalf("first page:\n%s", s)
+	}
+	hs.key("pgdown")
+	if s := hs.screen(); strings.Contains(s, "/data/f00") || !strings.Contains(s, "/data/f10") {
+		t.Errorf("after PgDn:\n%s", s)
+	}
+	hs.key("pgup")
+	if s := hs.screen(); !strings.Contains(s, "/data/f00") {
+		t.Errorf("after PgUp:\n%s", s)
+	}
+	hs.key("pgdown")
+	hs.key("home")
+	if s := hs.screen(); !strings.Contains(s, "/data/f00") {
+		t.Errorf("after Home:\n%s", s)
 	}
 }
