@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,11 +22,14 @@ var files embed.FS
 
 // Example is one teaching demo: its program, its lesson and the outcome it must have.
 type Example struct {
-	Name       string   // directory name, e.g. "ptrace"
-	Title      string   // lesson title
-	Summary    string   // one line for the `sandbug demo` listing
-	Profile    string   // sandbox profile: "default", "strict", ...
-	Limits     string   // resource limits in wrapper.ParseLimits syntax, e.g. "cpu=1s"
+	Name    string // directory name, e.g. "ptrace"
+	Title   string // lesson title
+	Summary string // one line for the `sandbug demo` listing
+	Profile string // sandbox profile: "default", "strict", ...
+	Limits  string // resource limits in wrapper.ParseLimits syntax, e.g. "cpu=1s" (wall= taken out)
+	// Wall is the wall-clock limit the front matter's limits give as wall=DURATION: not a
+	// kernel limit but the launcher's (--timeout; in the debugger, running time). 0: none.
+	Wall       time.Duration
 	Args       []string // program arguments
 	Stdin      string   // input the tests feed the program (empty: none)
 	Needs      []string // machine features the demo depends on: "ia32" (32-bit system calls)
@@ -338,6 +342,13 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 	if x.Code != nil {
 		ex.Code = *x.Code
 	}
+	limits, wall, err := splitWall(fm.Limits)
+	if err != nil {
+		return fail("limits: %v", err)
+	}
+	if x.Kind == KindLimit && x.Limit == "wall" && wall == 0 {
+		return fail("expect.limit wall needs a wall-clock limit in limits (wall=3s)")
+	}
 	for _, n := range fm.Needs {
 		if !validNeeds[n] {
 			return fail("needs: unknown feature %q (known: ia32)", n)
@@ -354,7 +365,8 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 		Title:      strings.TrimSpace(fm.Title),
 		Summary:    strings.TrimSpace(fm.Summary),
 		Profile:    fm.Profile,
-		Limits:     fm.Limits,
+		Limits:     limits,
+		Wall:       wall,
 		Args:       fm.Args,
 		Stdin:      fm.Stdin,
 		Needs:      fm.Needs,
@@ -363,6 +375,25 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 		Source:     string(source),
 		SourceFile: name + ".c",
 	}, nil
+}
+
+// splitWall takes the wall=DURATION item out of a limits string: the wrapper enforces the
+// others, the launcher the wall clock.
+func splitWall(limits string) (rest string, wall time.Duration, err error) {
+	var keep []string
+	for _, item := range strings.Split(limits, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(item), "=")
+		if strings.TrimSpace(k) != "wall" {
+			if strings.TrimSpace(item) != "" {
+				keep = append(keep, strings.TrimSpace(item))
+			}
+			continue
+		}
+		if wall, err = time.ParseDuration(strings.TrimSpace(v)); err != nil || wall <= 0 {
+			return "", 0, fmt.Errorf("wall=%s: want a duration such as 3s", v)
+		}
+	}
+	return strings.Join(keep, ","), wall, nil
 }
 
 var listItem = regexp.MustCompile(`^\s*([-*+]|[0-9]+[.)])\s`)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sandbug/sandbug/internal/testbin"
 )
@@ -277,5 +278,29 @@ func TestCrashExpectations(t *testing.T) {
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%q: error %v, want %q", tc.fm, err, tc.want)
 		}
+	}
+}
+
+// TestWallLimit: wall=DURATION in a lesson's limits is the launcher's wall clock, taken out
+// of the limits the wrapper enforces; a lesson that expects the wall limit must give one.
+func TestWallLimit(t *testing.T) {
+	e, err := Get("hang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Wall != 3*time.Second || e.Limits != "cpu=5s" || e.Expect.Limit != "wall" {
+		t.Errorf("hang: wall %v, limits %q, expect %+v", e.Wall, e.Limits, e.Expect)
+	}
+	lesson := func(limits string) []byte {
+		return []byte("---\ntitle: t\nsummary: s\nprofile: default\nlimits: " + limits +
+			"\nexpect:\n  kind: limit\n  limit: wall\n---\nbody\n")
+	}
+	for _, bad := range []string{"cpu=1s", "wall=soon", "wall=-1s"} {
+		if _, err := Parse("x", lesson(bad), []byte("int main;")); err == nil {
+			t.Errorf("limits %q with expect.limit wall: accepted", bad)
+		}
+	}
+	if e, err := Parse("x", lesson("wall=2s"), []byte("int main;")); err != nil || e.Wall != 2*time.Second || e.Limits != "" {
+		t.Errorf("wall=2s: %+v, %v", e, err)
 	}
 }

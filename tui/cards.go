@@ -132,32 +132,32 @@ func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 	inner := w - 4
 	colW := inner / 2
 	var bindings []key.Binding
-	need := 0 // the widest item: key column and description
 	for _, col := range km.FullHelp() {
-		for _, b := range col {
-			bindings = append(bindings, b)
-			need = max(need, 18+width(b.Help().Desc))
-		}
+		bindings = append(bindings, col...)
+	}
+	// Two columns where each has room for a key and a few words, else one; a description
+	// longer than its column wraps under itself (never cut).
+	cols, cw := 2, colW-1
+	if cw < 18+16 {
+		cols, cw = 1, inner
+	}
+	var colLines [2][]string
+	per := (len(bindings) + cols - 1) / cols
+	for i, b := range bindings {
+		c := min(i/per, cols-1)
+		colLines[c] = append(colLines[c], helpItemLines(st, b, cw)...)
 	}
 	var rows []string
-	if need > colW-1 {
-		// Two columns would cut descriptions: one column, scrolled when the screen is short.
-		for _, b := range bindings {
-			rows = append(rows, fit(helpItem(st, b, inner), inner))
-		}
-	} else {
-		var items []string
-		for _, b := range bindings {
-			items = append(items, fit(helpItem(st, b, colW-1), colW-1)+" ")
-		}
-		half := (len(items) + 1) / 2
-		for i := 0; i < half; i++ {
-			l := items[i]
-			if i+half < len(items) {
-				l += items[i+half]
+	for i := 0; i < max(len(colLines[0]), len(colLines[1])); i++ {
+		l := ""
+		for c := 0; c < cols; c++ {
+			cell := ""
+			if i < len(colLines[c]) {
+				cell = colLines[c][i]
 			}
-			rows = append(rows, l)
+			l += fit(cell, cw) + " "
 		}
+		rows = append(rows, l)
 	}
 	notes := wrap("Locals: a * after a value means it changed since the last stop. Stack: Enter opens a folded recursion (rec() ×29,998).", inner)
 	mouse := len(wrap("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll.", inner))
@@ -182,6 +182,29 @@ func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 	}
 	body = append(body, st.Dim.Render("Esc closes."+more))
 	return card(st, "Keys", body, w)
+}
+
+// helpItemLines is one binding: its key, then its description wrapped to the rest of w, the
+// continuation lines indented under the description.
+func helpItemLines(st *Styles, b key.Binding, w int) []string {
+	h := b.Help()
+	descs := wrap(h.Desc, max(w-18, 8))
+	var out []string
+	for i, d := range descs {
+		k := fmt.Sprintf("%-17s", "")
+		if i == 0 {
+			k = fmt.Sprintf("%-17s", h.Key)
+		}
+		switch {
+		case !b.Enabled():
+			out = append(out, st.Dim.Render(k+" "+d))
+		case i == 0:
+			out = append(out, st.Key.Render(k)+" "+st.Desc.Render(d))
+		default:
+			out = append(out, k+" "+st.Desc.Render(d))
+		}
+	}
+	return out
 }
 
 func helpItem(st *Styles, b key.Binding, w int) string {

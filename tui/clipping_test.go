@@ -9,11 +9,12 @@ import (
 )
 
 // What may end in "…" on a screen: the program's own text cut to its pane (a source line after
-// its line number, a blocked-call row after its time stamp) and the key hints of the last line,
+// its line number, a blocked-call row after its time stamp, a process row's command line) and
+// the key hints of the last line,
 // which drop whole items. Anything else cut is a sentence of sandbug's own.
 var (
 	sourceRow = regexp.MustCompile(`[┃│][●⊘▶ ]*\s*\d+[▶ ]+\S.*…`)
-	eventRow  = regexp.MustCompile(`\d\d:\d\d:\d\d\.\d{3} \d+ .*…`)
+	eventRow  = regexp.MustCompile(`\d\d:\d\d:\d\d\.\d{3} \d+ .*…|^[▶ ]*\d+ +\d+ +[a-z]+ .*…`) // a blocked call; a process row (its command line is cut first)
 )
 
 // TestNoOwnSentenceClipped: every golden screen at 80x24 and 160x48 (stopped, blocked card, exit card,

@@ -243,6 +243,7 @@ func newHarness(t *testing.T, w, h int, opts Options) *harness {
 	m.now = func() time.Time { return hs.clock }
 	m.noClock = true
 	m.probeInput = nil // tests deliver inputMsg themselves (a real probe would keep polling)
+	m.procNew = nil    // no live /proc reads: tests set the Processes view's tree
 	hs.m = m
 	hs.send(m.Init())
 	hs.update(tea.WindowSizeMsg{Width: w, Height: h})

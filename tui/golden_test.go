@@ -119,6 +119,7 @@ func TestGoldenTooSmall(t *testing.T) {
 func TestGoldenPanes(t *testing.T) {
 	hs := scene(t, 160, 48, Options{})
 	hs.m.con.add(launcher.ConsoleOutput, "Breakpoint 1, square (n=2) at demo.c:9\n")
+	hs.m.procs = samplePipeline()
 	const w, h = 56, 12
 	for p := paneSource; p < numPanes; p++ {
 		if p == paneLesson {

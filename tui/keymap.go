@@ -51,6 +51,7 @@ type KeyMap struct {
 	NextTab, PrevTab     key.Binding // ], [: the tabs inside a pane
 	LeaveProgram         key.Binding // Ctrl+O: leave the Program pane
 	Console              key.Binding // ':'
+	Processes            key.Binding // 'p': the Processes view (and back to the source)
 	Help                 key.Binding // '?'
 	Quit                 key.Binding // 'q'
 
@@ -124,6 +125,7 @@ func DefaultKeyMap() KeyMap {
 		PrevTab:      b([]string{"["}, "[", "previous tab in a pane"),
 		LeaveProgram: b([]string{"ctrl+o"}, "Ctrl+O", "leave the Program pane"),
 		Console:      b([]string{":"}, ":", "gdb console"),
+		Processes:    b([]string{"p"}, "p", "processes and file descriptors"),
 		Help:         b([]string{"?"}, "?", "help"),
 		Quit:         b([]string{"q"}, "q", "quit"),
 
@@ -180,7 +182,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
 		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown},
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
-		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Help, k.Quit},
+		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Processes, k.Help, k.Quit},
 		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
 	}
 }

@@ -57,6 +57,8 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, km.Help):
 		m.card = cardHelp
 		return nil
+	case key.Matches(k, km.Processes):
+		return m.toggleProcs()
 	case key.Matches(k, km.Quit):
 		return m.askQuit()
 	case key.Matches(k, km.Interrupt):

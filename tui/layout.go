@@ -13,6 +13,7 @@ const (
 	paneProgram
 	paneSandbox
 	paneConsole
+	paneProcs
 	numPanes
 )
 
@@ -26,6 +27,7 @@ var paneNames = [numPanes]string{
 	paneProgram:     "Program",
 	paneSandbox:     "Sandbox",
 	paneConsole:     "Console",
+	paneProcs:       "Processes",
 }
 
 func (p paneID) String() string {
@@ -116,10 +118,10 @@ func computeLayout(w, h int, lesson bool) layout {
 	if lesson && w >= 120 {
 		lessonW := leftW * 38 / 100
 		srcW = leftW - lessonW
-		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, []paneID{paneSource}})
+		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, []paneID{paneSource, paneProcs}})
 		l.Slots = append(l.Slots, slot{rect{srcW, 0, lessonW, topH}, []paneID{paneLesson}})
 	} else {
-		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, []paneID{paneSource}})
+		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, []paneID{paneSource, paneProcs}})
 		if lesson {
 			sidePanes1 = append(sidePanes1, paneLesson)
 		}

@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/sandbug/sandbug/launcher"
+	"github.com/sandbug/sandbug/launcher/proctree"
 )
 
 // Options shape a TUI session beyond the launcher's Config.
@@ -87,6 +88,14 @@ type Model struct {
 	sbx    sandboxPane
 	con    consolePane
 	lesson lessonPane
+	procs  procsPane
+
+	// The Processes view's reader: one refresh in flight at a time (procs_update.go).
+	procR    *proctree.Refresher
+	procNew  func(root int) *proctree.Refresher // nil: no live reads (tests set the tree)
+	procBusy bool                               // a refresh runs
+	procDue  bool                               // another was asked for meanwhile
+	procTick bool                               // a tick is scheduled
 
 	files     map[string]*sourceFile
 	loading   map[string]bool
@@ -130,7 +139,8 @@ type viewCache struct {
 
 // New builds the model. Run is the usual entry point; New serves tests.
 func New(ctx context.Context, cfg launcher.Config, opts Options) *Model {
-	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start, now: time.Now, probeInput: waitsForInput}
+	m := &Model{ctx: ctx, cfg: cfg, opts: opts, start: opts.Start, now: time.Now, probeInput: waitsForInput,
+		procNew: proctree.NewRefresher}
 	if m.start == nil {
 		m.start = launcherStarter
 	}
@@ -333,6 +343,10 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case inputMsg:
 		return m.onInput(msg)
+	case procsMsg:
+		return m.onProcs(msg)
+	case procTickMsg:
+		return m.onProcTick(msg)
 	case sourcesMsg:
 		return m.onSources(msg), true
 	case clockMsg:

@@ -139,13 +139,15 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 	case launcher.AttachedEvent:
 		a := ev
 		m.sbx.attached = &a
+		var cmd tea.Cmd
 		if isActive {
 			m.progPid = a.Pid
+			cmd = m.followProcs(a.Pid)
 		}
 		if a.Policy != "" && m.cfg.PolicyFile == "" {
 			m.sbx.profile = a.Policy
 		}
-		return nil, true
+		return cmd, true
 	case launcher.CompileEvent:
 		// A new build: the sources may have changed since they were shown.
 		clear(m.files)
@@ -187,7 +189,7 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 			cmd = m.showCompileError(st.Message)
 		}
 		m.feedAll()
-		return cmd, true
+		return tea.Batch(cmd, m.procsEnded(st)), true
 	case launcher.ErrorEvent:
 		if ev.Err != nil {
 			m.fail("%v", ev.Err)
@@ -238,10 +240,12 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			m.card = cardNone
 			m.blocked = nil
 		}
+		procs := m.procTicker()
 		if !m.clockOn && !m.noClock {
 			m.clockOn = true
-			return clockTick()
+			return tea.Batch(clockTick(), procs)
 		}
+		return procs
 	case launcher.Stopped:
 		if ev.Stop == nil {
 			return nil
@@ -255,7 +259,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			}
 		}
 		m.feedAll()
-		var cmds []tea.Cmd
+		cmds := []tea.Cmd{m.refreshProcs()} // every process, as it is at this stop
 		where := st.Source
 		if where.File == "" {
 			where = st.Frame

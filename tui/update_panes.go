@@ -151,6 +151,24 @@ func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		default:
 			return nil, false
 		}
+	case paneProcs:
+		switch {
+		case key.Matches(k, km.Up), key.Matches(k, km.Down):
+			d := 1
+			if key.Matches(k, km.Up) {
+				d = -1
+			}
+			m.procs.move(d)
+			return m.refreshProcs(), true // the newly selected table, fresh
+		case key.Matches(k, km.PageUp):
+			m.procs.scrollFds(-max(m.procs.h-1, 1))
+		case key.Matches(k, km.PageDown):
+			m.procs.scrollFds(max(m.procs.h-1, 1))
+		case key.Matches(k, km.Home):
+			m.procs.fdTop = 0
+		default:
+			return nil, false
+		}
 	case paneLesson:
 		if !key.Matches(k, km.LessonMore) {
 			return nil, false
@@ -350,6 +368,14 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 			if i := m.watch.top + row; i < len(m.watch.items) {
 				m.watch.sel = i
 			}
+		case paneProcs:
+			// Row 0 is the column header; the process rows follow.
+			if t := m.procs.tree; t != nil && row >= 1 {
+				if i := m.procs.top + row - 1; i < len(t.Procs) && row-1 < max(in.H/2-1, 2) {
+					m.procs.move(i - m.procs.index())
+					return m.refreshProcs()
+				}
+			}
 		case paneSandbox:
 			hdr := len(m.sbx.header(&m.st, in.W))
 			if m.sbx.dropped > 0 {
@@ -413,6 +439,8 @@ func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
 			m.bps.move(d / 3)
 		case paneWatch:
 			m.watch.move(d / 3)
+		case paneProcs:
+			m.procs.scrollFds(d)
 		}
 	}
 	return nil

@@ -154,6 +154,8 @@ func (m *Model) paneBody(p paneID, w, h int) []string {
 		return m.con.view(&m.st, w, h, focused)
 	case paneLesson:
 		return m.lesson.view(&m.st, w, h)
+	case paneProcs:
+		return m.procs.view(&m.st, w, h, focused)
 	}
 	return nil
 }

@@ -100,6 +100,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.limits = l
 	}
+	if ex.Wall > 0 && !o.timeoutSet {
+		o.timeout, o.timeoutSet = ex.Wall, true // the lesson's wall clock, unless --timeout says otherwise
+	}
 	missing, seen := missingNeeds(ex)
 	for i, m := range missing {
 		fmt.Fprintf(stderr, "sandbug: note: this machine lacks %s (%s): demo %s will not end as its lesson describes; the lesson's first section says what happens here\n", examples.NeedLabel(m), seen[i].Detail, ex.Name)

@@ -50,6 +50,9 @@ type Process struct {
 	// WaitStatus is a zombie's exit status as wait(2) would give it to its parent (stat field
 	// 52, Linux 3.5+), -1 for a process that has not exited or when the kernel does not say.
 	WaitStatus int
+	// Gone marks a process of a History that has exited and been reaped: its other fields
+	// are as last seen (WaitStatus too, when it was seen as a zombie).
+	Gone bool
 }
 
 // FdKind says what a descriptor refers to.

@@ -154,7 +154,17 @@ func children(pid int) []int {
 // descriptors with the same target can, and sharing is an equivalence, so each descriptor is
 // compared with one member of each class found so far in its group: after a fork of 50
 // processes that is 49 kcmp calls per inherited descriptor, not 1,225.
-func markShared(t *Tree) {
+func markShared(t *Tree) { markSharedBy(t, kcmpSame) }
+
+// kcmpSame asks the kernel whether fd fa of pid a and fd fb of pid b are one open file
+// description.
+func kcmpSame(a, fa, b, fb int) bool {
+	ret, _, e := unix.Syscall6(unix.SYS_KCMP, uintptr(a), uintptr(b), kcmpFile, uintptr(fa), uintptr(fb), 0)
+	return e == 0 && ret == 0
+}
+
+// markSharedBy is markShared with the comparison given (a Refresher caches it).
+func markSharedBy(t *Tree, same func(a, fa, b, fb int) bool) {
 	type ref struct{ p, f int }
 	groups := map[string][]ref{}
 	for i, p := range t.Procs {
@@ -173,9 +183,7 @@ func markShared(t *Tree) {
 			placed := false
 			for c, members := range classes {
 				rep := members[0]
-				ret, _, e := unix.Syscall6(unix.SYS_KCMP, uintptr(pr), uintptr(t.Procs[rep.p].Pid), kcmpFile,
-					uintptr(fr), uintptr(t.Procs[rep.p].Fds[rep.f].Num), 0)
-				if e == 0 && ret == 0 {
+				if same(pr, fr, t.Procs[rep.p].Pid, t.Procs[rep.p].Fds[rep.f].Num) {
 					classes[c] = append(members, r)
 					placed = true
 					break
