@@ -134,12 +134,26 @@ func (s *Session) finish(st ExitStatus) {
 }
 
 func (s *Session) newSupervisor(intercept func(wrapper.Event) (wrapper.Verdict, bool)) error {
-	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: s.pol, Intercept: intercept, RequireToken: true})
+	sup, err := wrapper.NewSupervisor(wrapper.SupervisorConfig{Policy: s.pol, Intercept: intercept,
+		RequireToken: true, OnFailedExit: s.onFailedExit})
 	if err != nil {
 		return fmt.Errorf("start the sandbox supervisor: %w", err)
 	}
 	s.sup = sup
 	return nil
+}
+
+// onFailedExit is the supervisor's hook for an exit_group with a nonzero status (the wrapper
+// notifies those under a memory limit): the program still has its address space, so the limit
+// watch reads its final peak here; sampling alone could miss it (a program that hits the limit
+// and exits within one sampling period, or whose last output is read after it is gone).
+func (s *Session) onFailedExit(pid, _ int) {
+	s.mu.Lock()
+	w := s.watch
+	s.mu.Unlock()
+	if w != nil && w.pid == pid {
+		w.readVM()
+	}
 }
 
 // supLoop turns supervisor events into session events until the supervisor closes; it closes

@@ -128,7 +128,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			jail.Write = append(jail.Write, p.Jail.Write...)
 			jail.DenyTCP = jail.DenyTCP || p.Jail.DenyTCP
 			jail.Require = jail.Require || (p.Jail.Require && !jail.Off)
-			prog, err := p.Compile(policy.CompileOptions{Notify: notify})
+			prog, err := p.Compile(policy.CompileOptions{Notify: notify, NotifyFailedExit: notify && limits.Mem > 0})
 			if err != nil {
 				return nil, "", fmt.Errorf("policy %s: %w", p.Name, err)
 			}

@@ -54,6 +54,13 @@ type SupervisorConfig struct {
 	// Supervisor.Env): set it once every wrapper is started with Env in its environment. A
 	// message that carries a wrong token is refused either way.
 	RequireToken bool
+
+	// OnFailedExit, when non-nil, is called (must not block) with the process and thread that
+	// call exit_group with a nonzero status, before the call runs: the process still has its
+	// address space, so its peak can be read. Wrappers with a memory limit notify such calls
+	// (policy.CompileOptions.NotifyFailedExit); they make no Event unless the policy itself
+	// reports exit_group.
+	OnFailedExit func(pid, tid int)
 }
 
 // Event is one thing the supervisor saw. Events of kinds Blocked, Logged and Killed stand for

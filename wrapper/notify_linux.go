@@ -109,6 +109,16 @@ func (s *Supervisor) handleNotification(l *listener) error {
 	tid := int(n.Pid)
 	nr := int(n.Data.Nr)
 	m := s.cfg.Policy.Match(n.Data.Arch, nr, n.Data.Args)
+	if nr == policy.SysExitGroup && n.Data.Arch == policy.AuditArchX86_64 && uint32(n.Data.Args[0]) != 0 {
+		// NotifyFailedExit: the process is about to end with an error status.
+		if s.cfg.OnFailedExit != nil {
+			s.cfg.OnFailedExit(l.threads.of(tid), tid)
+		}
+		if !m.Report {
+			s.reply(lfd, rbuf, seccompNotifResp{ID: n.ID, Flags: unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE})
+			return nil
+		}
+	}
 	ev := Event{
 		Time: time.Now(), Pid: l.threads.of(tid), Tid: tid, Arch: n.Data.Arch, Nr: nr, Args: n.Data.Args, IP: n.Data.IP,
 		Rule: ruleName(m), RuleIndex: m.RuleIndex, Action: m.Action.Kind, Count: 1,

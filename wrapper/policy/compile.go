@@ -35,7 +35,15 @@ const MaxInstructions = 4096
 // CompileOptions tune Compile.
 type CompileOptions struct {
 	Notify bool // reported actions become SECCOMP_RET_USER_NOTIF (the supervisor applies the action)
+	// NotifyFailedExit (with Notify) also notifies exit_group with a nonzero status, whatever
+	// the policy says of it: the supervisor reads the process's peak address space while it
+	// still has one (a zombie's /proc shows none) and lets the call run. That is how a memory
+	// limit that was hit is told from a plain error exit (SupervisorConfig.OnFailedExit).
+	NotifyFailedExit bool
 }
+
+// SysExitGroup is exit_group's number on x86_64 (NotifyFailedExit).
+const SysExitGroup = 231
 
 // RetValue returns the seccomp return value of action a under options o when the call is
 // (report=true) or is not reported.
@@ -72,6 +80,7 @@ func RetValue(a Action, report bool, o CompileOptions) uint32 {
 //
 //	ld arch; jeq AUDIT_ARCH_X86_64 ? next : kill   (before anything else)
 //	ld nr;   jge X32_SYSCALL_BIT   ? kill : next
+//	(NotifyFailedExit) jeq exit_group && low(arg0) != 0 ? notify : next
 //	binary search on nr over ranges of numbers that share one outcome; leaves are a single
 //	ret (unconditional: hot syscalls always land here, with no argument load on their path,
 //	so the kernel's action cache skips the filter) or a block that tests the argument
@@ -119,6 +128,17 @@ func (p *Policy) program(o CompileOptions) ([]bpf.Instruction, error) {
 		bpf.JumpIf{Cond: bpf.JumpGreaterOrEqual, Val: X32SyscallBit + X32Span, SkipTrue: 1},
 		bpf.RetConstant{Val: RetKillProcess},
 		bpf.RetConstant{Val: RetValue(noSuchCall, false, o)},
+	}
+	if o.Notify && o.NotifyFailedExit {
+		// exit_group(status != 0): notify. Other numbers load no argument on this path, so
+		// the kernel's per-number action cache still skips the filter for hot calls.
+		prog = append(prog,
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: SysExitGroup, SkipFalse: 3},
+			bpf.LoadAbsolute{Off: offArgs, Size: 4},
+			bpf.JumpIf{Cond: bpf.JumpEqual, Val: 0, SkipTrue: 1},
+			bpf.RetConstant{Val: RetUserNotif},
+			bpf.LoadAbsolute{Off: offNr, Size: 4},
+		)
 	}
 	prog = append(prog, tree...)
 	if len(prog) > MaxInstructions {
