@@ -167,17 +167,27 @@ func runFault(t *testing.T, sb, prog string, c faultCase) {
 		t.Fatal(err)
 	}
 	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
+	ended := make(chan struct{})
+	go func() { waited <- cmd.Wait(); close(ended) }()
 	defer cmd.Process.Kill()
 	sbPid := cmd.Process.Pid
+	// sandbug must still run while the test waits for the program: if it ended, say how.
+	gone := func() string {
+		select {
+		case <-ended:
+			return fmt.Sprintf("sandbug ended first (%v); stdout %s; stderr %s", cmd.ProcessState, stdout.String(), stderr.String())
+		default:
+			return ""
+		}
+	}
 	var progPid int
 	switch c.at {
 	case atCompile:
 		poll(t, 10*time.Second, "the compiler to start", func() bool { return exists(filepath.Join(dir, "cc-started")) })
 	case atStart:
-		progPid = waitDescendant(t, sbPid, filepath.Base(prog))
+		progPid = waitDescendant(t, sbPid, filepath.Base(prog), gone)
 	case atRunning:
-		progPid = waitDescendant(t, sbPid, filepath.Base(prog))
+		progPid = waitDescendant(t, sbPid, filepath.Base(prog), gone)
 		poll(t, 10*time.Second, "the program's second line", func() bool {
 			b, _ := os.ReadFile(out)
 			return bytes.Contains(b, []byte("past ptrace"))
@@ -434,10 +444,15 @@ func descendants(root int) []proc {
 	return out
 }
 
-func waitDescendant(t *testing.T, root int, comm string) int {
+// waitDescendant waits for a process named comm under root; gone, polled meanwhile, explains
+// why it never will (root ended).
+func waitDescendant(t *testing.T, root int, comm string, gone func() string) int {
 	t.Helper()
 	var pid int
-	poll(t, 15*time.Second, comm+" under sandbug", func() bool {
+	poll(t, 30*time.Second, comm+" under sandbug", func() bool {
+		if why := gone(); why != "" {
+			t.Fatalf("waiting for %s: %s", comm, why)
+		}
 		for _, p := range descendants(root) {
 			if p.comm == comm {
 				pid = p.pid

@@ -86,12 +86,14 @@ func TestReadFamily(t *testing.T) {
 			t.Cleanup(func() { syscallKill(child) })
 		}
 	}
-	// The grandchild exits at once; wait until it shows as a zombie.
+	// The grandchild exits at once; wait until it shows as a zombie and the two others sleep
+	// in pause() (on a loaded machine a process can still be running just after its printf).
 	var tr *Tree
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		tr = Read(parent)
-		if len(tr.Procs) == 3 && tr.Procs[2].State == Zombie || time.Now().After(deadline) {
+		settled := len(tr.Procs) == 3 && tr.Procs[2].State == Zombie && tr.Procs[0].State == Sleeping && tr.Procs[1].State == Sleeping
+		if settled || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
