@@ -15,12 +15,12 @@ import (
 	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
-// classify turns the wrapper's wait status and what the session saw into an ExitStatus.
-func (s *Session) classify(ps *os.ProcessState, timedOut, cancelled bool) ExitStatus {
+// classify turns the wrapper's wait status and what the session saw into an ExitStatus. ps is
+// the keeper's end (its resource usage includes the program's, which it reaped).
+func (s *Session) classify(ws syscall.WaitStatus, ps *os.ProcessState, timedOut, cancelled bool) ExitStatus {
 	s.mu.Lock()
 	attached, wrapErr, killed := s.attached, s.wrapErr, s.killed
 	s.mu.Unlock()
-	ws, _ := ps.Sys().(syscall.WaitStatus)
 	var cpu time.Duration
 	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
 		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())

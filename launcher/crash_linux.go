@@ -90,6 +90,14 @@ type waitStatus struct {
 // ptrace permission here): the run goes on without a crash card's location.
 func seizeForCrash(pid int) bool { return unix.PtraceSeize(pid) == nil }
 
+// releaseTracee reaps pid's exit as its tracer (on the thread that seized it): the zombie is
+// then its parent's to reap (the keeper's), and stays until then.
+func releaseTracee(pid int) {
+	var si unix.Siginfo
+	for unix.Waitid(unix.P_PID, pid, &si, unix.WEXITED, nil) == unix.EINTR {
+	}
+}
+
 // waitTraced waits until pid has exited, without reaping it (its zombie keeps the pid and its
 // process group), passing every signal on. It must run on the thread that seized pid. It
 // returns the reading of the last crash signal the program received (nil when none).

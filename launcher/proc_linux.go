@@ -119,7 +119,7 @@ func killTree(root int, ownSession bool) {
 				victims[p.pid] = true
 				walk(p.pid)
 			}
-			if p.ppid == self && isSandboxedOrphan(p.pid) {
+			if adopter(p.ppid, self) && isSandboxedOrphan(p.pid) {
 				victims[p.pid] = true
 				walk(p.pid)
 			}
@@ -169,7 +169,7 @@ func countTree(root int, ownSession bool) int {
 		if p.pid == self || p.pid == root {
 			continue
 		}
-		if p.pgid == root || (ownSession && p.sid == root) || (p.ppid == self && isSandboxedOrphan(p.pid)) {
+		if p.pgid == root || (ownSession && p.sid == root) || (adopter(p.ppid, self) && isSandboxedOrphan(p.pid)) {
 			in[p.pid] = true
 			walk(p.pid)
 		}

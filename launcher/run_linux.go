@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -331,9 +330,24 @@ func (s *Session) runMain(pio *progIO) {
 		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
 		return
 	}
-	args := append(s.wrapperArgs(), "--", s.program)
-	args = append(args, s.cfg.Args...)
-	cmd := exec.Command(s.wrapperPath, args...)
+	args := append([]string{s.wrapperPath}, s.wrapperArgs()...)
+	args = append(append(args, "--", s.program), s.cfg.Args...)
+	// The wrapper runs under a keeper (a child subreaper) that kills whatever the program
+	// leaves behind once this session is done with it, or when sandbug itself is killed.
+	session := wrapper.KeeperPgid
+	switch {
+	case pio.setsid:
+		session = wrapper.KeeperSetsid
+	case pio.foreground:
+		session = wrapper.KeeperForeground
+	}
+	cmd, keep, err := keeperCommand(s.wrapperPath, session, args)
+	if err != nil {
+		closeIO()
+		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitSetup, Message: err.Error()})
+		return
+	}
+	defer keep.release()
 	cmd.Dir = s.cfg.Dir
 	// The supervisor's token reaches the wrapper only: the wrapper removes it before exec.
 	env := s.cfg.Env
@@ -342,16 +356,6 @@ func (s *Session) runMain(pio *progIO) {
 	}
 	cmd.Env = append(env[:len(env):len(env)], s.sup.Env()...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(pio.stdin), fileOrNil(pio.stdout), fileOrNil(pio.stderr)
-	attr := &syscall.SysProcAttr{}
-	switch {
-	case pio.setsid:
-		attr.Setsid, attr.Setctty, attr.Ctty = true, true, 0
-	case pio.foreground:
-		attr.Setpgid, attr.Foreground, attr.Ctty = true, true, int(s.cfg.Stdin.Fd())
-	default:
-		attr.Setpgid = true
-	}
-	cmd.SysProcAttr = attr
 	becomeSubreaper()
 	detached := make(chan struct{})
 	go s.supLoop(detached)
@@ -359,13 +363,18 @@ func (s *Session) runMain(pio *progIO) {
 		signalIgnoreTTOU()
 	}
 	s.started = time.Now()
-	if err := cmd.Start(); err != nil {
+	startErr := cmd.Start()
+	var pid int
+	if startErr == nil {
+		defer func() { keep.release(); cmd.Wait(); keep.done() }()
+		pid, startErr = keep.started()
+	}
+	if startErr != nil {
 		closeIO()
 		s.finish(ExitStatus{Kind: KindSandboxError, Code: wrapper.ExitNotExecutable,
-			Message: fmt.Sprintf("cannot start the wrapper %s: %v", s.wrapperPath, err)})
+			Message: fmt.Sprintf("cannot start the wrapper %s: %v", s.wrapperPath, startErr)})
 		return
 	}
-	pid := cmd.Process.Pid
 	traced := trace && seizeForCrash(pid)
 	registerPid(pid, true)
 	defer registerPid(pid, false)
@@ -413,6 +422,11 @@ func (s *Session) runMain(pio *progIO) {
 	// Wait for the exit without reaping: the zombie keeps the pid (and its process group id)
 	// while the rest of the tree is killed and the sandbox state can still be read.
 	crash := waitTraced(pid, traced)
+	if traced && !keep.direct {
+		// Hand the zombie to its parent, the keeper, which keeps it until released.
+		releaseTracee(pid)
+	}
+	ws, haveStatus := keep.exitStatus()
 	close(exited)
 	leftovers := countTree(pid, pio.setsid)
 	s.mu.Lock()
@@ -453,6 +467,7 @@ func (s *Session) runMain(pio *progIO) {
 			s.recordVerified(v)
 		}
 	}
+	keep.release()
 	cmd.Wait()
 	if pio.foreground {
 		restoreForeground(s.cfg.Stdin)
@@ -471,7 +486,10 @@ func (s *Session) runMain(pio *progIO) {
 	s.mainPid = 0
 	s.mu.Unlock()
 	_, timed := recvClosed(timedOut)
-	st := s.classify(cmd.ProcessState, timed, s.ctx.Err() != nil)
+	if !haveStatus {
+		ws, _ = cmd.ProcessState.Sys().(syscall.WaitStatus) // the keeper mirrors it
+	}
+	st := s.classify(ws, cmd.ProcessState, timed, s.ctx.Err() != nil)
 	if st.Kind == KindSignaled {
 		st.applyCrash(crash)
 	}

@@ -19,6 +19,7 @@ const Usage = `usage: sandbug-wrapper [--policy FILE | --profile NAME] [--notify
                        [--user NAME|UID] [--no-jail | --require-jail] [--allow-read PATH]
                        [--allow-write PATH] [--tmpdir DIR] [--keep-env] -- PROGRAM [ARGS...]
        sandbug-wrapper --print-profile NAME
+       sandbug-wrapper --keeper [--session setsid|pgid|foreground] -- CMD [ARGS...]
 
 Runs PROGRAM (looked up in PATH) inside a seccomp sandbox and a Landlock jail: drops
 privileges, sets no_new_privs, restricts files, TCP (strict), signals and abstract sockets
@@ -43,6 +44,8 @@ once, with the environment it was given minus the session variables (SSH_AUTH_SO
   --keep-env            keep SSH_AUTH_SOCK, DISPLAY, DBUS_SESSION_BUS_ADDRESS and the other
                         session variables (dropped unless the profile is permissive)
   --print-profile NAME  write the built-in profile NAME as YAML to stdout and exit
+  --keeper              (sandbug's own use) run CMD as a child subreaper that kills everything
+                        below it when sandbug closes the control socket on fd 3 or dies
 
 Exit status: PROGRAM's own, or when the wrapper itself fails (one line on stderr starting with
 "sandbug-wrapper: ", and a JSON error message on the --notify socket):
@@ -55,6 +58,9 @@ Exit status: PROGRAM's own, or when the wrapper itself fails (one line on stderr
 // exit status only when it did not exec the program. The caller must have locked its OS thread
 // (cmd/sandbug-wrapper does so in init).
 func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "--keeper" {
+		return RunKeeper(args[1:], stderr)
+	}
 	fs := flag.NewFlagSet("sandbug-wrapper", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (

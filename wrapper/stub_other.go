@@ -2,7 +2,11 @@
 
 package wrapper
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"io"
+)
 
 // errNotLinux is what the Linux-only parts return elsewhere.
 var errNotLinux = errors.New("sandbug's sandbox needs Linux (seccomp)")
@@ -51,3 +55,9 @@ func UnlockRunDir(dir string) {}
 
 // RunDirAbandoned reports false off Linux: nothing is swept.
 func RunDirAbandoned(dir string) bool { return false }
+
+// RunKeeper fails: the keeper is a Linux child subreaper.
+func RunKeeper(args []string, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "sandbug-wrapper: "+errNotLinux.Error())
+	return ExitSetup
+}

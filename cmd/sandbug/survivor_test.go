@@ -92,3 +92,80 @@ int main(void) { if (fork() == 0) { sleep(60); return 0; } if (fork() == 0) { se
 		t.Fatalf("footer lacks the leftovers:\n%s", stderr)
 	}
 }
+
+// srcDaemon leaves a daemon (fork, setsid, fork; the middle process exits, so the daemon is
+// re-parented) that prints its pid, then sleeps itself.
+const srcDaemon = `#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+	if (fork() == 0) {
+		setsid();
+		if (fork() == 0) {
+			printf("daemon %d\n", (int)getpid());
+			fflush(stdout);
+			sleep(60);
+			return 0;
+		}
+		return 0;
+	}
+	printf("pid %d\n", (int)getpid());
+	fflush(stdout);
+	sleep(60);
+	return 0;
+}
+`
+
+// TestRunSIGKILLLeavesNoDaemon: sandbug run is SIGKILLed while the program and a daemon it made
+// (setsid and a double fork, re-parented away from the program) run: the keeper below sandbug,
+// a child subreaper that sees its control socket close, kills both.
+func TestRunSIGKILLLeavesNoDaemon(t *testing.T) {
+	testbin.NeedTool(t, "cc")
+	dir := testbin.WorldDir(t)
+	src := filepath.Join(dir, "daemon.c")
+	if err := os.WriteFile(src, []byte(srcDaemon), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testbin.Sandbug(t), "run", src)
+	cmd.Dir = dir
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	r := bufio.NewReader(out)
+	var pids []int
+	for len(pids) < 2 {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("program's output ended: %v (so far %v)", err, pids)
+		}
+		var pid int
+		if _, err := fmt.Sscanf(line, "pid %d", &pid); err == nil {
+			pids = append(pids, pid)
+		} else if _, err := fmt.Sscanf(line, "daemon %d", &pid); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	for _, pid := range pids {
+		if !alive(pid) {
+			t.Fatalf("%d not running before the kill", pid)
+		}
+		t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	deadline := time.Now().Add(2 * time.Second)
+	for _, pid := range pids {
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d (of program and daemon %v) still running 2 s after sandbug was SIGKILLed", pid, pids)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	t.Logf("program and daemon %v gone after sandbug's SIGKILL", pids)
+}

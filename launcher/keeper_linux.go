@@ -1,0 +1,123 @@
+package launcher
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// keeper is sandbug's side of a `sandbug-wrapper --keeper` (wrapper/keeper_linux.go): the child
+// subreaper between sandbug and what it starts, which kills everything left below it when sandbug
+// closes the control socket or dies. Its pid is registered so that killTree counts the
+// sandboxed processes re-parented to it as the program's.
+type keeper struct {
+	cmd *exec.Cmd
+	ctl *os.File
+	r   *bufio.Reader
+	// direct: the wrapper did not answer as a keeper (not sandbug's wrapper, or an old one):
+	// what it started is sandbug's own child, followed as before, and the kernel's verification
+	// says whether it is sandboxed.
+	direct bool
+}
+
+// keeperHello bounds the wait for the keeper's first line.
+const keeperHello = 3 * time.Second
+
+// keeperCommand returns the command that runs argv under a keeper in session mode (one of
+// wrapper.Keeper*), and the keeper's handle; start it with keeper.start. The keeper is in a
+// process group of its own: a terminal's Ctrl-C or a kill of sandbug's group does not reach it.
+func keeperCommand(wrapperPath, session string, argv []string) (*exec.Cmd, *keeper, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("keeper socket: %w", err)
+	}
+	unix.SetNonblock(fds[0], true) // pollable: reads take a deadline
+	ours, theirs := os.NewFile(uintptr(fds[0]), "keeper-control"), os.NewFile(uintptr(fds[1]), "keeper-control")
+	args := append([]string{"--keeper", "--session", session, "--"}, argv...)
+	cmd := exec.Command(wrapperPath, args...)
+	cmd.ExtraFiles = []*os.File{theirs}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd, &keeper{cmd: cmd, ctl: ours, r: bufio.NewReader(ours)}, nil
+}
+
+// started closes the keeper's end in this process (after cmd.Start) and returns the pid of the
+// command the keeper started; when the wrapper does not answer as a keeper, its own pid (direct).
+func (k *keeper) started() (int, error) {
+	for _, f := range k.cmd.ExtraFiles {
+		f.Close()
+	}
+	k.ctl.SetReadDeadline(time.Now().Add(keeperHello))
+	l, err := k.r.ReadString('\n')
+	k.ctl.SetReadDeadline(time.Time{})
+	l = strings.TrimSpace(l)
+	switch {
+	case strings.HasPrefix(l, "pid "):
+		registerKeeper(k.cmd.Process.Pid, true)
+		return strconv.Atoi(strings.TrimPrefix(l, "pid "))
+	case strings.HasPrefix(l, "error "):
+		return 0, fmt.Errorf("%s", strings.TrimPrefix(l, "error "))
+	case err != nil:
+		k.direct = true
+		return k.cmd.Process.Pid, nil
+	}
+	return 0, fmt.Errorf("the keeper said %q", l)
+}
+
+// exitStatus waits for the keeper's word that its command ended and returns its wait status.
+func (k *keeper) exitStatus() (syscall.WaitStatus, bool) {
+	if k.direct {
+		return 0, false
+	}
+	for {
+		l, err := k.r.ReadString('\n')
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "exit "); ok {
+			n, perr := strconv.Atoi(v)
+			return syscall.WaitStatus(n), perr == nil && n >= 0
+		}
+		if err != nil {
+			return 0, false
+		}
+	}
+}
+
+// release tells the keeper sandbug is done: it kills what is left below it and ends.
+func (k *keeper) release() {
+	k.ctl.Close()
+}
+
+// done unregisters the keeper once it has been waited for.
+func (k *keeper) done() {
+	if !k.direct {
+		registerKeeper(k.cmd.Process.Pid, false)
+	}
+}
+
+var liveKeepers = map[int]bool{} // guarded by livePidsMu
+
+func registerKeeper(pid int, live bool) {
+	livePidsMu.Lock()
+	defer livePidsMu.Unlock()
+	if live {
+		liveKeepers[pid] = true
+	} else {
+		delete(liveKeepers, pid)
+	}
+}
+
+// adopter reports whether ppid is this process or one of its keepers: the parents a sandboxed
+// orphan is re-parented to.
+func adopter(ppid, self int) bool {
+	if ppid == self {
+		return true
+	}
+	livePidsMu.Lock()
+	defer livePidsMu.Unlock()
+	return liveKeepers[ppid]
+}
