@@ -9,6 +9,9 @@ import (
 // paneKey handles keys meant for the focused pane; false when the pane has no use for k.
 func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.keys
+	if c, ok := m.viewKey(k); ok {
+		return c, true
+	}
 	if move, page := m.lineMover(); move != nil {
 		if d, ok := listMove(k, km, page); ok {
 			move(d)
@@ -287,6 +290,7 @@ func (m *Model) selectFrame() tea.Cmd {
 		fetchLocals(m.ctx, s, sid, m.scope(), f.Func),
 	}
 	cmds = append(cmds, m.evalWatches(s, sid)...)
+	cmds = append(cmds, m.readViews(false)...)
 	return tea.Batch(cmds...)
 }
 
@@ -321,6 +325,7 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 		if ms.Y == sl.R.Y && len(sl.Panes) > 1 {
 			if p, ok := m.tabAt(sl, ms.X-sl.R.X); ok {
 				m.setFocus(p)
+				return m.showView(p)
 			}
 			return nil
 		}

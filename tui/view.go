@@ -156,6 +156,15 @@ func (m *Model) paneBody(p paneID, w, h int) []string {
 		return m.lesson.view(&m.st, w, h)
 	case paneProcs:
 		return m.procs.view(&m.st, w, h, focused)
+	case paneAsm:
+		return m.asm.view(&m.st, w, h, m.sourceText)
+	case paneMemory:
+		body := m.mem.view(&m.st, w, h-m.promptRows(paneMemory))
+		return m.withPrompt(paneMemory, body, w, h)
+	case paneRegisters:
+		return m.regs.view(&m.st, w, h)
+	case paneThreads:
+		return m.threads.view(&m.st, w, h, focused, m.scope().Thread)
 	}
 	return nil
 }
@@ -312,4 +321,13 @@ func (m *Model) cursor() *tea.Cursor {
 		return nil
 	}
 	return tea.NewCursor(in.X+pos.X, in.Y+pos.Y)
+}
+
+// sourceText is line n of a loaded source file, "" when it is not loaded.
+func (m *Model) sourceText(path string, n int) string {
+	f := m.files[path]
+	if f == nil || n < 1 || n > len(f.Lines) {
+		return ""
+	}
+	return f.Lines[n-1]
 }
