@@ -72,7 +72,7 @@ func (p *threadsPane) view(st *Styles, w, h int, focused bool, shown int) []stri
 	for i := p.top; i < len(p.threads) && len(out) < h; i++ {
 		t := p.threads[i]
 		mark := "  "
-		if t.ID == shown {
+		if t.ID == shown || shown == 0 && t.Current {
 			mark = "▶ "
 		}
 		row := fmt.Sprintf("%s%d %s  %s", mark, t.ID, clean(t.Name), clean(threadWhere(t.Frame)))

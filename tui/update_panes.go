@@ -400,7 +400,15 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 // tabAt maps an x offset in a slot's top border to the tab drawn there (see frame).
 func (m *Model) tabAt(sl slot, x int) (paneID, bool) {
 	pos := 1
-	for _, p := range sl.Panes {
+	var titles []string
+	active := 0
+	for i, p := range sl.Panes {
+		titles = append(titles, m.paneTitle(p))
+		if p == m.visible(sl) {
+			active = i
+		}
+	}
+	for _, p := range sl.Panes[firstTab(titles, active, sl.R.W):] {
 		w := len([]rune(m.paneTitle(p))) + 2
 		if x >= pos+1 && x < pos+1+w {
 			return p, true

@@ -60,7 +60,8 @@ func (m *Model) render() string {
 		}
 		in := sl.R.inner()
 		body := m.paneBody(p, in.W, in.H)
-		lines := strings.Split(frame(&m.st, titles, active, m.focus == p, body, sl.R.W, sl.R.H), "\n")
+		first := firstTab(titles, active, sl.R.W)
+		lines := strings.Split(frame(&m.st, titles[first:], active-first, m.focus == p, body, sl.R.W, sl.R.H), "\n")
 		for i, l := range lines {
 			if y := sl.R.Y + i; y < m.h {
 				rows[y] = append(rows[y], l)

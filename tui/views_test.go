@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -50,9 +51,15 @@ func sampleViews(t *testing.T, f *fakeSession) {
 // when shown, the Memory view at &p.
 func showViewsSample(t *testing.T, hs *harness) {
 	t.Helper()
-	hs.send(hs.m.showView(paneAsm))
-	hs.send(hs.m.showView(paneThreads))
-	hs.send(hs.m.submitMemory("&p"))
+	for _, cmd := range []func() tea.Cmd{
+		func() tea.Cmd { return fetchRegs(hs.m.ctx, hs.dbg, hs.m.dbgID, hs.m.viewGen, hs.m.scope(), true) },
+		func() tea.Cmd { return hs.m.showView(paneAsm) },
+		func() tea.Cmd { return hs.m.showView(paneThreads) },
+		func() tea.Cmd { return hs.m.submitMemory("&p") },
+	} {
+		hs.send(cmd())
+		hs.settle()
+	}
 }
 
 func TestViewsFollowStopsAndFrames(t *testing.T) {
