@@ -16,15 +16,17 @@ const memBytes = 256
 type memPane struct {
 	expr    string
 	mem     launcher.Memory
-	prev    map[uint64]byte // the bytes the last stop read, by address
+	last    map[uint64]byte // the bytes the last stop read, by address
+	before  map[uint64]byte // those the stop before it read: the marks compare with them
 	changed map[uint64]bool
 	note    string
 	gen     int
 	top, h  int
 }
 
-// set takes a read made in generation gen; stop says it was made for a new stop (the marks
-// compare it with the previous stop's read of the same expression).
+// set takes a read made in generation gen; stop says it was made for a new stop. The marks
+// compare the bytes with those the previous stop read at the same addresses: a read for
+// another frame (the same memory, or another address of the same expression) keeps them.
 func (p *memPane) set(expr string, m launcher.Memory, err error, gen int, stop bool) {
 	if expr != p.expr {
 		return
@@ -37,14 +39,18 @@ func (p *memPane) set(expr string, m launcher.Memory, err error, gen int, stop b
 	p.mem, p.note, p.changed = m, "", map[uint64]bool{}
 	now := make(map[uint64]byte, len(m.Bytes))
 	for i, b := range m.Bytes {
-		a := m.Addr + uint64(i)
-		now[a] = b
-		if old, ok := p.prev[a]; ok && old != b && stop {
+		now[m.Addr+uint64(i)] = b
+	}
+	switch {
+	case stop:
+		p.before, p.last = p.last, now
+	case p.last == nil:
+		p.last = now // the first read of an expression: what the next stop compares with
+	}
+	for a, b := range now {
+		if old, ok := p.before[a]; ok && old != b {
 			p.changed[a] = true
 		}
-	}
-	if stop || p.prev == nil {
-		p.prev = now
 	}
 }
 

@@ -81,7 +81,6 @@ func TestViewsFollowStopsAndFrames(t *testing.T) {
 		t.Fatalf("the Asm tab does not mark the pc with its source line:\n%s", scr)
 	}
 	golden(t, "views-asm-80x24", scr)
-
 	// u: frame 1 (main); the code follows the frame.
 	hs.key("u")
 	if !hs.dbg.has("Disassemble(1,1)") || !hs.dbg.has("Registers(1,1)") {
@@ -150,6 +149,11 @@ func TestMemoryPromptAndChangedBytes(t *testing.T) {
 	if len(hs.m.mem.changed) != 1 {
 		t.Errorf("changed bytes %v, want one", hs.m.mem.changed)
 	}
+	// The expression is read in the frame shown.
+	hs.key("u")
+	if !hs.dbg.has("Memory(1,&p,256)") {
+		t.Errorf("u did not read &p in frame 1: %v", hs.dbg.Calls())
+	}
 	// 16 bytes a row where the pane is wide enough.
 	if body := ansi.Strip(strings.Join(hs.m.mem.view(&hs.m.st, 80, 5), "\n")); !strings.Contains(body, "+000 01 00 00 00*03 00 00 00 48 69 21 00 de ad be ef  ........Hi!.....") {
 		t.Errorf("16-byte rows:\n%s", body)
@@ -202,5 +206,47 @@ func TestStepInstructionNeedsTheAsmTab(t *testing.T) {
 	calls := strings.Join(hs.dbg.Calls(), " ")
 	if !strings.Contains(calls, "StepInstruction(") || !strings.Contains(calls, "NextInstruction(") {
 		t.Fatalf("i and I in the Asm tab: %v", calls)
+	}
+}
+
+// TestViewsTabClick: a click on a view's title in a top edge shows it and reads it.
+func TestViewsTabClick(t *testing.T) {
+	hs := scene(t, 80, 24, Options{})
+	sampleViews(t, hs.dbg)
+	hs.events(launcher.StateEvent{State: launcher.Running}, sceneStop(t))
+	top := strings.Split(hs.screen(), "\n")[0]
+	x := strings.Index(top, " Asm ")
+	if x < 0 {
+		t.Fatalf("no Asm title in %q", top)
+	}
+	hs.update(tea.MouseClickMsg{X: len([]rune(top[:x])) + 2, Y: 0, Button: tea.MouseLeft})
+	if hs.m.focus != paneAsm || !hs.dbg.has("Disassemble(1,0)") {
+		t.Fatalf("click on Asm: focus %v, calls %v", hs.m.focus, hs.dbg.Calls())
+	}
+}
+
+// TestAsmScrollAndHome: a long function scrolls away from the pc; Home brings it back.
+func TestAsmScrollAndHome(t *testing.T) {
+	var d launcher.Disassembly
+	for i := range 60 {
+		d.Insns = append(d.Insns, launcher.Instruction{Addr: 0x1000 + uint64(4*i), Offset: 4 * i, Text: "nop", Line: 10 + i/3, File: "a.c", FullName: "/a.c"})
+	}
+	d.PC = 0x1000 + 4*30
+	var p asmPane
+	p.set(d, nil, 1)
+	st := NewStyles(true, true)
+	has := func() bool {
+		return strings.Contains(ansi.Strip(strings.Join(p.view(&st, 50, 10, func(string, int) string { return "" }), "\n")), "▶ 0x1078")
+	}
+	if !has() {
+		t.Fatal("the pc is not in view")
+	}
+	p.scroll(20)
+	if has() {
+		t.Fatal("20 rows down still show the pc")
+	}
+	p.home()
+	if !has() {
+		t.Fatal("Home did not bring the pc back")
 	}
 }
