@@ -272,3 +272,36 @@ func ParseThreadSelected(r *Record) (ThreadSelected, bool) {
 	}
 	return ts, true
 }
+
+// Register is a register's number, name and value: ParseRegisterValues joined with the
+// answer of -data-list-register-names (which numbers registers by their index in it).
+type Register struct {
+	Number int
+	Name   string
+	Value  string
+}
+
+// NameRegisters gives each value its name from names (the register-names list, in number
+// order). A value whose number has no name, or an empty one, is left out: gdb leaves holes
+// in the list for registers it does not show.
+func NameRegisters(names []string, values []RegisterValue) []Register {
+	out := make([]Register, 0, len(values))
+	for _, v := range values {
+		if v.Number < 0 || v.Number >= len(names) || names[v.Number] == "" {
+			continue
+		}
+		out = append(out, Register{Number: v.Number, Name: names[v.Number], Value: v.Value})
+	}
+	return out
+}
+
+// RegisterNumbers maps each named register of a register-names list to its number.
+func RegisterNumbers(names []string) map[string]int {
+	m := make(map[string]int, len(names))
+	for i, n := range names {
+		if n != "" {
+			m[n] = i
+		}
+	}
+	return m
+}

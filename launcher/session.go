@@ -57,6 +57,8 @@ type Session struct {
 	slave       *os.File
 	input       *os.File // IOPipe: the write end of the program's stdin
 	blocked     BlockedList
+	regNums     []string // gdb's numbers of GeneralRegisters (views_linux.go), asked once
+	regNames    []string // their names, in the same order
 
 	closeOnce sync.Once
 	closeErr  error

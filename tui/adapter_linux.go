@@ -96,6 +96,27 @@ func (l *launcherSession) MainLocation(ctx context.Context) (launcher.Frame, err
 func (l *launcherSession) SourceFiles(ctx context.Context) ([]string, error) {
 	return ctl2(ctx, l.s.SourceFiles)
 }
+func (l *launcherSession) Registers(ctx context.Context, sc launcher.Scope) ([]launcher.Register, error) {
+	return l.s.RegistersIn(ctx, sc)
+}
+func (l *launcherSession) Disassemble(ctx context.Context, sc launcher.Scope) (launcher.Disassembly, error) {
+	return l.s.DisassembleIn(ctx, sc)
+}
+func (l *launcherSession) Memory(ctx context.Context, sc launcher.Scope, expr string, n int) (launcher.Memory, error) {
+	return l.s.MemoryIn(ctx, sc, expr, n)
+}
+func (l *launcherSession) Threads(ctx context.Context) ([]launcher.Thread, error) {
+	return l.s.Threads(ctx)
+}
+func (l *launcherSession) SelectThread(ctx context.Context, id int) (launcher.Frame, error) {
+	return l.s.SelectThread(ctx, id)
+}
+func (l *launcherSession) StepInstruction(ctx context.Context, sc launcher.Scope) error {
+	return l.s.StepInstructionIn(ctx, sc)
+}
+func (l *launcherSession) NextInstruction(ctx context.Context, sc launcher.Scope) error {
+	return l.s.NextInstructionIn(ctx, sc)
+}
 func (l *launcherSession) Stop() error  { return l.s.Stop() }
 func (l *launcherSession) Close() error { return l.s.Close() }
 

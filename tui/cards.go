@@ -159,7 +159,7 @@ func helpCard(st *Styles, km KeyMap, w, h, top int) string {
 		}
 		rows = append(rows, l)
 	}
-	notes := wrap("Locals: a * after a value means it changed since the last stop. Stack: Enter opens a folded recursion (rec() ×29,998).", inner)
+	notes := wrap("Locals and Registers: a * after a value means it changed since the last stop; Memory: a * before a byte. Stack: Enter opens a folded recursion (rec() ×29,998). Source tabs (]): Processes, Asm (i/I step by instruction), Memory (a: an address); Registers and Threads (Enter shows one) are tabs of the right column.", inner)
 	mouse := len(wrap("Mouse: click the gutter for a breakpoint, click to select, wheel to scroll.", inner))
 	room := max(h-8-len(notes)-mouse, 3)
 	more := ""

@@ -33,6 +33,7 @@ type fakeSession struct {
 	main         launcher.Frame
 	files        []string
 	closed       bool
+	views        fakeViews // canned registers, code, memory and threads (fake_views_test.go)
 }
 
 func newFake(debug bool) *fakeSession {

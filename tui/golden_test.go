@@ -120,6 +120,8 @@ func TestGoldenPanes(t *testing.T) {
 	hs := scene(t, 160, 48, Options{})
 	hs.m.con.add(launcher.ConsoleOutput, "Breakpoint 1, square (n=2) at demo.c:9\n")
 	hs.m.procs = samplePipeline()
+	sampleViews(t, hs.dbg)
+	showViewsSample(t, hs)
 	const w, h = 56, 12
 	for p := paneSource; p < numPanes; p++ {
 		if p == paneLesson {

@@ -29,6 +29,8 @@ type KeyMap struct {
 	// gdb letters: any pane while the program is stopped.
 	LetterRun, LetterContinue, LetterNext, LetterStep, LetterFinish key.Binding
 	LetterBreak, LetterUntil, FrameUp, FrameDown                    key.Binding
+	// One machine instruction (stepi, nexti) while the Asm tab is shown.
+	StepInsn, NextInsn key.Binding
 
 	// Source navigation.
 	Search, SearchNext, GotoLine, SwitchFile key.Binding
@@ -90,6 +92,8 @@ func DefaultKeyMap() KeyMap {
 		LetterUntil:    b([]string{"t"}, "t", "run to cursor"),
 		FrameUp:        b([]string{"u"}, "u", "frame up (caller)"),
 		FrameDown:      b([]string{"d"}, "d", "frame down"),
+		StepInsn:       b([]string{"i"}, "i", "step one instruction (Asm tab)"),
+		NextInsn:       b([]string{"I"}, "I", "next instruction, over calls (Asm tab)"),
 
 		Search:     b([]string{"/"}, "/", "search"),
 		SearchNext: b([]string{"ctrl+n"}, "Ctrl+N", "next match"),
@@ -105,7 +109,7 @@ func DefaultKeyMap() KeyMap {
 		Select:      b([]string{"enter"}, "Enter", "select / show"),
 		Expand:      b([]string{"right", "l", "space"}, "→/Space", "expand"),
 		Collapse:    b([]string{"left", "h"}, "←", "collapse"),
-		Add:         b([]string{"a", "+"}, "a", "add (watch)"),
+		Add:         b([]string{"a", "+"}, "a", "add (watch, memory address)"),
 		WatchChange: b([]string{"w"}, "w", "stop when this changes (locals)"),
 		ShowArray:   b([]string{"@"}, "@", "show *p@n (locals)"),
 		Delete:      b([]string{"x", "delete"}, "x", "delete"),
@@ -157,6 +161,8 @@ func (k *KeyMap) applyState(st keyState) {
 	k.ShowArray.SetEnabled(st.stopped)
 	k.FrameUp.SetEnabled(st.stopped)
 	k.FrameDown.SetEnabled(st.stopped)
+	k.StepInsn.SetEnabled(st.stopped)
+	k.NextInsn.SetEnabled(st.stopped)
 	for _, b := range []*key.Binding{&k.LetterContinue, &k.LetterNext, &k.LetterStep, &k.LetterFinish} {
 		b.SetEnabled(st.stopped)
 	}
@@ -180,7 +186,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
-		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown},
+		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown, k.StepInsn, k.NextInsn},
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Processes, k.Help, k.Quit},
 		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},

@@ -47,8 +47,9 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		if !m.cycleTab(d) {
 			m.say("The %s pane has no other tab: Tab moves to the next pane.", m.focus)
+			return nil
 		}
-		return nil
+		return m.showView(m.focus)
 	case key.Matches(k, km.Console):
 		m.setFocus(paneConsole)
 		m.con.editing = true
@@ -205,6 +206,8 @@ func (m *Model) letters() []globalBinding {
 		{&k.LetterUntil, (*Model).runToCursor, "needs the debugger and a program that is not running"},
 		{&k.FrameUp, frame(1), stopped},
 		{&k.FrameDown, frame(-1), stopped},
+		{&k.StepInsn, func(m *Model) tea.Cmd { return m.stepInsn(false) }, stopped},
+		{&k.NextInsn, func(m *Model) tea.Cmd { return m.stepInsn(true) }, stopped},
 	}
 }
 

@@ -14,6 +14,10 @@ const (
 	paneSandbox
 	paneConsole
 	paneProcs
+	paneAsm
+	paneMemory
+	paneRegisters
+	paneThreads
 	numPanes
 )
 
@@ -28,6 +32,10 @@ var paneNames = [numPanes]string{
 	paneSandbox:     "Sandbox",
 	paneConsole:     "Console",
 	paneProcs:       "Processes",
+	paneAsm:         "Asm",
+	paneMemory:      "Memory",
+	paneRegisters:   "Registers",
+	paneThreads:     "Threads",
 }
 
 func (p paneID) String() string {
@@ -112,16 +120,18 @@ func computeLayout(w, h int, lesson bool) layout {
 	}
 	leftW := w - sideW
 
-	// Top left: the source, with the lesson beside it when there is room.
+	// Top left: the source, with the lesson beside it when there is room; the Processes, Asm
+	// and Memory views are its tabs.
+	srcTabs := []paneID{paneSource, paneProcs, paneAsm, paneMemory}
 	srcW := leftW
 	var sidePanes1, sidePanes2 []paneID
 	if lesson && w >= 120 {
 		lessonW := leftW * 38 / 100
 		srcW = leftW - lessonW
-		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, []paneID{paneSource, paneProcs}})
+		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, srcTabs})
 		l.Slots = append(l.Slots, slot{rect{srcW, 0, lessonW, topH}, []paneID{paneLesson}})
 	} else {
-		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, []paneID{paneSource, paneProcs}})
+		l.Slots = append(l.Slots, slot{rect{0, 0, srcW, topH}, srcTabs})
 		if lesson {
 			sidePanes1 = append(sidePanes1, paneLesson)
 		}
@@ -130,12 +140,12 @@ func computeLayout(w, h int, lesson bool) layout {
 	// Top right: variables and the stack, split in two when tall enough.
 	if topH >= 20 {
 		upper := topH / 2
-		sidePanes1 = append(sidePanes1, paneLocals, paneWatch)
-		sidePanes2 = []paneID{paneStack, paneBreakpoints}
+		sidePanes1 = append(sidePanes1, paneLocals, paneWatch, paneRegisters)
+		sidePanes2 = []paneID{paneStack, paneBreakpoints, paneThreads}
 		l.Slots = append(l.Slots, slot{rect{leftW, 0, sideW, upper}, sidePanes1})
 		l.Slots = append(l.Slots, slot{rect{leftW, upper, sideW, topH - upper}, sidePanes2})
 	} else {
-		sidePanes1 = append(sidePanes1, paneLocals, paneStack, paneWatch, paneBreakpoints)
+		sidePanes1 = append(sidePanes1, paneLocals, paneStack, paneWatch, paneBreakpoints, paneRegisters, paneThreads)
 		l.Slots = append(l.Slots, slot{rect{leftW, 0, sideW, topH}, sidePanes1})
 	}
 

@@ -90,6 +90,14 @@ type Model struct {
 	lesson lessonPane
 	procs  procsPane
 
+	// The debugger views (views_update.go): a generation per screen shown (stop, frame, thread).
+	asm       asmPane
+	mem       memPane
+	regs      regsPane
+	threads   threadsPane
+	viewGen   int
+	threadSel int // the thread the screen shows: the stop's, or one picked in the Threads pane
+
 	// The Processes view's reader: one refresh in flight at a time (procs_update.go).
 	procR    *proctree.Refresher
 	procNew  func(root int) *proctree.Refresher // nil: no live reads (tests set the tree)
@@ -260,6 +268,9 @@ func (m *Model) scope() launcher.Scope {
 	if m.stop != nil {
 		sc.Thread = m.stop.Thread
 	}
+	if m.threadSel > 0 {
+		sc.Thread = m.threadSel
+	}
 	return sc
 }
 
@@ -343,6 +354,8 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case inputMsg:
 		return m.onInput(msg)
+	case regsMsg, asmMsg, memMsg, threadsMsg, threadSelMsg:
+		return m.onViews(msg)
 	case procsMsg:
 		return m.onProcs(msg)
 	case procTickMsg:

@@ -112,6 +112,33 @@ func noteLines(st *Styles, note string, w int) []string {
 	return out
 }
 
+// firstTab is the first of a slot's tab titles its top edge draws: 0, unless the tabs before
+// the active one would push it out of w cells (frame leaves out the tabs that do not fit); then
+// the leading tabs are left out, so the edge always names the tab shown.
+func firstTab(titles []string, active, w int) int {
+	for first := 0; first < active; first++ {
+		used := 1
+		for _, t := range titles[first:active] {
+			used += 1 + ansi.StringWidth(t) + 2
+		}
+		if used+ansi.StringWidth(shortTitle(titles[active]))+2+2 <= w {
+			return first
+		}
+	}
+	return max(active, 0)
+}
+
+// shortTitle is a title without its hints (" — ...", a final " (...)"), as frame shortens it.
+func shortTitle(t string) string {
+	if i := strings.Index(t, " — "); i > 0 {
+		t = t[:i]
+	}
+	if i := strings.LastIndex(t, " ("); i > 0 && strings.HasSuffix(t, ")") {
+		t = t[:i]
+	}
+	return t
+}
+
 // frame draws a border around body with tab titles in the top edge; active is the visible tab.
 func frame(st *Styles, titles []string, active int, focused bool, body []string, w, h int) string {
 	if w < 2 || h < 2 {

@@ -58,6 +58,22 @@ type Session interface {
 	// SourceFiles lists the program's source files (for "open another file").
 	SourceFiles(ctx context.Context) ([]string, error)
 
+	// Registers reads the general-purpose registers (launcher.GeneralRegisters) as the frame sc
+	// sees them.
+	Registers(ctx context.Context, sc launcher.Scope) ([]launcher.Register, error)
+	// Disassemble reads the machine code around the pc of the frame sc, with its source lines.
+	Disassemble(ctx context.Context, sc launcher.Scope) (launcher.Disassembly, error)
+	// Memory reads n bytes at the address expr gives in the frame sc.
+	Memory(ctx context.Context, sc launcher.Scope, expr string, n int) (launcher.Memory, error)
+	// Threads lists the program's threads with their innermost frames.
+	Threads(ctx context.Context) ([]launcher.Thread, error)
+	// SelectThread makes thread id gdb's own selection and returns its frame 0.
+	SelectThread(ctx context.Context, id int) (launcher.Frame, error)
+	// StepInstruction and NextInstruction run one machine instruction of the thread sc names
+	// (into calls, over calls).
+	StepInstruction(ctx context.Context, sc launcher.Scope) error
+	NextInstruction(ctx context.Context, sc launcher.Scope) error
+
 	// Stop kills the program (and its children); the session stays usable in debug mode.
 	Stop() error
 	// Close ends the session: program, gdb, supervisor, temp files.

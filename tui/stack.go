@@ -357,7 +357,7 @@ func (m *Model) stackArgs() tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for _, r := range m.stack.unreadArgs() {
-		cmds = append(cmds, fetchStackArgs(m.ctx, m.dbg, m.dbgID, m.stack.gen, m.stop.Thread, r[0], r[1]))
+		cmds = append(cmds, fetchStackArgs(m.ctx, m.dbg, m.dbgID, m.stack.gen, m.scope().Thread, r[0], r[1]))
 	}
 	return tea.Batch(cmds...)
 }
@@ -392,7 +392,7 @@ func (m *Model) onStack(msg stackMsg) (tea.Cmd, bool) {
 		m.stack.add(msg.page.Frames, msg.page.More)
 	}
 	if msg.page.More && len(msg.page.Frames) > 0 {
-		return fetchStack(m.ctx, m.dbg, m.dbgID, m.stack.gen, m.stop.Thread, len(m.stack.frames)), true
+		return fetchStack(m.ctx, m.dbg, m.dbgID, m.stack.gen, m.scope().Thread, len(m.stack.frames)), true
 	}
 	m.stack.more = false
 	return m.stackArgs(), true

@@ -232,6 +232,10 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			m.exit = nil
 			m.sbx.reset()
 			m.ranFor = 0
+			m.regs.reset() // a new run: no marks against the last one's registers
+			m.mem.setExpr(m.mem.expr)
+			m.asm.clear("")
+			m.threads.clear("")
 			if m.card == cardExit {
 				m.card = cardNone
 			}
@@ -253,6 +257,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 		st := *ev.Stop
 		m.stop = &st
 		m.frameSel = 0
+		m.threadSel = st.Thread
 		if st.Crash != nil {
 			if e := st.Crash.Explanation(); e != "" {
 				m.con.add(launcher.ConsoleOutput, "crash: "+e)
@@ -270,6 +275,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 		m.stack.gen++
 		cmds = append(cmds, fetchStack(m.ctx, s, sid, m.stack.gen, st.Thread, 0), fetchLocals(m.ctx, s, sid, m.scope(), where.Func))
 		cmds = append(cmds, m.evalWatches(s, sid)...)
+		cmds = append(cmds, m.readViews(true)...)
 		if st.Entry && m.untilRun {
 			// Run to cursor from a fresh start: the temporary breakpoint is set; go on to it.
 			m.untilRun = false

@@ -20,6 +20,7 @@ const (
 	promptCondition
 	promptOutputSearch
 	promptArray
+	promptMemory
 )
 
 type promptState struct {
@@ -343,6 +344,8 @@ func (m *Model) submitPrompt(kind promptKind, val string) tea.Cmd {
 	switch kind {
 	case promptArray:
 		return m.submitArray(val)
+	case promptMemory:
+		return m.submitMemory(strings.TrimSpace(val))
 	case promptSearch:
 		if val == "" {
 			m.src.search = ""

@@ -9,6 +9,9 @@ import (
 // paneKey handles keys meant for the focused pane; false when the pane has no use for k.
 func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.keys
+	if c, ok := m.viewKey(k); ok {
+		return c, true
+	}
 	if move, page := m.lineMover(); move != nil {
 		if d, ok := listMove(k, km, page); ok {
 			move(d)
@@ -287,6 +290,7 @@ func (m *Model) selectFrame() tea.Cmd {
 		fetchLocals(m.ctx, s, sid, m.scope(), f.Func),
 	}
 	cmds = append(cmds, m.evalWatches(s, sid)...)
+	cmds = append(cmds, m.readViews(false)...)
 	return tea.Batch(cmds...)
 }
 
@@ -321,6 +325,7 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 		if ms.Y == sl.R.Y && len(sl.Panes) > 1 {
 			if p, ok := m.tabAt(sl, ms.X-sl.R.X); ok {
 				m.setFocus(p)
+				return m.showView(p)
 			}
 			return nil
 		}
@@ -395,7 +400,15 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 // tabAt maps an x offset in a slot's top border to the tab drawn there (see frame).
 func (m *Model) tabAt(sl slot, x int) (paneID, bool) {
 	pos := 1
-	for _, p := range sl.Panes {
+	var titles []string
+	active := 0
+	for i, p := range sl.Panes {
+		titles = append(titles, m.paneTitle(p))
+		if p == m.visible(sl) {
+			active = i
+		}
+	}
+	for _, p := range sl.Panes[firstTab(titles, active, sl.R.W):] {
 		w := len([]rune(m.paneTitle(p))) + 2
 		if x >= pos+1 && x < pos+1+w {
 			return p, true

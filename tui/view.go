@@ -60,7 +60,8 @@ func (m *Model) render() string {
 		}
 		in := sl.R.inner()
 		body := m.paneBody(p, in.W, in.H)
-		lines := strings.Split(frame(&m.st, titles, active, m.focus == p, body, sl.R.W, sl.R.H), "\n")
+		first := firstTab(titles, active, sl.R.W)
+		lines := strings.Split(frame(&m.st, titles[first:], active-first, m.focus == p, body, sl.R.W, sl.R.H), "\n")
 		for i, l := range lines {
 			if y := sl.R.Y + i; y < m.h {
 				rows[y] = append(rows[y], l)
@@ -156,6 +157,15 @@ func (m *Model) paneBody(p paneID, w, h int) []string {
 		return m.lesson.view(&m.st, w, h)
 	case paneProcs:
 		return m.procs.view(&m.st, w, h, focused)
+	case paneAsm:
+		return m.asm.view(&m.st, w, h, m.sourceText)
+	case paneMemory:
+		body := m.mem.view(&m.st, w, h-m.promptRows(paneMemory))
+		return m.withPrompt(paneMemory, body, w, h)
+	case paneRegisters:
+		return m.regs.view(&m.st, w, h)
+	case paneThreads:
+		return m.threads.view(&m.st, w, h, focused, m.scope().Thread)
 	}
 	return nil
 }
@@ -312,4 +322,13 @@ func (m *Model) cursor() *tea.Cursor {
 		return nil
 	}
 	return tea.NewCursor(in.X+pos.X, in.Y+pos.Y)
+}
+
+// sourceText is line n of a loaded source file, "" when it is not loaded.
+func (m *Model) sourceText(path string, n int) string {
+	f := m.files[path]
+	if f == nil || n < 1 || n > len(f.Lines) {
+		return ""
+	}
+	return f.Lines[n-1]
 }
