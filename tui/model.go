@@ -60,6 +60,7 @@ type Model struct {
 	dbgDead    bool      // the debug session failed to start its program (compile or sandbox error)
 	untilRun   bool      // run to cursor from a fresh start: continue past the stop at main
 	builtAt    time.Time // when the debug session's build succeeded
+	compileDir string    // the folder the last build ran in (CompileEvent.Dir): its messages name files from there
 	srcChecked bool      // F5 has checked the sources for changes (rebuild.go)
 
 	state    launcher.State

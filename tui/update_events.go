@@ -152,6 +152,7 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		// A new build: the sources may have changed since they were shown.
 		clear(m.files)
 		m.src.diag = nil
+		m.compileDir = ev.Dir
 		if sid == m.dbgID {
 			m.built(ev)
 		}
@@ -402,7 +403,11 @@ func (m *Model) showCompileError(output string) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	path, err := filepath.Abs(d.File)
+	path := d.File
+	if !filepath.IsAbs(path) && m.compileDir != "" {
+		path = filepath.Join(m.compileDir, path) // make's messages name files from its folder
+	}
+	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil
 	}
