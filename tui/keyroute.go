@@ -154,6 +154,7 @@ func (m *Model) globals() []globalBinding {
 		{&k.DebugContinue, (*Model).debugContinue, ""},
 		{&k.RunNoDebug, (*Model).runNoDebug, ""},
 		{&k.Stop, (*Model).stopProgram, "needs a running program"},
+		{&k.Restart, (*Model).restart, "needs a program to restart (F5 debugs it, Ctrl+R runs it)"},
 		{&k.Next, func(m *Model) tea.Cmd {
 			return m.stepCmd("next", func(s Session) error { return s.Next(m.ctx) })
 		}, stopped},
@@ -205,6 +206,7 @@ func (m *Model) letters() []globalBinding {
 		{&k.LetterUntil, (*Model).runToCursor, "needs the debugger and a program that is not running"},
 		{&k.FrameUp, frame(1), stopped},
 		{&k.FrameDown, frame(-1), stopped},
+		{&k.LetterRestart, (*Model).restart, "needs a program to restart (F5 debugs it, Ctrl+R runs it)"},
 	}
 }
 

@@ -181,8 +181,14 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		m.src.execAt = 0
 		m.stack.clear("The program is not running.")
 		m.locals.clear("The program is not running.")
-		if m.card != cardHelp && m.card != cardQuit {
+		switch {
+		case m.restartKill && st.Kind == launcher.KindStopped:
+			m.restartKill = false // the program a restart killed: the new run follows, no card
+		case m.card != cardHelp && m.card != cardQuit:
+			m.restarting = false
 			m.card = cardExit
+		default:
+			m.restarting = false
 		}
 		var cmd tea.Cmd
 		if st.Kind == launcher.KindCompileError {
