@@ -54,7 +54,7 @@ func (m *Model) debugContinue() tea.Cmd {
 		return nil
 	}
 	if m.needsSourceCheck() {
-		return sourcesChanged(m.cfg.AllSources(), m.builtAt)
+		return sourcesChanged(m.cfg, m.builtAt)
 	}
 	var cmds []tea.Cmd
 	if !m.debugMode {
