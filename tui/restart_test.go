@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -119,5 +122,34 @@ func TestKeyMapRestart(t *testing.T) {
 	hs.key("f1")
 	if scr := hs.screen(); !strings.Contains(scr, "restart (breakpoints kept)") || !strings.Contains(scr, "restart the program") {
 		t.Errorf("the help card lacks the restart keys:\n%s", scr)
+	}
+}
+
+// With --make, what F5 checks for edits is the Makefile and the sources and headers beside it;
+// an edit of any of them asks for a new build.
+func TestMakeBuildInputs(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"Makefile": "all:\n", "main.c": "", "list.h": "", "notes.txt": "", "main.o": ""})
+	cfg := launcher.Config{Make: &launcher.MakePlan{Dir: dir, Target: "all"}}
+	var names []string
+	for _, f := range buildInputs(cfg) {
+		names = append(names, filepath.Base(f))
+	}
+	if strings.Join(names, " ") != "Makefile main.c list.h" {
+		t.Errorf("buildInputs = %q", names)
+	}
+	since := time.Now().Add(-time.Minute)
+	for _, f := range []string{"Makefile", "list.h"} {
+		old := since.Add(-time.Hour)
+		for _, g := range names {
+			os.Chtimes(filepath.Join(dir, g), old, old)
+		}
+		if msg := sourcesChanged(cfg, since)(); msg != (sourcesMsg{}) {
+			t.Fatalf("nothing edited, yet %v", msg)
+		}
+		os.Chtimes(filepath.Join(dir, f), time.Now(), time.Now())
+		if msg := sourcesChanged(cfg, since)(); msg != (sourcesMsg{changed: true}) {
+			t.Errorf("%s edited: %v", f, msg)
+		}
 	}
 }
