@@ -130,6 +130,7 @@ func CompileAll(ctx context.Context, srcs []string, cc, cflags, outDir string) (
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	ev := CompileEvent{Command: ShellJoin(append([]string{ccWords[0]}, args...))}
+	ev.Dir, _ = os.Getwd()
 	runErr := cmd.Run()
 	if cmd.Process != nil {
 		reapGroup(cmd.Process.Pid)

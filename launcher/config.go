@@ -37,6 +37,10 @@ type Config struct {
 
 	CC, CFlags string // compiler (default cc, c++ for C++) and extra flags, split like a shell
 
+	// Make builds the program with the student's Makefile (sandbug --make) before each session
+	// starts; Program is then the plan's Program. See DiscoverMake.
+	Make *MakePlan
+
 	Profile    string         // built-in policy profile (default "default"); ignored with PolicyFile
 	PolicyFile string         // a policy YAML file
 	Limits     wrapper.Limits // resource limits set by the wrapper

@@ -319,10 +319,11 @@ type VerifiedEvent struct {
 	Detail     string // plain words; says what is wrong when OK is false
 }
 
-// CompileEvent reports the result of compiling a C or C++ source; Output is the compiler's own
-// text, verbatim.
+// CompileEvent reports the result of compiling a C or C++ source, or of building with make
+// (--make); Output is the compiler's (or make's) own text, verbatim.
 type CompileEvent struct {
 	OK      bool
+	Dir     string // the folder the command ran in: file names in Output are relative to it
 	Command string // the command line that ran
 	Output  string
 	Binary  string

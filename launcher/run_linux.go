@@ -80,18 +80,27 @@ func (s *Session) wrapperArgs() []string {
 			}
 		}
 	}
+	if s.cfg.Make != nil {
+		a = append(a, "--allow-read", s.cfg.Make.Dir) // the project's folder, as for sources
+	}
 	if s.progTmp != "" {
 		a = append(a, "--tmpdir", s.progTmp)
 	}
 	return a
 }
 
-// compileIfSource compiles a C/C++ Program; it reports false (after the ExitEvent) when the
-// program cannot run.
+// compileIfSource compiles a C/C++ Program, or builds it with make (Config.Make); it reports
+// false (after the ExitEvent) when the program cannot run.
 func (s *Session) compileIfSource() bool {
 	prog := s.cfg.Program
-	if IsSource(prog) {
-		ev, err := CompileAll(s.ctx, s.cfg.AllSources(), s.cfg.CC, s.cfg.CFlags, s.tmp)
+	if IsSource(prog) || s.cfg.Make != nil {
+		var ev CompileEvent
+		var err error
+		if s.cfg.Make != nil {
+			ev, err = BuildMake(s.ctx, *s.cfg.Make, s.tmp)
+		} else {
+			ev, err = CompileAll(s.ctx, s.cfg.AllSources(), s.cfg.CC, s.cfg.CFlags, s.tmp)
+		}
 		var ce *CompileError
 		switch {
 		case err != nil && s.ctx.Err() != nil:

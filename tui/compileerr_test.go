@@ -77,3 +77,22 @@ func TestStatusLineNeverRunsWordsTogether(t *testing.T) {
 		t.Errorf("status line runs words together: %q", s)
 	}
 }
+
+// make's messages name files from make's folder (CompileEvent.Dir), not sandbug's: the Source
+// pane opens the file there.
+func TestCompileErrorFromMakeOpensFileInItsFolder(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("testdata", "compileerr"))
+	out := "cc -Wall -O2 -g -O0   -c -o broken.o broken.c\n" +
+		"broken.c:8:24: error: 'totl' undeclared (first use in this function); did you mean 'total'?\n" +
+		"make: *** [<builtin>: broken.o] Error 1\n"
+	hs := started(t, 80, 24, Options{})
+	hs.events(launcher.CompileEvent{OK: false, Dir: dir, Command: "make -B all 'CFLAGS=-g -O0'", Output: out},
+		launcher.ExitEvent{Status: launcher.ExitStatus{Kind: launcher.KindCompileError, Message: out}})
+	scr := hs.screen()
+	if hs.m.src.file == nil || hs.m.src.file.Path != filepath.Join(dir, "broken.c") || hs.m.src.cursor != 8 {
+		t.Fatalf("want %s at line 8 in the Source pane:\n%s", filepath.Join(dir, "broken.c"), scr)
+	}
+	if !strings.Contains(scr, "└ error: 'totl' undeclared") {
+		t.Errorf("the compiler's message is not under its line:\n%s", scr)
+	}
+}

@@ -19,6 +19,7 @@ type KeyMap struct {
 	DebugContinue key.Binding // F5: start under the debugger, or continue
 	RunNoDebug    key.Binding // Ctrl+F5 / Ctrl+R: run without the debugger
 	Stop          key.Binding // Shift+F5 / Ctrl+X: kill the program
+	Restart       key.Binding // Ctrl+Shift+F5 (as VS Code): restart the program (any pane)
 	Interrupt     key.Binding // Ctrl+C: pause a running program (outside the Program pane)
 	Next          key.Binding // F10
 	Step          key.Binding // F11
@@ -31,6 +32,7 @@ type KeyMap struct {
 	LetterBreak, LetterUntil, FrameUp, FrameDown                    key.Binding
 	// One machine instruction (stepi, nexti) while the Asm tab is shown.
 	StepInsn, NextInsn key.Binding
+	LetterRestart                                                   key.Binding // R: Restart, outside the program's typing
 
 	// Source navigation.
 	Search, SearchNext, GotoLine, SwitchFile key.Binding
@@ -76,6 +78,7 @@ func DefaultKeyMap() KeyMap {
 		DebugContinue: b([]string{"f5"}, "F5", "debug/continue"),
 		RunNoDebug:    b([]string{"ctrl+f5", "ctrl+r"}, "Ctrl+F5/Ctrl+R", "run without debugging"),
 		Stop:          b([]string{"shift+f5", "ctrl+x"}, "Shift+F5/Ctrl+X", "stop (kill the program)"),
+		Restart:       b([]string{"ctrl+shift+f5"}, "Ctrl+Shift+F5", "restart (breakpoints kept)"),
 		Interrupt:     b([]string{"ctrl+c"}, "Ctrl+C", "pause a running program"),
 		Next:          b([]string{"f10"}, "F10", "next line"),
 		Step:          b([]string{"f11"}, "F11", "step into"),
@@ -94,6 +97,7 @@ func DefaultKeyMap() KeyMap {
 		FrameDown:      b([]string{"d"}, "d", "frame down"),
 		StepInsn:       b([]string{"i"}, "i", "step one instruction (Asm tab)"),
 		NextInsn:       b([]string{"I"}, "I", "next instruction, over calls (Asm tab)"),
+		LetterRestart:  b([]string{"R"}, "R", "restart the program"),
 
 		Search:     b([]string{"/"}, "/", "search"),
 		SearchNext: b([]string{"ctrl+n"}, "Ctrl+N", "next match"),
@@ -147,6 +151,7 @@ type keyState struct {
 	running bool // the program runs
 	stopped bool // the program is stopped under the debugger
 	live    bool // the program exists (running or stopped)
+	ended   bool // a run without the debugger ended: R runs it again
 }
 
 // applyState enables the bindings that make sense in st, so help only shows keys that work.
@@ -156,6 +161,8 @@ func (k *KeyMap) applyState(st keyState) {
 	k.Finish.SetEnabled(st.stopped)
 	k.RunToCursor.SetEnabled(st.debug && !st.running)
 	k.Stop.SetEnabled(st.live)
+	k.Restart.SetEnabled(st.live || st.ended)
+	k.LetterRestart.SetEnabled(st.live || st.ended)
 	k.Interrupt.SetEnabled(st.debug && st.running)
 	k.WatchChange.SetEnabled(st.stopped)
 	k.ShowArray.SetEnabled(st.stopped)
@@ -185,8 +192,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // help screen lists the whole map); the renderer marks those that do not apply now.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
-		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown, k.StepInsn, k.NextInsn},
+		{k.DebugContinue, k.RunNoDebug, k.Stop, k.Restart, k.Interrupt, k.Next, k.Step, k.Finish, k.RunToCursor, k.ToggleBreak},
+		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown, k.LetterRestart, k.StepInsn, k.NextInsn},
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Processes, k.Help, k.Quit},
 		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},

@@ -155,6 +155,7 @@ func (m *Model) globals() []globalBinding {
 		{&k.DebugContinue, (*Model).debugContinue, ""},
 		{&k.RunNoDebug, (*Model).runNoDebug, ""},
 		{&k.Stop, (*Model).stopProgram, "needs a running program"},
+		{&k.Restart, (*Model).restart, "needs a program to restart (F5 debugs it, Ctrl+R runs it)"},
 		{&k.Next, func(m *Model) tea.Cmd {
 			return m.stepCmd("next", func(s Session) error { return s.Next(m.ctx) })
 		}, stopped},
@@ -208,6 +209,7 @@ func (m *Model) letters() []globalBinding {
 		{&k.FrameDown, frame(-1), stopped},
 		{&k.StepInsn, func(m *Model) tea.Cmd { return m.stepInsn(false) }, stopped},
 		{&k.NextInsn, func(m *Model) tea.Cmd { return m.stepInsn(true) }, stopped},
+		{&k.LetterRestart, (*Model).restart, "needs a program to restart (F5 debugs it, Ctrl+R runs it)"},
 	}
 }
 

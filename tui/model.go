@@ -49,18 +49,22 @@ type Model struct {
 
 	// Sessions. The debug session is kept while running without debugging so its breakpoints
 	// survive; the active one owns the Program pane and the state.
-	nextID     int
-	dbg, run   Session
-	dbgID      int
-	runID      int
-	dbgPump    *pump
-	runPump    *pump
-	debugMode  bool
-	starting   bool
-	dbgDead    bool      // the debug session failed to start its program (compile or sandbox error)
-	untilRun   bool      // run to cursor from a fresh start: continue past the stop at main
-	builtAt    time.Time // when the debug session's build succeeded
-	srcChecked bool      // F5 has checked the sources for changes (rebuild.go)
+	nextID      int
+	dbg, run    Session
+	dbgID       int
+	runID       int
+	dbgPump     *pump
+	runPump     *pump
+	debugMode   bool
+	starting    bool
+	dbgDead     bool      // the debug session failed to start its program (compile or sandbox error)
+	untilRun    bool      // run to cursor from a fresh start: continue past the stop at main
+	builtAt     time.Time // when the debug session's build succeeded
+	compileDir  string    // the folder the last build ran in (CompileEvent.Dir): its messages name files from there
+	restarts    int       // R / Ctrl+Shift+F5 so far (restart.go)
+	restarting  bool      // a restart's run has not stopped or ended yet: its status message stays
+	restartKill bool      // the exit of the program a debug restart killed is coming: no exit card
+	srcChecked  bool      // F5 has checked the sources for changes (rebuild.go)
 
 	state    launcher.State
 	stop     *launcher.Stop
@@ -283,8 +287,11 @@ func (m *Model) setState(s launcher.State) {
 	if s == launcher.Running && m.state != launcher.Running {
 		m.runSince = now
 	}
-	if s != m.state && !m.msgErr {
+	if s != m.state && !m.msgErr && !m.restarting {
 		m.msg = "" // a hint about the previous state is stale now
+	}
+	if s == launcher.Stopped {
+		m.restarting = false // "Restarted (n)" stays until the new run's first stop is left
 	}
 	m.state = s
 	m.keys.applyState(keyState{
@@ -292,6 +299,7 @@ func (m *Model) setState(s launcher.State) {
 		running: s == launcher.Running,
 		stopped: s == launcher.Stopped,
 		live:    s == launcher.Running || s == launcher.Stopped,
+		ended:   !m.debugMode && m.run != nil && s == launcher.Exited,
 	})
 	if s != launcher.Running {
 		m.waitInput = false

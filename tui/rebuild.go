@@ -2,6 +2,7 @@ package tui
 
 import (
 	"os"
+	"path/filepath"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,15 +10,16 @@ import (
 )
 
 // A debug session compiles once; F5 after the program ended runs the same binary again. When
-// the student edited a source since, F5 starts a new session instead, which compiles it.
+// the student edited a source since (with --make: a source, header or the Makefile in make's
+// folder), F5 starts a new session instead, which builds it again.
 
 // sourcesMsg answers whether a source changed since the build.
 type sourcesMsg struct{ changed bool }
 
-// sourcesChanged stats the sources in a command (I/O stays out of Update).
-func sourcesChanged(srcs []string, since time.Time) tea.Cmd {
+// sourcesChanged stats the build's inputs in a command (I/O stays out of Update).
+func sourcesChanged(cfg launcher.Config, since time.Time) tea.Cmd {
 	return func() tea.Msg {
-		for _, s := range srcs {
+		for _, s := range buildInputs(cfg) {
 			if fi, err := os.Stat(s); err == nil && fi.ModTime().After(since) {
 				return sourcesMsg{changed: true}
 			}
@@ -26,11 +28,25 @@ func sourcesChanged(srcs []string, since time.Time) tea.Cmd {
 	}
 }
 
+// buildInputs lists the files a build reads: the sources, or with --make the Makefile and the
+// C/C++ sources and headers in make's folder.
+func buildInputs(cfg launcher.Config) []string {
+	if cfg.Make == nil {
+		return cfg.AllSources()
+	}
+	var files []string
+	for _, pat := range []string{"GNUmakefile", "[Mm]akefile", "*.c", "*.h", "*.cc", "*.cpp", "*.cxx", "*.hpp"} {
+		m, _ := filepath.Glob(filepath.Join(cfg.Make.Dir, pat))
+		files = append(files, m...)
+	}
+	return files
+}
+
 // needsSourceCheck reports whether F5 must first ask whether the sources changed: a debug
 // session that built the program is kept for another run.
 func (m *Model) needsSourceCheck() bool {
 	return !m.srcChecked && m.dbg != nil && !m.dbgDead && !m.builtAt.IsZero() &&
-		len(m.cfg.AllSources()) > 0 && !(m.debugMode && m.liveProgram())
+		(len(m.cfg.AllSources()) > 0 || m.cfg.Make != nil) && !(m.debugMode && m.liveProgram())
 }
 
 func (m *Model) onSources(msg sourcesMsg) tea.Cmd {

@@ -152,6 +152,7 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		// A new build: the sources may have changed since they were shown.
 		clear(m.files)
 		m.src.diag = nil
+		m.compileDir = ev.Dir
 		if sid == m.dbgID {
 			m.built(ev)
 		}
@@ -180,8 +181,14 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		m.src.execAt = 0
 		m.stack.clear("The program is not running.")
 		m.locals.clear("The program is not running.")
-		if m.card != cardHelp && m.card != cardQuit {
+		switch {
+		case m.restartKill && st.Kind == launcher.KindStopped:
+			m.restartKill = false // the program a restart killed: the new run follows, no card
+		case m.card != cardHelp && m.card != cardQuit:
+			m.restarting = false
 			m.card = cardExit
+		default:
+			m.restarting = false
 		}
 		var cmd tea.Cmd
 		if st.Kind == launcher.KindCompileError {
@@ -408,7 +415,11 @@ func (m *Model) showCompileError(output string) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	path, err := filepath.Abs(d.File)
+	path := d.File
+	if !filepath.IsAbs(path) && m.compileDir != "" {
+		path = filepath.Join(m.compileDir, path) // make's messages name files from its folder
+	}
+	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil
 	}

@@ -55,7 +55,7 @@ func (m *Model) debugContinue() tea.Cmd {
 		return nil
 	}
 	if m.needsSourceCheck() {
-		return sourcesChanged(m.cfg.AllSources(), m.builtAt)
+		return sourcesChanged(m.cfg, m.builtAt)
 	}
 	var cmds []tea.Cmd
 	if !m.debugMode {
@@ -96,7 +96,10 @@ func (m *Model) debugContinue() tea.Cmd {
 }
 
 // runNoDebug is Ctrl+F5 / Ctrl+R: run the program with the wrapper alone.
-func (m *Model) runNoDebug() tea.Cmd {
+func (m *Model) runNoDebug() tea.Cmd { return m.runNoDebugAs("running without debugging") }
+
+// runNoDebugAs runs the program without the debugger, under a separator line saying banner.
+func (m *Model) runNoDebugAs(banner string) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.debugMode && m.dbg != nil && m.liveProgram() {
 		s := m.dbg
@@ -113,7 +116,7 @@ func (m *Model) runNoDebug() tea.Cmd {
 	m.stack.clear("Run without debugging: no stack.")
 	m.locals.clear("Run without debugging: no locals.")
 	m.sbx.reset()
-	m.prog.write([]byte("\x1b[0m\r\n\x1b[2m── running without debugging ──\x1b[0m\r\n"))
+	m.prog.write([]byte("\x1b[0m\r\n\x1b[2m── " + banner + " ──\x1b[0m\r\n"))
 	m.setFocus(paneProgram)
 	cmds = append(cmds, m.scheduleFrame(), m.startSession(false))
 	return tea.Batch(cmds...)

@@ -12,6 +12,7 @@ import (
 )
 
 const debugUsage = `Usage: sandbug [debug] [flags] PROGRAM|FILE.c... [-- ARGS...]
+       sandbug [debug] [flags] --make [TARGET] [-- ARGS...]
 
 Opens the terminal UI on a debug session: gdb runs the program inside the sandbox and stops
 before main, with its source shown. Blocked system calls stop the program (--no-stop-at-blocked
@@ -20,6 +21,7 @@ lets them fail as in a run).
 Examples:
   sandbug hello.c
   sandbug main.c list.c              (several sources make one program; also sandbug *.c)
+  sandbug --make                     (build with the Makefile here, with -g -O0 added)
   sandbug debug --profile strict ./a.out -- arg1 arg2
   sandbug --log-mi mi.log --timeout 30s prog.c
 
@@ -30,6 +32,9 @@ func cmdDebug(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var o options
 	fs := newFlagSet("debug", &o, stderr, false, false)
 	if code, ok := parseCommand(fs, args, &o, true, debugUsage, stdout, stderr); !ok {
+		return code
+	}
+	if code, ok := o.discoverMake(ctx, stderr); !ok {
 		return code
 	}
 	return openTUI(ctx, o.config(), "", o.theme, stderr)

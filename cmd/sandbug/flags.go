@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +30,9 @@ type options struct {
 	noJail, requireJail, keepEnv                                      bool
 	timeoutSet                                                        bool // --timeout given (0 then means none)
 	allowRead, allowWrite                                             []string
+	make                                                              bool   // --make: build with the Makefile
+	makeTarget                                                        string // --make TARGET ("" = the default goal)
+	makePlan                                                          *launcher.MakePlan
 
 	limits  wrapper.Limits
 	program string
@@ -56,6 +60,9 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	fs.Func("allow-write", "let the program read and write `PATH` too (absolute; repeatable)", absPathFlag(&o.allowWrite))
 	fs.StringVar(&o.theme, "theme", "auto", "the debugger UI's palette: `auto` (ask the terminal), light or dark")
 	fs.BoolVar(&o.noStopAtBlocked, "no-stop-at-blocked", false, "debug: let blocked calls fail as in run mode instead of stopping there")
+	if !demo {
+		fs.BoolVar(&o.make, "make", false, "build with the Makefile in the current folder (make -B [TARGET] CFLAGS=\"<its CFLAGS> -g -O0\"), then run the program it built: the default goal's, or TARGET's (sandbug --make [TARGET] [-- ARGS...])")
+	}
 	if run {
 		fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout after the program (its output goes to stderr or --output)")
 		fs.StringVar(&o.output, "output", "", "write the program's output to `FILE`")
@@ -78,6 +85,20 @@ func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) er
 		return parseErr(err)
 	}
 	rest := fs.Args()
+	if o.make {
+		// --make [TARGET] [-- ARGS]: the first word is make's target, not a program. The flag
+		// package drops the "--" that ended the flags: look whether it stood before rest.
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			o.args = rest
+			rest = nil
+		} else if len(rest) > 0 && rest[0] != "--" {
+			if launcher.IsSource(rest[0]) {
+				return usagef("--make builds with the Makefile: give a make target, not sources (%s)", rest[0])
+			}
+			o.makeTarget, rest = rest[0], rest[1:]
+		}
+		return parseTail(fs, rest, o)
+	}
 	if len(rest) > 0 && rest[0] == "--" {
 		rest = rest[1:]
 	}
@@ -92,6 +113,18 @@ func parseArgs(fs *flag.FlagSet, args []string, o *options, needProgram bool) er
 	for launcher.IsSource(o.program) && len(rest) > 0 && launcher.IsSource(rest[0]) {
 		o.sources, rest = append(o.sources, rest[0]), rest[1:]
 	}
+	if err := parseTail(fs, rest, o); err != nil {
+		return err
+	}
+	if o.make {
+		return usagef("--make builds the program with the Makefile: give a make target or nothing, not %s", o.program)
+	}
+	return nil
+}
+
+// parseTail parses what follows the program (or --make's target): flags while the words look
+// like flags, then the program's arguments; then checks the flags together.
+func parseTail(fs *flag.FlagSet, rest []string, o *options) error {
 	for len(rest) > 0 {
 		if rest[0] == "--" {
 			o.args = append(o.args, rest[1:]...)
@@ -170,6 +203,7 @@ func (o *options) config() launcher.Config {
 		Program:       o.program,
 		Args:          o.args,
 		Sources:       o.sources,
+		Make:          o.makePlan,
 		CC:            o.cc,
 		CFlags:        o.cflags,
 		Profile:       o.profile,
@@ -187,6 +221,21 @@ func (o *options) config() launcher.Config {
 		AllowRead:     o.allowRead,
 		AllowWrite:    o.allowWrite,
 	}
+}
+
+// discoverMake (--make) asks make in the current folder what to build, before any session or
+// UI starts: a project sandbug cannot build is one line on stderr and exit status 125.
+func (o *options) discoverMake(ctx context.Context, stderr io.Writer) (code int, ok bool) {
+	if !o.make {
+		return 0, true
+	}
+	p, err := launcher.DiscoverMake(ctx, ".", o.makeTarget)
+	if err != nil {
+		fmt.Fprintf(stderr, "sandbug: %v\n", err)
+		return exitFailure, false
+	}
+	o.makePlan, o.program = &p, p.Program
+	return 0, true
 }
 
 // absPathFlag collects absolute paths (made absolute from the current folder) for --allow-*.

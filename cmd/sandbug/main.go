@@ -3,6 +3,7 @@
 //	sandbug [flags] PROGRAM|FILE.c... [-- ARGS...]        debug in the terminal UI (same as `debug`)
 //	sandbug debug [flags] PROGRAM|FILE.c... [-- ARGS...]
 //	sandbug run [flags] PROGRAM|FILE.c... [-- ARGS...]    run without the debugger, print an exit card
+//	sandbug [run] [flags] --make [TARGET] [-- ARGS...]    build with the Makefile first
 //	sandbug demo [NAME [--run]]                         list the teaching demos, or open one
 //	sandbug version
 //
@@ -112,6 +113,7 @@ Usage:
   sandbug [flags] PROGRAM|FILE.c... [-- ARGS...]       debug in the terminal UI
   sandbug debug [flags] PROGRAM|FILE.c... [-- ARGS...] the same
   sandbug run [flags] PROGRAM|FILE.c... [-- ARGS...]   run in the sandbox, then print how it ended
+  sandbug [run] [flags] --make [TARGET] [-- ARGS...]   build with the Makefile here, then debug (or run)
   sandbug demo                                       list the teaching demos
   sandbug demo NAME [--run]                          open a demo in the UI (or just run it)
   sandbug version
@@ -119,6 +121,7 @@ Usage:
 Examples:
   sandbug hello.c                       compile with cc -g -O0 -Wall, stop before main
   sandbug main.c list.c                 several sources make one program (also: sandbug *.c)
+  sandbug --make                        make -B with the Makefile's CFLAGS plus -g -O0, debug its program
   sandbug run ./a.out -- input.txt      run ./a.out input.txt in the default sandbox
   sandbug run --limit cpu=2s,mem=256M --timeout 10s prog.c
   sandbug run --json --output out.txt prog.c > report.json

@@ -17,6 +17,7 @@ import (
 )
 
 const runUsage = `Usage: sandbug run [flags] PROGRAM|FILE.c... [-- ARGS...]
+       sandbug run [flags] --make [TARGET] [-- ARGS...]
 
 Runs PROGRAM (or compiles FILE.c / FILE.cpp first with cc -g -O0 -Wall; several sources make
 one program, headers beside them are found, -lm and -pthread are added when math.h or
@@ -25,12 +26,17 @@ debugger. The program's output streams through unchanged; then an exit card
 and the blocked system calls go to stderr. A terminal on stdin and stdout gives the program a
 terminal of the same size; otherwise it gets sandbug's own stdin, stdout and stderr.
 
+--make builds with the Makefile in the current folder instead: make -pq finds the default
+goal (or TARGET) and the program it makes, then make -B TARGET CFLAGS="<the Makefile's
+CFLAGS> -g -O0" rebuilds every file with debug information.
+
 Exit status: the program's (its code, or 128+signal number); 125 when sandbug or the sandbox
-failed (bad flags, compile error, sandbox setup), 126 program not executable, 127 not found.
+failed (bad flags, compile or make error, sandbox setup), 126 program not executable, 127 not found.
 
 Examples:
   sandbug run hello.c
   sandbug run main.c list.c -- input.txt
+  sandbug run --make -- input.txt
   sandbug run ./a.out -- input.txt
   sandbug run --limit cpu=2s,mem=256M --timeout 10s prog.c
   sandbug run --json prog.c > report.json      (program output on stderr)
@@ -43,6 +49,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := newFlagSet("run", &o, stderr, true, false)
 	if code, ok := parseCommand(fs, args, &o, true, runUsage, stdout, stderr); !ok {
+		return code
+	}
+	if code, ok := o.discoverMake(ctx, stderr); !ok {
 		return code
 	}
 	return runProgram(ctx, o, stdout, stderr)
