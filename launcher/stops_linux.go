@@ -73,6 +73,8 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 		s.fillSource(stop)
 		if n := SignalNumber(stop.Signal); crashSignal(n) && pid > 0 {
 			stop.Crash = s.readCrashGDB(stop, pid, n)
+			// A sanitizer's report ends in abort(): its log says what the signal cannot.
+			stop.Crash = s.sanitizerCrash(pid, stop.Crash)
 		}
 		cp := *stop
 		d.lastSignal = &cp
