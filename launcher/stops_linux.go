@@ -58,6 +58,9 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 			return
 		}
 	}
+	if s.recordStop(stop) {
+		return // a reverse step that ended inside its own line goes on (recordStop)
+	}
 	if st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGSYS" {
 		if b, kernel, ok := s.decodeSIGSYS(stop); ok {
 			d.calls.trapped(b, kernel)
