@@ -30,6 +30,10 @@ type KeyMap struct {
 	LetterRun, LetterContinue, LetterNext, LetterStep, LetterFinish key.Binding
 	LetterBreak, LetterUntil, FrameUp, FrameDown                    key.Binding
 
+	// Reverse stepping (gdb's record full): v records, the capitals go back while it does.
+	Record                                                   key.Binding // 'v'
+	ReverseNext, ReverseStep, ReverseFinish, ReverseContinue key.Binding // N S F C
+
 	// Source navigation.
 	Search, SearchNext, GotoLine, SwitchFile key.Binding
 
@@ -91,6 +95,12 @@ func DefaultKeyMap() KeyMap {
 		FrameUp:        b([]string{"u"}, "u", "frame up (caller)"),
 		FrameDown:      b([]string{"d"}, "d", "frame down"),
 
+		Record:          b([]string{"v"}, "v", "record on/off (for reverse steps)"),
+		ReverseNext:     b([]string{"N"}, "N", "reverse next"),
+		ReverseStep:     b([]string{"S"}, "S", "reverse step"),
+		ReverseFinish:   b([]string{"F"}, "F", "reverse finish"),
+		ReverseContinue: b([]string{"C"}, "C", "reverse continue"),
+
 		Search:     b([]string{"/"}, "/", "search"),
 		SearchNext: b([]string{"ctrl+n"}, "Ctrl+N", "next match"),
 		GotoLine:   b([]string{"g", "ctrl+g"}, "g", "go to line"),
@@ -143,6 +153,8 @@ type keyState struct {
 	running bool // the program runs
 	stopped bool // the program is stopped under the debugger
 	live    bool // the program exists (running or stopped)
+	// recording: gdb records the program (record full), so the reverse keys work when stopped
+	recording bool
 }
 
 // applyState enables the bindings that make sense in st, so help only shows keys that work.
@@ -159,6 +171,10 @@ func (k *KeyMap) applyState(st keyState) {
 	k.FrameDown.SetEnabled(st.stopped)
 	for _, b := range []*key.Binding{&k.LetterContinue, &k.LetterNext, &k.LetterStep, &k.LetterFinish} {
 		b.SetEnabled(st.stopped)
+	}
+	k.Record.SetEnabled(st.debug && st.stopped)
+	for _, b := range []*key.Binding{&k.ReverseNext, &k.ReverseStep, &k.ReverseFinish, &k.ReverseContinue} {
+		b.SetEnabled(st.stopped && st.recording)
 	}
 	k.LetterRun.SetEnabled(!st.running)
 	k.LetterUntil.SetEnabled(st.debug && !st.running)
@@ -184,5 +200,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Processes, k.Help, k.Quit},
 		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
+		{k.Record, k.ReverseNext, k.ReverseStep, k.ReverseFinish, k.ReverseContinue},
 	}
 }
