@@ -1,8 +1,11 @@
 package launcher
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 const srcRecord = `#include <stdio.h>
@@ -140,5 +143,63 @@ func TestRecordStopsAtUnsupportedInstruction(t *testing.T) {
 	}
 	if x := r.exit(); x.Kind != KindExited || x.Code != 0 {
 		t.Errorf("exit %+v", x)
+	}
+}
+
+const srcRecordCost = `static volatile long sink;
+static void spin(int n) {
+	for (int i = 0; i < n; i++)
+		sink += i ^ (i >> 3);
+}
+int main(void) {
+	spin(5000);
+	spin(5000);
+	spin(5000);
+	return 0;
+}
+`
+
+// TestRecordCost measures what gdb's record full costs: `next` over the same function with and
+// without recording, and the instructions recorded (gdb's `info record`). It logs the cost in
+// ms per 1,000 instructions (BENCHMARKS.md).
+func TestRecordCost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measurement (-short)")
+	}
+	r := startDebug(t, baseConfig(t, program(t, "recordcost", srcRecordCost)))
+	if st := r.stopped(); st == nil || st.Source.Line != 7 {
+		t.Fatalf("first stop %+v", st)
+	}
+	next := func() time.Duration {
+		t.Helper()
+		t0 := time.Now()
+		if err := r.s.Next(); err != nil {
+			t.Fatal(err)
+		}
+		if st := r.stopped(); st == nil {
+			t.Fatal("no stop")
+		}
+		return time.Since(t0)
+	}
+	plain := next() // spin(5000) at full speed (a warm-up of gdb's stepping too)
+	plain = min(plain, next())
+	if err := r.s.SetRecording(true); err != nil {
+		t.Fatal(err)
+	}
+	recorded := next()
+	out, err := r.s.ConsoleCapture("info record")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`Log contains (\d+) instructions`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("info record: %q", out)
+	}
+	n, _ := strconv.Atoi(m[1])
+	per := float64((recorded - plain).Microseconds()) / 1000 / float64(n) * 1000
+	t.Logf("next over spin(5000): %v plain, %v recording %d instructions: %.2f ms per 1,000 instructions recorded (%.0fx)",
+		plain.Round(time.Microsecond), recorded.Round(time.Microsecond), n, per, float64(recorded)/float64(plain))
+	if n < 10000 {
+		t.Errorf("only %d instructions recorded", n)
 	}
 }
