@@ -43,3 +43,14 @@ func TestE2EStepBackToTheWrite(t *testing.T) {
 	tm.keys("Enter")
 	tm.quit()
 }
+
+// TestE2ESanitizerCard: the heapoverflow demo (built with --sanitize=address by its lesson)
+// stops at AddressSanitizer's report on the faulting line with the program's frame selected
+// (its locals: i is 5), and the console explains the bug.
+func TestE2ESanitizerCard(t *testing.T) {
+	tm := newTermArgs(t, 160, 45, "demo", "heapoverflow")
+	tm.wait(30*time.Second, "fill_scores", "sandbox: default ✓")
+	tm.keys("F5")
+	tm.wait(20*time.Second, "SIGABRT", ":22 in fill_scores()", "heap buffer overflow", "crash: heap buffer overflow", "i = 5")
+	tm.quit()
+}
