@@ -29,14 +29,17 @@ type Example struct {
 	Limits  string // resource limits in wrapper.ParseLimits syntax, e.g. "cpu=1s" (wall= taken out)
 	// Wall is the wall-clock limit the front matter's limits give as wall=DURATION: not a
 	// kernel limit but the launcher's (--timeout; in the debugger, running time). 0: none.
-	Wall       time.Duration
-	Args       []string // program arguments
-	Stdin      string   // input the tests feed the program (empty: none)
-	Needs      []string // machine features the demo depends on: "ia32" (32-bit system calls)
-	Expect     Expect   // the outcome the lesson promises
-	Lesson     string   // lesson body in markdown, without the front matter, one line per paragraph (see Unwrap)
-	Source     string   // the C program's text
-	SourceFile string   // the C program's file name, e.g. "ptrace.c"
+	Wall  time.Duration
+	Args  []string // program arguments
+	Stdin string   // input the tests feed the program (empty: none)
+	Needs []string // machine features the demo depends on: "ia32" (32-bit system calls)
+	// Sanitize is the sanitizer the demo is built with by default (--sanitize): "address",
+	// "undefined" or "both"; "" for none.
+	Sanitize   string
+	Expect     Expect // the outcome the lesson promises
+	Lesson     string // lesson body in markdown, without the front matter, one line per paragraph (see Unwrap)
+	Source     string // the C program's text
+	SourceFile string // the C program's file name, e.g. "ptrace.c"
 }
 
 // Expect is the machine-checkable outcome of running an example in the sandbox.
@@ -121,7 +124,13 @@ func (e Example) LessonOn(missing []string) string {
 
 // crashKinds are the kinds of crash sandbug reads (launcher.Crash*), for Expect.Crash.
 var crashKinds = map[string]bool{"null": true, "unmapped": true, "read-only": true, "stack-overflow": true,
-	"divide": true, "assert": true, "double-free": true, "heap": true, "abort": true, "other": true}
+	"divide": true, "assert": true, "double-free": true, "heap": true, "abort": true, "other": true,
+	// found by the sanitizers (Example.Sanitize)
+	"heap-buffer-overflow": true, "heap-use-after-free": true, "stack-buffer-overflow": true,
+	"global-buffer-overflow": true, "signed-integer-overflow": true, "out-of-bounds-index": true}
+
+// validSanitize are the values of a lesson's sanitize: key.
+var validSanitize = map[string]bool{"": true, "address": true, "undefined": true, "both": true}
 
 func sortedKeys(m map[string]bool) []string {
 	var out []string
@@ -136,14 +145,15 @@ var validLimits = map[string]bool{"cpu": true, "mem": true, "fsize": true, "npro
 
 // frontMatter is the YAML header of a lesson file.
 type frontMatter struct {
-	Title   string   `yaml:"title"`
-	Summary string   `yaml:"summary"`
-	Profile string   `yaml:"profile"`
-	Limits  string   `yaml:"limits"`
-	Args    []string `yaml:"args"`
-	Stdin   string   `yaml:"stdin"`
-	Needs   []string `yaml:"needs"`
-	Expect  struct {
+	Title    string   `yaml:"title"`
+	Summary  string   `yaml:"summary"`
+	Profile  string   `yaml:"profile"`
+	Limits   string   `yaml:"limits"`
+	Args     []string `yaml:"args"`
+	Stdin    string   `yaml:"stdin"`
+	Needs    []string `yaml:"needs"`
+	Sanitize string   `yaml:"sanitize"`
+	Expect   struct {
 		Kind    string   `yaml:"kind"`
 		Code    *int     `yaml:"code"`
 		Signal  string   `yaml:"signal"`
@@ -354,6 +364,9 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 			return fail("needs: unknown feature %q (known: ia32)", n)
 		}
 	}
+	if !validSanitize[fm.Sanitize] {
+		return fail("sanitize %q is not one of address, undefined, both", fm.Sanitize)
+	}
 	for _, s := range x.Blocked {
 		if s == "" || strings.ContainsAny(s, " \t") {
 			return fail("expect.blocked has an invalid syscall name %q", s)
@@ -370,6 +383,7 @@ func Parse(name string, lesson, source []byte) (Example, error) {
 		Args:       fm.Args,
 		Stdin:      fm.Stdin,
 		Needs:      fm.Needs,
+		Sanitize:   fm.Sanitize,
 		Expect:     ex,
 		Lesson:     Unwrap(strings.TrimLeft(string(body), "\n")),
 		Source:     string(source),

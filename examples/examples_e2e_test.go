@@ -28,7 +28,16 @@ import (
 // as nobody can read.
 func compile(t *testing.T, e examples.Example) string {
 	t.Helper()
-	return testbin.CompileC(t, e.Name, e.Source, "-Wall")
+	return testbin.CompileC(t, e.Name, e.Source, append([]string{"-Wall"}, launcher.Sanitize(e.Sanitize).CFlags()...)...)
+}
+
+// sanitizerEnv is what a demo built with a sanitizer needs outside the launcher: leaks not
+// checked (LeakSanitizer needs ptrace), and a report ends the program with abort().
+func sanitizerEnv(e examples.Example) []string {
+	if e.Sanitize == "" {
+		return nil
+	}
+	return []string{"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1", "UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1"}
 }
 
 // onThisMachine returns e with the outcome it has here: where this machine lacks a feature the
@@ -95,6 +104,7 @@ func TestEveryExampleUnderTheWrapper(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, w, args...)
 			cmd.Dir = testbin.WorldDir(t)
+			cmd.Env = append(os.Environ(), sanitizerEnv(e)...)
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 			cmd.WaitDelay = 5 * time.Second
@@ -290,7 +300,7 @@ func config(t *testing.T, e examples.Example, bin string) launcher.Config {
 	}
 	// The working folder is one the program may write (the redirect demo makes out.txt there),
 	// also when the tests run as root and the program as nobody.
-	return launcher.Config{
+	cfg := launcher.Config{
 		Program:     bin,
 		Args:        e.Args,
 		Profile:     e.Profile,
@@ -299,6 +309,12 @@ func config(t *testing.T, e examples.Example, bin string) launcher.Config {
 		WrapperPath: testbin.Wrapper(t),
 		Dir:         testbin.WorldDir(t),
 	}
+	if e.Sanitize != "" {
+		// As `sandbug demo` does: the launcher compiles the source (beside bin) with the
+		// sanitizer, and gives the runtime its options and its log.
+		cfg.Program, cfg.Sanitize = bin+".c", launcher.Sanitize(e.Sanitize)
+	}
+	return cfg
 }
 
 // TestEveryExampleRunMode runs each demo the way `sandbug demo NAME --run` does (a run

@@ -169,6 +169,7 @@ func TestParseRejects(t *testing.T) {
 		"code with signal":  strings.Replace(good, "kind: exited", "kind: signaled\n  signal: SIGSEGV", 1),
 		"empty body":        strings.Replace(good, "# Body\n", "\n", 1),
 		"bad yaml":          strings.Replace(good, "title: T", "title: [T", 1),
+		"unknown sanitizer": strings.Replace(good, "profile: default", "profile: default\nsanitize: thread", 1),
 	}
 	for name, lesson := range bad {
 		if _, err := Parse("x", []byte(lesson), []byte("int main;")); err == nil {
@@ -177,6 +178,9 @@ func TestParseRejects(t *testing.T) {
 	}
 	if _, err := Parse("x", []byte(good), nil); err == nil {
 		t.Error("Parse accepted an empty source")
+	}
+	if e, err := Parse("x", []byte(strings.Replace(good, "profile: default", "profile: default\nsanitize: both", 1)), []byte("int main;")); err != nil || e.Sanitize != "both" {
+		t.Errorf("sanitize: both: %v, %q", err, e.Sanitize)
 	}
 	if _, err := Parse("../x", []byte(good), []byte("int main;")); err == nil {
 		t.Error("Parse accepted a name with a slash")

@@ -24,6 +24,10 @@ func (s *Session) onNotify(r *gdbmi.Record) {
 			s.watch = w
 			s.mu.Unlock()
 		}
+	case "record-started":
+		s.setRecording(d, true, "")
+	case "record-stopped":
+		s.setRecording(d, false, "")
 	case "breakpoint-created", "breakpoint-modified":
 		for _, b := range gdbmi.ParseBreakpoints(r) {
 			d.setBreakpoint(fromMIBreakpoint(b))

@@ -36,6 +36,10 @@ type Config struct {
 	Sources []string
 
 	CC, CFlags string // compiler (default cc, c++ for C++) and extra flags, split like a shell
+	// Sanitize builds a source Program with the sanitizers' run-time checks (--sanitize); their
+	// reports become the crash reading. With AddressSanitizer, Limits.Mem is enforced by ASan
+	// (soft_rss_limit_mb) instead of RLIMIT_AS; leaks are never checked (SanitizerNotes).
+	Sanitize Sanitize
 
 	// Make builds the program with the student's Makefile (sandbug --make) before each session
 	// starts; Program is then the plan's Program. See DiscoverMake.

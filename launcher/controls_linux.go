@@ -118,6 +118,7 @@ func (s *Session) execRunCtx(ctx context.Context, cmd string, args ...string) er
 	if err != nil {
 		return err
 	}
+	d.recordSettled()
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
 	if err := ctx.Err(); err != nil {

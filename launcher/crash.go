@@ -55,6 +55,9 @@ type Crash struct {
 	Repeat    string // stack-overflow: the function that kept calling (itself)
 	Reason    string // abort: the message glibc printed (its first line)
 	Assertion string // assert: the expression that was false
+	// San is the sanitizer's report when the program was built with --sanitize and the
+	// runtime found the error (Kind then follows the report, Where its first own frame).
+	San *SanitizerReport
 }
 
 // faultFacts is what a classifier needs about the signal and the memory: plain data.
@@ -157,6 +160,11 @@ func classifyAbort(msg string) (CrashKind, string, string) {
 
 // Headline is the crash in a few plain words ("NULL pointer dereference").
 func (c Crash) Headline() string {
+	if c.San != nil {
+		if h := c.sanitizerHeadline(); h != "" {
+			return h
+		}
+	}
 	switch c.Kind {
 	case CrashNull:
 		return "NULL pointer dereference"
@@ -183,6 +191,9 @@ func (c Crash) Headline() string {
 // Explanation says in plain words what happened and what to look at next: one or two
 // sentences, the same in the debugger, in `sandbug run` and in --json.
 func (c Crash) Explanation() string {
+	if c.San != nil {
+		return c.sanitizerExplanation()
+	}
 	line := ""
 	if c.LineText != "" {
 		line = " `" + c.LineText + "`"
@@ -262,6 +273,7 @@ func (s *ExitStatus) applyCrash(c *Crash) {
 		s.FaultAddr = fmt.Sprintf("%#x", c.FaultAddr)
 	}
 	s.Depth = c.Depth
+	s.Sanitizer = c.San
 }
 
 // chainRE matches an access path: a name followed by ->field or .field steps.

@@ -31,7 +31,15 @@ type debugState struct {
 	// "while stopped" (the supervisor can hear of it before the loop reads gdb's *running).
 	resuming atomic.Bool
 	calls    blockedCalls
-	pty      *ptyReader
+	// recOn: gdb records the program (record full); read by any goroutine, written on the loop.
+	recOn      atomic.Bool
+	recordFail string       // owned by the loop: why gdb gave up recording, reported at the next stop
+	noHistory  bool         // owned by the loop: gdb said the recorded history ended
+	rev        *reverseStep // owned by the loop: the reverse step in progress
+	// recStopping is set while a `record stop` sent after a recording failure is unanswered.
+	recStopping atomic.Pointer[chan struct{}]
+	lastFrame   Frame // owned by the loop: frame 0 of the last stop
+	pty         *ptyReader
 	// watchStop ends the limit watcher of the current run (closed by finishRun).
 	watchStop chan struct{}
 
@@ -340,6 +348,7 @@ func (s *Session) onRecord(r *gdbmi.Record) {
 			if s.captureLine(kind, string(line)) {
 				continue
 			}
+			s.recordLine(string(line))
 			s.emit(ConsoleEvent{Kind: kind, Text: string(line)})
 		}
 	case gdbmi.ExecAsync:

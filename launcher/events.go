@@ -218,6 +218,10 @@ func (s Stop) Summary() string {
 			return fmt.Sprintf("stopped at a blocked call to %s%s", s.Blocked.Syscall, where)
 		}
 		return "stopped at a blocked call" + where
+	case StopNoHistory:
+		return "reached the end of the recorded history" + where
+	case StopRecordFailed:
+		return "stopped where gdb cannot record" + where
 	case StopNone:
 		return "stopped" + where
 	}

@@ -59,6 +59,8 @@ type ExitStatus struct {
 	Explanation string
 	FaultAddr   string
 	Depth       int
+	// Sanitizer is the sanitizer's report behind Crash (--sanitize), nil without one.
+	Sanitizer *SanitizerReport
 }
 
 // Success reports whether the program ran and ended by itself with exit code 0.
@@ -79,6 +81,12 @@ func (s ExitStatus) Summary() string {
 		return fmt.Sprintf("exited with status %d", s.Code)
 	case KindSignaled:
 		out := "terminated by " + signalWords(s.Signal, s.SignalDesc) + at
+		if z := s.Sanitizer; z != nil {
+			out = "terminated by " + s.Signal + " after " + z.Tool + " found a " + z.Name + at
+			if z.Tool == "UndefinedBehaviorSanitizer" {
+				out = "terminated by " + s.Signal + " after " + z.Tool + " found undefined behavior" + at
+			}
+		}
 		if s.Core {
 			out += " (core dumped)"
 		}

@@ -77,6 +77,8 @@ func (s *Session) finishRun(es ExitStatus) {
 	}
 	d.started = false
 	d.calls.reset(0)
+	d.noHistory, d.recordFail = false, ""
+	s.setRecording(d, false, "recording ended with the program")
 	pid := d.infPid
 	unverified := !d.verifiedRun && pid > 0
 	av := d.attachVerify

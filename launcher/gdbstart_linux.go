@@ -54,6 +54,11 @@ func (s *Session) startGDB() error {
 	if s.cfg.Dir != "" {
 		steps = append(steps, []string{"-environment-cd", s.cfg.Dir})
 	}
+	// glibc's SSE2 string functions, which `record full` can record (reverse stepping).
+	steps = append(steps, []string{"-interpreter-exec", "console", "set environment GLIBC_TUNABLES=" + debugTunables(os.Getenv("GLIBC_TUNABLES"))})
+	for _, kv := range s.sanitizerEnv() {
+		steps = append(steps, []string{"-interpreter-exec", "console", "set environment " + kv})
+	}
 	for _, st := range steps {
 		if _, err := s.mi(s.ctx, st[0], st[1:]...); err != nil {
 			return fmt.Errorf("gdb %s: %w", strings.Join(st, " "), err)

@@ -99,7 +99,11 @@ func (s *Session) compileIfSource() bool {
 		if s.cfg.Make != nil {
 			ev, err = BuildMake(s.ctx, *s.cfg.Make, s.tmp)
 		} else {
-			ev, err = CompileAll(s.ctx, s.cfg.AllSources(), s.cfg.CC, s.cfg.CFlags, s.tmp)
+			cflags := s.cfg.CFlags
+			if f := s.cfg.Sanitize.CFlags(); f != nil {
+				cflags = ShellJoin(f) + " " + cflags
+			}
+			ev, err = CompileAll(s.ctx, s.cfg.AllSources(), s.cfg.CC, cflags, s.tmp)
 		}
 		var ce *CompileError
 		switch {
@@ -364,6 +368,7 @@ func (s *Session) runMain(pio *progIO) {
 		env = os.Environ()
 	}
 	cmd.Env = append(env[:len(env):len(env)], s.sup.Env()...)
+	cmd.Env = append(cmd.Env, s.sanitizerEnv()...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = fileOrNil(pio.stdin), fileOrNil(pio.stdout), fileOrNil(pio.stderr)
 	becomeSubreaper()
 	detached := make(chan struct{})
@@ -499,7 +504,13 @@ func (s *Session) runMain(pio *progIO) {
 		ws, _ = cmd.ProcessState.Sys().(syscall.WaitStatus) // the keeper mirrors it
 	}
 	st := s.classify(ws, cmd.ProcessState, timed, s.ctx.Err() != nil)
-	if st.Kind == KindSignaled {
+	if st.Kind == KindSignaled || st.Kind == KindExited && st.Code != 0 {
+		if c := s.sanitizerCrash(s.LastPid(), crash); c != crash {
+			c.Signal = st.Signal // an exit code after a report (abort_on_error off) keeps its kind
+			crash = c
+		}
+	}
+	if st.Kind == KindSignaled || crash != nil && crash.San != nil {
 		st.applyCrash(crash)
 	}
 	s.finish(st)

@@ -32,6 +32,7 @@ type Session struct {
 
 	tmp         string // private temp dir: compiled binary, resolved policy
 	progTmp     string // the program's private TMPDIR (inside tmp), the only temp folder its jail opens
+	sanMem      int64  // --sanitize=address: the memory limit ASan enforces (taken out of cfg.Limits)
 	pol         *policy.Policy
 	polFile     string // resolved policy YAML for the wrapper; "" = a built-in profile
 	wrapperPath string
@@ -221,6 +222,15 @@ func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
 	if cfg.Program == "" {
 		return nil, errors.New("no program given")
 	}
+	if cfg.Sanitize != SanitizeNone && !IsSource(cfg.Program) {
+		return nil, fmt.Errorf("--sanitize=%s needs a C or C++ source for sandbug to compile (%s is not one)", cfg.Sanitize, cfg.Program)
+	}
+	var sanMem int64
+	if cfg.Sanitize.Address() {
+		// ASan reserves ~20 TiB of address space for its shadow memory: under RLIMIT_AS it
+		// cannot start. It enforces the limit itself (sanitizerEnv).
+		sanMem, cfg.Limits.Mem = cfg.Limits.Mem, 0
+	}
 	pol, err := resolvePolicy(cfg)
 	if err != nil {
 		return nil, err
@@ -267,7 +277,7 @@ func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	s := &Session{
 		cfg: cfg, debug: debug, q: newQueue(), ctx: sctx, cancel: cancel,
-		tmp: tmp, progTmp: progTmp, pol: pol, polFile: polFile, wrapperPath: wp,
+		tmp: tmp, progTmp: progTmp, sanMem: sanMem, pol: pol, polFile: polFile, wrapperPath: wp,
 		done: make(chan struct{}), started: time.Now(),
 	}
 	return s, nil
@@ -366,6 +376,30 @@ func (s *Session) Signal(sig syscall.Signal) error {
 		return errors.New("in a debug session gdb delivers signals: use Interrupt or Kill")
 	}
 	return syscall.Kill(-pid, sig)
+}
+
+// SanitizerNotes says what --sanitize changes about the sandbox (see the package function).
+func (s *Session) SanitizerNotes() []string { return SanitizerNotes(s.cfg.Sanitize, s.sanMem) }
+
+// sanitizerEnv is the program's sanitizer options (nil without --sanitize).
+func (s *Session) sanitizerEnv() []string {
+	if s.cfg.Sanitize == SanitizeNone {
+		return nil
+	}
+	return sanitizerEnv(s.cfg.Sanitize, filepath.Join(s.progTmp, sanitizerLogName), s.sanMem>>20)
+}
+
+// sanitizerCrash reads the sanitizer's log of process pid: the crash it explains (base, what
+// the signal alone said, may be nil), or base when there is no report.
+func (s *Session) sanitizerCrash(pid int, base *Crash) *Crash {
+	if s.cfg.Sanitize == SanitizeNone {
+		return base
+	}
+	r, _, ok := readSanitizerLog(s.progTmp, pid)
+	if !ok {
+		return base
+	}
+	return r.Crash(base)
 }
 
 // makeProgramTmp makes the program's private temporary folder inside the session's: mode 0700,

@@ -58,6 +58,9 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 			return
 		}
 	}
+	if s.recordStop(stop) {
+		return // a reverse step that ended inside its own line goes on (recordStop)
+	}
 	if st.Reason == gdbmi.ReasonSignalReceived && st.SignalName == "SIGSYS" {
 		if b, kernel, ok := s.decodeSIGSYS(stop); ok {
 			d.calls.trapped(b, kernel)
@@ -73,6 +76,8 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 		s.fillSource(stop)
 		if n := SignalNumber(stop.Signal); crashSignal(n) && pid > 0 {
 			stop.Crash = s.readCrashGDB(stop, pid, n)
+			// A sanitizer's report ends in abort(): its log says what the signal cannot.
+			stop.Crash = s.sanitizerCrash(pid, stop.Crash)
 		}
 		cp := *stop
 		d.lastSignal = &cp

@@ -48,7 +48,18 @@ func (l *launcherSession) Finish(ctx context.Context, sc launcher.Scope) error {
 	return l.s.FinishIn(ctx, sc)
 }
 func (l *launcherSession) Interrupt(ctx context.Context) error { return ctl(ctx, l.s.Interrupt) }
-func (l *launcherSession) Kill(ctx context.Context) error      { return ctl(ctx, l.s.Kill) }
+func (l *launcherSession) SetRecording(ctx context.Context, on bool) error {
+	return ctl(ctx, func() error { return l.s.SetRecording(on) })
+}
+func (l *launcherSession) ReverseNext(ctx context.Context) error { return ctl(ctx, l.s.ReverseNext) }
+func (l *launcherSession) ReverseStep(ctx context.Context) error { return ctl(ctx, l.s.ReverseStep) }
+func (l *launcherSession) ReverseFinish(ctx context.Context) error {
+	return ctl(ctx, l.s.ReverseFinish)
+}
+func (l *launcherSession) ReverseContinue(ctx context.Context) error {
+	return ctl(ctx, l.s.ReverseContinue)
+}
+func (l *launcherSession) Kill(ctx context.Context) error { return ctl(ctx, l.s.Kill) }
 func (l *launcherSession) Delete(ctx context.Context, id string) error {
 	return ctl(ctx, func() error { return l.s.Delete(id) })
 }

@@ -92,7 +92,15 @@ func (f *fakeSession) Finish(context.Context, launcher.Scope) error {
 	return nil
 }
 func (f *fakeSession) Interrupt(context.Context) error { f.call("Interrupt"); return nil }
-func (f *fakeSession) Kill(context.Context) error      { f.call("Kill"); return nil }
+func (f *fakeSession) SetRecording(_ context.Context, on bool) error {
+	f.call("SetRecording(%v)", on)
+	return nil
+}
+func (f *fakeSession) ReverseNext(context.Context) error     { f.call("ReverseNext"); return nil }
+func (f *fakeSession) ReverseStep(context.Context) error     { f.call("ReverseStep"); return nil }
+func (f *fakeSession) ReverseFinish(context.Context) error   { f.call("ReverseFinish"); return nil }
+func (f *fakeSession) ReverseContinue(context.Context) error { f.call("ReverseContinue"); return nil }
+func (f *fakeSession) Kill(context.Context) error            { f.call("Kill"); return nil }
 func (f *fakeSession) Until(_ context.Context, file string, line int) error {
 	f.call("Until(%s,%d)", file, line)
 	return nil

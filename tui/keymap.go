@@ -32,7 +32,11 @@ type KeyMap struct {
 	LetterBreak, LetterUntil, FrameUp, FrameDown                    key.Binding
 	// One machine instruction (stepi, nexti) while the Asm tab is shown.
 	StepInsn, NextInsn key.Binding
-	LetterRestart                                                   key.Binding // R: Restart, outside the program's typing
+	LetterRestart      key.Binding // R: Restart, outside the program's typing
+
+	// Reverse stepping (gdb's record full): v records, the capitals go back while it does.
+	Record                                                   key.Binding // 'v'
+	ReverseNext, ReverseStep, ReverseFinish, ReverseContinue key.Binding // N S F C
 
 	// Source navigation.
 	Search, SearchNext, GotoLine, SwitchFile key.Binding
@@ -99,6 +103,12 @@ func DefaultKeyMap() KeyMap {
 		NextInsn:       b([]string{"I"}, "I", "next instruction, over calls (Asm tab)"),
 		LetterRestart:  b([]string{"R"}, "R", "restart the program"),
 
+		Record:          b([]string{"v"}, "v", "record on/off (for reverse steps)"),
+		ReverseNext:     b([]string{"N"}, "N", "reverse next"),
+		ReverseStep:     b([]string{"S"}, "S", "reverse step"),
+		ReverseFinish:   b([]string{"F"}, "F", "reverse finish"),
+		ReverseContinue: b([]string{"C"}, "C", "reverse continue"),
+
 		Search:     b([]string{"/"}, "/", "search"),
 		SearchNext: b([]string{"ctrl+n"}, "Ctrl+N", "next match"),
 		GotoLine:   b([]string{"g", "ctrl+g"}, "g", "go to line"),
@@ -152,6 +162,8 @@ type keyState struct {
 	stopped bool // the program is stopped under the debugger
 	live    bool // the program exists (running or stopped)
 	ended   bool // a run without the debugger ended: R runs it again
+	// recording: gdb records the program (record full), so the reverse keys work when stopped
+	recording bool
 }
 
 // applyState enables the bindings that make sense in st, so help only shows keys that work.
@@ -172,6 +184,10 @@ func (k *KeyMap) applyState(st keyState) {
 	k.NextInsn.SetEnabled(st.stopped)
 	for _, b := range []*key.Binding{&k.LetterContinue, &k.LetterNext, &k.LetterStep, &k.LetterFinish} {
 		b.SetEnabled(st.stopped)
+	}
+	k.Record.SetEnabled(st.debug && st.stopped)
+	for _, b := range []*key.Binding{&k.ReverseNext, &k.ReverseStep, &k.ReverseFinish, &k.ReverseContinue} {
+		b.SetEnabled(st.stopped && st.recording)
 	}
 	k.LetterRun.SetEnabled(!st.running)
 	k.LetterUntil.SetEnabled(st.debug && !st.running)
@@ -197,5 +213,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Processes, k.Help, k.Quit},
 		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
+		{k.Record, k.ReverseNext, k.ReverseStep, k.ReverseFinish, k.ReverseContinue},
 	}
 }

@@ -210,6 +210,19 @@ func (m *Model) letters() []globalBinding {
 		{&k.StepInsn, func(m *Model) tea.Cmd { return m.stepInsn(false) }, stopped},
 		{&k.NextInsn, func(m *Model) tea.Cmd { return m.stepInsn(true) }, stopped},
 		{&k.LetterRestart, (*Model).restart, "needs a program to restart (F5 debugs it, Ctrl+R runs it)"},
+		{&k.Record, (*Model).toggleRecording, "needs a program stopped under the debugger (F5 starts one)"},
+		{&k.ReverseNext, func(m *Model) tea.Cmd {
+			return m.stepCmd("reverse next", func(s Session) error { return s.ReverseNext(m.ctx) })
+		}, m.needsRecording()},
+		{&k.ReverseStep, func(m *Model) tea.Cmd {
+			return m.stepCmd("reverse step", func(s Session) error { return s.ReverseStep(m.ctx) })
+		}, m.needsRecording()},
+		{&k.ReverseFinish, func(m *Model) tea.Cmd {
+			return m.stepCmd("reverse finish", func(s Session) error { return s.ReverseFinish(m.ctx) })
+		}, m.needsRecording()},
+		{&k.ReverseContinue, func(m *Model) tea.Cmd {
+			return m.stepCmd("reverse continue", func(s Session) error { return s.ReverseContinue(m.ctx) })
+		}, m.needsRecording()},
 	}
 }
 

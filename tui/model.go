@@ -79,6 +79,7 @@ type Model struct {
 	// polled while it runs); typing from any pane goes to it.
 	progPid    int
 	waitInput  bool
+	recording  bool // gdb records the program (launcher.RecordEvent): reverse keys work
 	inputBusy  int  // probes in a row that found the waiting program busy
 	inputPoll  bool // an inputTick is pending
 	probeInput func(pid int) bool
@@ -300,6 +301,8 @@ func (m *Model) setState(s launcher.State) {
 		stopped: s == launcher.Stopped,
 		live:    s == launcher.Running || s == launcher.Stopped,
 		ended:   !m.debugMode && m.run != nil && s == launcher.Exited,
+
+		recording: m.recording,
 	})
 	if s != launcher.Running {
 		m.waitInput = false

@@ -31,6 +31,15 @@ type Session interface {
 	Interrupt(ctx context.Context) error
 	Kill(ctx context.Context) error
 
+	// SetRecording starts or stops gdb's process record (record full) of the stopped program;
+	// the Reverse* controls go back through what it recorded (launcher.ErrNotRecording when
+	// it does not record).
+	SetRecording(ctx context.Context, on bool) error
+	ReverseNext(ctx context.Context) error
+	ReverseStep(ctx context.Context) error
+	ReverseFinish(ctx context.Context) error
+	ReverseContinue(ctx context.Context) error
+
 	Break(ctx context.Context, location string) error
 	Delete(ctx context.Context, id string) error
 	Enable(ctx context.Context, id string, on bool) error

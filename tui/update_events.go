@@ -110,6 +110,8 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		return nil, m.slotShows(paneConsole)
 	case launcher.DebuggerEndedEvent:
 		return nil, m.onDebuggerEnded(sid, ev)
+	case launcher.RecordEvent:
+		return nil, isActive && m.onRecordEvent(ev)
 	}
 	if !isActive {
 		return nil, false

@@ -227,6 +227,9 @@ func (m *Model) statusLine() string {
 		}
 		state = st.Dim.Render("■") + " " + clean(shortPaths(s))
 	}
+	if m.recording && (m.state == launcher.Stopped || m.state == launcher.Running) {
+		state = st.Stopped.Render("●") + " recording │ " + state
+	}
 	sbx := "sandbox: " + clean(m.sbx.profile)
 	if m.sbx.profile == "" {
 		sbx = "sandbox: " + launcher.DefaultProfile

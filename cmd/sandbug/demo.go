@@ -100,6 +100,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.limits = l
 	}
+	if o.sanitize == launcher.SanitizeNone && ex.Sanitize != "" {
+		o.sanitize = launcher.Sanitize(ex.Sanitize) // the lesson's sanitizer (validated when the lessons load)
+	}
 	if ex.Wall > 0 && !o.timeoutSet {
 		o.timeout, o.timeoutSet = ex.Wall, true // the lesson's wall clock, unless --timeout says otherwise
 	}

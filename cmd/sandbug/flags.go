@@ -17,6 +17,7 @@ import (
 // options are the flags shared by run and debug, plus run's own.
 type options struct {
 	profile, policy, limit, user, cc, cflags, logMI, wrapperPath, dir string
+	sanitize                                                          launcher.Sanitize
 	timeout                                                           time.Duration
 	noStopAtBlocked                                                   bool
 	json                                                              bool
@@ -50,6 +51,11 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	fs.StringVar(&o.user, "user", "", "run the program as `USER` (name or uid; as root the default is nobody)")
 	fs.StringVar(&o.cc, "cc", "", "C compiler for .c sources (default cc; c++ for C++)")
 	fs.StringVar(&o.cflags, "cflags", "", "extra compiler `FLAGS`, added after -g -O0 -Wall")
+	fs.Func("sanitize", "build a .c source with the sanitizer's checks: `address`, undefined or both (explains the bug it finds)", func(v string) error {
+		z, err := launcher.ParseSanitize(v)
+		o.sanitize = z
+		return err
+	})
 	fs.StringVar(&o.logMI, "log-mi", "", "write the raw gdb/MI traffic to `FILE` (debug)")
 	fs.StringVar(&o.wrapperPath, "wrapper", "", "sandbug-wrapper `PATH` (default: next to sandbug, then $PATH)")
 	fs.StringVar(&o.dir, "dir", "", "working `DIR`ectory of the program")
@@ -206,6 +212,7 @@ func (o *options) config() launcher.Config {
 		Make:          o.makePlan,
 		CC:            o.cc,
 		CFlags:        o.cflags,
+		Sanitize:      o.sanitize,
 		Profile:       o.profile,
 		PolicyFile:    o.policy,
 		Limits:        o.limits.Or(defLimits),

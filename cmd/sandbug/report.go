@@ -28,6 +28,25 @@ type report struct {
 	// Leftovers is how many processes of the program were still running when it exited:
 	// sandbug killed them (schema 2).
 	Leftovers int `json:"leftovers_killed"`
+	// Sanitize is the --sanitize mode and what it changes about the sandbox (leaks not
+	// checked, the memory limit enforced by ASan); absent without --sanitize.
+	Sanitize *sanitizeReport `json:"sanitize,omitempty"`
+}
+
+type sanitizeReport struct {
+	Mode  string   `json:"mode"`
+	Notes []string `json:"notes"`
+}
+
+// sanitizerReport is the sanitizer's report behind exit.crash (--sanitize).
+type sanitizerReport struct {
+	Tool        string `json:"tool"`
+	Error       string `json:"error"`
+	Message     string `json:"message,omitempty"`
+	Access      string `json:"access,omitempty"`
+	Where       string `json:"where,omitempty"`
+	AllocatedAt string `json:"allocated_at,omitempty"`
+	FreedAt     string `json:"freed_at,omitempty"`
 }
 
 type exitReport struct {
@@ -49,8 +68,10 @@ type exitReport struct {
 	Explanation string `json:"explanation,omitempty"`
 	FaultAddr   string `json:"fault_addr,omitempty"`
 	Depth       int    `json:"depth,omitempty"`
-	Summary     string `json:"summary"`
-	ShellCode   int    `json:"shell_code"`
+	// Sanitizer: what the sanitizer reported, with --sanitize (Crash is then its kind).
+	Sanitizer *sanitizerReport `json:"sanitizer,omitempty"`
+	Summary   string           `json:"summary"`
+	ShellCode int              `json:"shell_code"`
 }
 
 type sandboxReport struct {
@@ -112,6 +133,12 @@ func newReport(cfg launcher.Config, s *launcher.Session) *report {
 		r.Sandbox.Policy = p.Name
 	}
 	r.Sandbox.User = cfg.User
+	if cfg.Sanitize != launcher.SanitizeNone {
+		r.Sanitize = &sanitizeReport{Mode: string(cfg.Sanitize), Notes: s.SanitizerNotes()}
+		if r.Sanitize.Notes == nil {
+			r.Sanitize.Notes = []string{}
+		}
+	}
 	return r
 }
 
@@ -143,6 +170,10 @@ func (r *report) finish(st launcher.ExitStatus, blocked []launcher.BlockedSummar
 		Syscall: st.Syscall, Rule: st.Rule, Where: st.Where, Limit: st.Limit, LimitValue: st.LimitValue,
 		Message: st.Message, Interrupt: st.Interrupt,
 		Crash: st.Crash, Explanation: st.Explanation, FaultAddr: st.FaultAddr, Depth: st.Depth, Summary: st.Summary(), ShellCode: st.ShellCode()}
+	if z := st.Sanitizer; z != nil {
+		r.Exit.Sanitizer = &sanitizerReport{Tool: z.Tool, Error: z.Name, Message: z.Message, Access: z.Access,
+			Where: z.Where.Where(), AllocatedAt: z.Alloc.Where(), FreedAt: z.Freed.Where()}
+	}
 	if blocked != nil {
 		r.Blocked = blocked
 	}

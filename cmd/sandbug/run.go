@@ -261,6 +261,11 @@ func writeCard(w io.Writer, rep *report, st launcher.ExitStatus) {
 	if st.Explanation != "" {
 		fmt.Fprintf(w, "sandbug: %s\n", st.Explanation)
 	}
+	if z := rep.Sanitize; z != nil {
+		for _, n := range z.Notes {
+			fmt.Fprintf(w, "sandbug: --sanitize=%s: %s\n", z.Mode, n)
+		}
+	}
 	if st.Kind == launcher.KindSandboxError && strings.Contains(st.Message, "\n") {
 		fmt.Fprintf(w, "%s\n", strings.TrimSpace(st.Message))
 	}
