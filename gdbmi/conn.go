@@ -36,6 +36,11 @@ type Options struct {
 	// (nothing is dropped), except while an Exec waits for its result: then reading goes on,
 	// so a consumer that calls Exec from its event loop cannot deadlock.
 	EventBuffer int
+	// Prefix, when set, runs gdb under this command: Prefix[0] with Prefix[1:], then gdb and its
+	// arguments (sandbug's keeper). ExtraFiles become that command's fds 3 and up. Pid and the
+	// exit status are then the prefix command's.
+	Prefix     []string
+	ExtraFiles []*os.File
 }
 
 // ErrExited matches (with errors.Is) the *ExitedError every call returns once gdb is gone.
@@ -182,6 +187,10 @@ func start(ctx context.Context, o Options, interp string) (*Conn, error) {
 	}
 	args := append([]string{"-nx", "-q", "--interpreter=" + interp}, o.Args...)
 	cmd := exec.Command(o.GDB, args...)
+	if len(o.Prefix) > 0 {
+		cmd = exec.Command(o.Prefix[0], append(append(o.Prefix[1:len(o.Prefix):len(o.Prefix)], o.GDB), args...)...)
+		cmd.ExtraFiles = o.ExtraFiles
+	}
 	cmd.Dir = o.Dir
 	cmd.Env = append(append(os.Environ(), o.Env...), "LC_ALL=C.UTF-8", "SHELL=/bin/sh")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW

@@ -265,11 +265,11 @@ func gdbAlive(d *debugState) bool {
 		return false
 	default:
 	}
-	c := d.getConn()
-	if c == nil {
+	pid := int(d.gdbPid.Load())
+	if pid == 0 {
 		return false
 	}
-	p, ok := readStat(c.Pid())
+	p, ok := readStat(pid)
 	return ok && p.state != 'Z'
 }
 

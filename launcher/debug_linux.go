@@ -22,10 +22,14 @@ import (
 // Intercept hook reads, which must never wait for the loop, is the blocked-call state machine
 // (calls), with its own small lock.
 type debugState struct {
-	conn  atomic.Pointer[gdbmi.Conn] // nil before gdb has started; set once
-	logF  *os.File
-	cmdMu sync.Mutex // serialises the controls' gdb commands (not the queries)
-	capMu sync.Mutex // one ConsoleCapture at a time
+	conn atomic.Pointer[gdbmi.Conn] // nil before gdb has started; set once
+	logF *os.File
+	// keeperCtl is sandbug's end of gdb's keeper's control socket: gdb runs under a keeper
+	// (keeper_linux.go), which kills whatever the program left when gdb ends or sandbug dies.
+	keeperCtl *os.File
+	gdbPid    atomic.Int64 // gdb's own pid (the keeper's child), set once gdb has started
+	cmdMu     sync.Mutex   // serialises the controls' gdb commands (not the queries)
+	capMu     sync.Mutex   // one ConsoleCapture at a time
 	// resuming is set when a control sends gdb a command that resumes the program and cleared
 	// at the next *stopped: a program that ends meanwhile is gdb's to report, not a death
 	// "while stopped" (the supervisor can hear of it before the loop reads gdb's *running).
@@ -327,6 +331,10 @@ func (s *Session) debugCleanup() {
 		gpid := conn.Pid()
 		conn.Close()
 		killTree(gpid, false)
+		registerKeeper(gpid, false)
+	}
+	if d.keeperCtl != nil {
+		d.keeperCtl.Close()
 	}
 	if d.logF != nil {
 		d.logF.Close()
@@ -391,8 +399,5 @@ func (s *Session) GDBPid() int {
 	if s.dbg == nil {
 		return 0
 	}
-	if c := s.dbg.getConn(); c != nil {
-		return c.Pid()
-	}
-	return 0
+	return int(s.dbg.gdbPid.Load())
 }

@@ -23,10 +23,22 @@ func (s *Session) startGDB() error {
 		d.logF = f
 		o.Log = f
 	}
-	conn, err := gdbmi.Start(s.ctx, o)
+	// gdb runs under a keeper: when gdb ends, or sandbug dies, nothing the program started
+	// (a daemon after setsid and a double fork) is left running.
+	ours, theirs, err := keeperSocket()
 	if err != nil {
 		return fmt.Errorf("start gdb: %w", err)
 	}
+	d.keeperCtl = ours
+	o.Prefix = []string{s.wrapperPath, "--keeper", "--session", wrapper.KeeperInherit, "--exit-with-child", "--"}
+	o.ExtraFiles = []*os.File{theirs}
+	conn, err := gdbmi.Start(s.ctx, o)
+	theirs.Close()
+	if err != nil {
+		return fmt.Errorf("start gdb: %w", err)
+	}
+	registerKeeper(conn.Pid(), true)
+	d.gdbPid.Store(int64(keptPid(ours, conn.Pid())))
 	d.conn.Store(conn)
 	s.mu.Lock()
 	prog := s.program

@@ -34,17 +34,42 @@ const keeperHello = 3 * time.Second
 // wrapper.Keeper*), and the keeper's handle; start it with keeper.start. The keeper is in a
 // process group of its own: a terminal's Ctrl-C or a kill of sandbug's group does not reach it.
 func keeperCommand(wrapperPath, session string, argv []string) (*exec.Cmd, *keeper, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	ours, theirs, err := keeperSocket()
 	if err != nil {
-		return nil, nil, fmt.Errorf("keeper socket: %w", err)
+		return nil, nil, err
 	}
-	unix.SetNonblock(fds[0], true) // pollable: reads take a deadline
-	ours, theirs := os.NewFile(uintptr(fds[0]), "keeper-control"), os.NewFile(uintptr(fds[1]), "keeper-control")
 	args := append([]string{"--keeper", "--session", session, "--"}, argv...)
 	cmd := exec.Command(wrapperPath, args...)
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd, &keeper{cmd: cmd, ctl: ours, r: bufio.NewReader(ours)}, nil
+}
+
+// keeperSocket makes the control socket: sandbug's end (close-on-exec, pollable so that reads
+// take a deadline) and the keeper's (ExtraFiles[0], its fd 3).
+func keeperSocket() (ours, theirs *os.File, err error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("keeper socket: %w", err)
+	}
+	unix.SetNonblock(fds[0], true)
+	return os.NewFile(uintptr(fds[0]), "keeper-control"), os.NewFile(uintptr(fds[1]), "keeper-control"), nil
+}
+
+// keptPid reads the keeper's first line on ctl, the pid of the command it started, or
+// returns fallback (the keeper's own pid) when it does not come.
+func keptPid(ctl *os.File, fallback int) int {
+	ctl.SetReadDeadline(time.Now().Add(keeperHello))
+	defer ctl.SetReadDeadline(time.Time{})
+	var buf [32]byte
+	n, _ := ctl.Read(buf[:]) // the first line comes first; nothing after it is needed here
+	line, _, _ := strings.Cut(string(buf[:n]), "\n")
+	if v, ok := strings.CutPrefix(line, "pid "); ok {
+		if pid, err := strconv.Atoi(v); err == nil && pid > 0 {
+			return pid
+		}
+	}
+	return fallback
 }
 
 // started closes the keeper's end in this process (after cmd.Start) and returns the pid of the

@@ -82,6 +82,7 @@ func DiscoverMake(ctx context.Context, dir, target string) (MakePlan, error) {
 	}
 	cmd := exec.CommandContext(ctx, mk, args...)
 	cmd.Dir = abs
+	cmd.Env = ownMakeEnv()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	runErr := cmd.Run()
@@ -233,6 +234,7 @@ func BuildMake(ctx context.Context, p MakePlan, outDir string) (CompileEvent, er
 	args := p.BuildArgs()
 	cmd := exec.CommandContext(ctx, "make", args...)
 	cmd.Dir = p.Dir
+	cmd.Env = ownMakeEnv()
 	groupCommand(cmd)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -297,4 +299,20 @@ func checkExecutable(path string) error {
 		return errors.New("not a compiled program")
 	}
 	return nil
+}
+
+// ownMakeEnv is sandbug's environment without an outer make's variables: sandbug started from
+// a Makefile (make demo) would otherwise run the student's make as a sub-make, with the outer
+// one's flags (-n, -k, a job server) and "make[1]:" in its messages.
+func ownMakeEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
 }

@@ -173,3 +173,29 @@ func TestBuildMake(t *testing.T) {
 		t.Errorf("no program built: %v", err)
 	}
 }
+
+// TestMakeIgnoresAnOuterMake: sandbug started from a Makefile (make demo, make -n ...) inherits
+// the outer make's MAKEFLAGS and MAKELEVEL; the student's build is its own make run all the same:
+// it builds (not a dry run) and its messages say "make:", not "make[1]:".
+func TestMakeIgnoresAnOuterMake(t *testing.T) {
+	testbin.NeedTool(t, "make")
+	testbin.NeedTool(t, "gcc")
+	t.Setenv("MAKEFLAGS", "n")
+	t.Setenv("MAKELEVEL", "2")
+	ctx := context.Background()
+	dir := writeProject(t, map[string]string{"Makefile": "all: prog\nprog: main.o list.o\n\t$(CC) $(CFLAGS) -o $@ main.o list.o\n",
+		"main.c": mkMain, "list.c": mkList, "list.h": mkHdr})
+	if _, err := DiscoverMake(ctx, dir, "nope"); err == nil || !strings.Contains(err.Error(), "make: *** No rule to make target 'nope'") {
+		t.Errorf("an unknown target: %v", err)
+	}
+	p, err := DiscoverMake(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev, err := BuildMake(ctx, p, ""); err != nil || !ev.OK {
+		t.Fatalf("BuildMake under MAKEFLAGS=n: %v, event %+v", err, ev)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "prog")); err != nil {
+		t.Errorf("no program built (a dry run?): %v", err)
+	}
+}

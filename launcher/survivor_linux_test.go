@@ -42,12 +42,21 @@ func runDebugChild(spec string) int {
 }
 
 // TestDebugSIGKILLLeavesNoProgram: the launcher of a debug session is SIGKILLed while the
-// program runs under gdb; neither the program nor gdb may go on.
+// program runs under gdb and a daemon it made runs outside gdb's reach; neither the program,
+// gdb nor the daemon may go on (gdb's keeper kills what is below it).
 func TestDebugSIGKILLLeavesNoProgram(t *testing.T) {
 	testbin.NeedTool(t, "gdb")
+	// The program also leaves a daemon (setsid and a double fork: re-parented away from it).
 	prog := program(t, "sleeper", `#include <stdio.h>
 #include <unistd.h>
-int main(void) { printf("pid %d ppid %d\n", (int)getpid(), (int)getppid()); fflush(stdout); sleep(60); return 0; }
+int main(void) {
+	if (fork() == 0) {
+		setsid();
+		if (fork() == 0) { printf("daemon %d\n", (int)getpid()); fflush(stdout); sleep(60); return 0; }
+		return 0;
+	}
+	printf("pid %d ppid %d\n", (int)getpid(), (int)getppid()); fflush(stdout); sleep(60); return 0;
+}
 `)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), debugChildEnv+"="+prog+" "+testbin.Wrapper(t)+" "+testbin.WorldDir(t))
@@ -60,29 +69,43 @@ int main(void) { printf("pid %d ppid %d\n", (int)getpid(), (int)getppid()); fflu
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(out).ReadString('\n')
-	var pid, gdb int
-	if _, serr := fmt.Sscanf(strings.TrimSpace(line), "pid %d ppid %d", &pid, &gdb); err != nil || serr != nil {
-		t.Fatalf("program's first line %q: %v %v", line, err, serr)
+	var pid, gdb, daemon int
+	br := bufio.NewReader(out)
+	for pid == 0 || daemon == 0 {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("program's output ended: %v", err)
+		}
+		line = strings.TrimSpace(line)
+		if _, serr := fmt.Sscanf(line, "pid %d ppid %d", &pid, &gdb); serr != nil {
+			fmt.Sscanf(line, "daemon %d", &daemon)
+		}
 	}
-	if !procAlive(pid) || !procAlive(gdb) {
-		t.Fatalf("program %d or gdb %d not running before the kill", pid, gdb)
+	if !procAlive(pid) || !procAlive(gdb) || !procAlive(daemon) {
+		t.Fatalf("program %d, gdb %d or daemon %d not running before the kill", pid, gdb, daemon)
+	}
+	t.Cleanup(func() { syscall.Kill(daemon, syscall.SIGKILL) })
+	// gdb runs under the session's keeper, which also goes.
+	keeper := 0
+	if st, ok := readStat(gdb); ok && st.ppid != cmd.Process.Pid {
+		keeper = st.ppid
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	deadline := time.Now().Add(3 * time.Second)
-	for procAlive(pid) || procAlive(gdb) {
+	for procAlive(pid) || procAlive(gdb) || procAlive(daemon) || keeper > 0 && procAlive(keeper) {
 		if time.Now().After(deadline) {
 			syscall.Kill(pid, syscall.SIGKILL)
 			syscall.Kill(gdb, syscall.SIGKILL)
-			t.Fatalf("3 s after the launcher's SIGKILL: program %d alive %v, gdb %d alive %v", pid, procAlive(pid), gdb, procAlive(gdb))
+			t.Fatalf("3 s after the launcher's SIGKILL: program %d alive %v, gdb %d alive %v, daemon %d alive %v",
+				pid, procAlive(pid), gdb, procAlive(gdb), daemon, procAlive(daemon))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	// This test process may be a child subreaper (other tests' sessions made it one): then the
 	// dead gdb and program were re-parented to it as zombies, which later tests would count
 	// as leftovers. Reap exactly those two.
-	for _, p := range []int{pid, gdb} {
+	for _, p := range []int{pid, gdb, keeper} {
 		if st, ok := readStat(p); ok && st.ppid == os.Getpid() {
 			var ws syscall.WaitStatus
 			syscall.Wait4(p, &ws, 0, nil)

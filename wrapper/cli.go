@@ -19,7 +19,8 @@ const Usage = `usage: sandbug-wrapper [--policy FILE | --profile NAME] [--notify
                        [--user NAME|UID] [--no-jail | --require-jail] [--allow-read PATH]
                        [--allow-write PATH] [--tmpdir DIR] [--keep-env] -- PROGRAM [ARGS...]
        sandbug-wrapper --print-profile NAME
-       sandbug-wrapper --keeper [--session setsid|pgid|foreground] -- CMD [ARGS...]
+       sandbug-wrapper --keeper [--session setsid|pgid|foreground|inherit] [--exit-with-child]
+                       -- CMD [ARGS...]
 
 Runs PROGRAM (looked up in PATH) inside a seccomp sandbox and a Landlock jail: drops
 privileges, sets no_new_privs, restricts files, TCP (strict), signals and abstract sockets

@@ -37,27 +37,36 @@ const (
 	KeeperSetsid     = "setsid"     // a new session with fd 0 (a terminal) as its controlling terminal
 	KeeperPgid       = "pgid"       // a new process group
 	KeeperForeground = "foreground" // a new process group made the foreground job of fd 0 (a terminal)
+	KeeperInherit    = "inherit"    // the keeper's own group and session (gdb: a kill of the keeper's group ends both)
 )
+
+const keeperUsage = "usage: --keeper [--session setsid|pgid|foreground|inherit] [--exit-with-child] -- CMD [ARGS...]"
 
 // keeperCtlFd is where the control socket is (ExtraFiles[0]).
 const keeperCtlFd = 3
 
-// RunKeeper runs the keeper with its arguments after --keeper: [--session MODE] -- CMD [ARGS...].
+// RunKeeper runs the keeper with its arguments after --keeper: [--session MODE]
+// [--exit-with-child] -- CMD [ARGS...]. With --exit-with-child (gdb in a debug session) the end
+// of CMD is the end: the keeper kills what is left below it and exits at once, without waiting
+// to be released.
 func RunKeeper(args []string, stderr io.Writer) int {
 	session := KeeperPgid
+	withChild := false
 	for len(args) > 0 && args[0] != "--" {
 		switch {
+		case args[0] == "--exit-with-child":
+			withChild, args = true, args[1:]
 		case args[0] == "--session" && len(args) > 1:
 			session, args = args[1], args[2:]
 		case strings.HasPrefix(args[0], "--session="):
 			session, args = strings.TrimPrefix(args[0], "--session="), args[1:]
 		default:
-			fmt.Fprintf(stderr, "sandbug-wrapper: --keeper: unknown argument %q (usage: --keeper [--session setsid|pgid|foreground] -- CMD [ARGS...])\n", args[0])
+			fmt.Fprintf(stderr, "sandbug-wrapper: --keeper: unknown argument %q (%s)\n", args[0], keeperUsage)
 			return ExitSetup
 		}
 	}
 	if len(args) < 2 {
-		fmt.Fprintln(stderr, "sandbug-wrapper: --keeper: no command (usage: --keeper [--session setsid|pgid|foreground] -- CMD [ARGS...])")
+		fmt.Fprintf(stderr, "sandbug-wrapper: --keeper: no command (%s)\n", keeperUsage)
 		return ExitSetup
 	}
 	ctl := os.NewFile(keeperCtlFd, "keeper-control")
@@ -89,6 +98,7 @@ func RunKeeper(args []string, stderr io.Writer) int {
 		attr.Setpgid, attr.Foreground, attr.Ctty = true, true, 0
 	case KeeperPgid:
 		attr.Setpgid = true
+	case KeeperInherit:
 	default:
 		fmt.Fprintf(ctl, "error unknown --session %q\n", session)
 		return ExitSetup
@@ -124,6 +134,7 @@ func RunKeeper(args []string, stderr io.Writer) int {
 		case status = <-exited:
 			fmt.Fprintf(ctl, "exit %d\n", status)
 			exited = nil
+			done = withChild
 		case <-orphans:
 			reapOrphans(pid)
 		case <-released:
