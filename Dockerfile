@@ -25,7 +25,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gdb gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /src/bin/sandbug /src/bin/sandbug-wrapper /usr/local/bin/
+COPY --from=build /src/bin/sandbug /src/bin/sandbug-wrapper /src/bin/sandbug-keeper /usr/local/bin/
 # The demos are embedded in the sandbug binary; this copy is for reading and editing.
 COPY --from=build /out/examples /usr/share/sandbug/examples
 # Not root by default: a program started by root is run as `nobody`, which needs

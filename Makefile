@@ -7,7 +7,7 @@ GOFLAGS ?= -trimpath
 .PHONY: build test test-short demo clean bench
 
 build:
-	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/sandbug ./cmd/sandbug-wrapper
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/sandbug ./cmd/sandbug-wrapper ./cmd/sandbug-keeper
 
 # The README's test command. Needs gdb and gcc (see .ci/run); runs as root or not.
 test:

@@ -36,11 +36,11 @@ func TestDockerfileUsesTheSharedBuild(t *testing.T) {
 		t.Error(".ci/run no longer runs `make build`: the Dockerfile and CI must share it")
 	}
 	// The binaries the Makefile writes are the ones the image copies.
-	if !strings.Contains(mk, "./cmd/sandbug ./cmd/sandbug-wrapper") || !strings.Contains(mk, "-o $(BIN)/") {
+	if !strings.Contains(mk, "./cmd/sandbug ./cmd/sandbug-wrapper ./cmd/sandbug-keeper") || !strings.Contains(mk, "-o $(BIN)/") {
 		t.Error("Makefile build target changed: check the Dockerfile's COPY of bin/")
 	}
-	if !strings.Contains(df, "/src/bin/sandbug /src/bin/sandbug-wrapper /usr/local/bin/") {
-		t.Error("the runtime stage must copy both binaries into /usr/local/bin")
+	if !strings.Contains(df, "/src/bin/sandbug /src/bin/sandbug-wrapper /src/bin/sandbug-keeper /usr/local/bin/") {
+		t.Error("the runtime stage must copy the three binaries into /usr/local/bin")
 	}
 	for _, pkg := range []string{"gdb", "gcc", "libc6-dev"} {
 		if !regexp.MustCompile(`install[^\n]*\b` + regexp.QuoteMeta(pkg) + `\b`).MatchString(df) {

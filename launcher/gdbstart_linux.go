@@ -7,6 +7,7 @@ import (
 
 	"github.com/sandbug/sandbug/gdbmi"
 	"github.com/sandbug/sandbug/wrapper"
+	"github.com/sandbug/sandbug/wrapper/keeper"
 )
 
 // startGDB starts gdb and sends the init sequence.
@@ -30,7 +31,7 @@ func (s *Session) startGDB() error {
 		return fmt.Errorf("start gdb: %w", err)
 	}
 	d.keeperCtl = ours
-	o.Prefix = []string{s.wrapperPath, "--keeper", "--session", wrapper.KeeperInherit, "--exit-with-child", "--"}
+	o.Prefix = keeperPrefix(s.wrapperPath, keeper.Inherit, "--exit-with-child")
 	o.ExtraFiles = []*os.File{theirs}
 	conn, err := gdbmi.Start(s.ctx, o)
 	theirs.Close()

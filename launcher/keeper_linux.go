@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -13,11 +14,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// keeper is sandbug's side of a `sandbug-wrapper --keeper` (wrapper/keeper_linux.go): the child
+// keeperConn is sandbug's side of a sandbug-keeper (package wrapper/keeper): the child
 // subreaper between sandbug and what it starts, which kills everything left below it when sandbug
 // closes the control socket or dies. Its pid is registered so that killTree counts the
 // sandboxed processes re-parented to it as the program's.
-type keeper struct {
+type keeperConn struct {
 	cmd *exec.Cmd
 	ctl *os.File
 	r   *bufio.Reader
@@ -31,18 +32,33 @@ type keeper struct {
 const keeperHello = 3 * time.Second
 
 // keeperCommand returns the command that runs argv under a keeper in session mode (one of
-// wrapper.Keeper*), and the keeper's handle; start it with keeper.start. The keeper is in a
+// keeper.Setsid, ...), and the keeper's handle; start it with keeper.start. The keeper is in a
 // process group of its own: a terminal's Ctrl-C or a kill of sandbug's group does not reach it.
-func keeperCommand(wrapperPath, session string, argv []string) (*exec.Cmd, *keeper, error) {
+func keeperCommand(wrapperPath, session string, argv []string) (*exec.Cmd, *keeperConn, error) {
 	ours, theirs, err := keeperSocket()
 	if err != nil {
 		return nil, nil, err
 	}
-	args := append([]string{"--keeper", "--session", session, "--"}, argv...)
-	cmd := exec.Command(wrapperPath, args...)
+	prefix := keeperPrefix(wrapperPath, session)
+	cmd := exec.Command(prefix[0], append(prefix[1:], argv...)...)
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	return cmd, &keeper{cmd: cmd, ctl: ours, r: bufio.NewReader(ours)}, nil
+	return cmd, &keeperConn{cmd: cmd, ctl: ours, r: bufio.NewReader(ours)}, nil
+}
+
+// keeperPrefix is the command line that runs a command under a keeper in session mode, up to
+// and including "--": sandbug-keeper beside the wrapper (a small binary, quick to start), or
+// the wrapper's own --keeper where it is missing.
+func keeperPrefix(wrapperPath, session string, extra ...string) []string {
+	var p []string
+	if k := filepath.Join(filepath.Dir(wrapperPath), "sandbug-keeper"); unix.Access(k, unix.X_OK) == nil {
+		p = []string{k}
+	} else {
+		p = []string{wrapperPath, "--keeper"}
+	}
+	p = append(p, "--session", session)
+	p = append(p, extra...)
+	return append(p, "--")
 }
 
 // keeperSocket makes the control socket: sandbug's end (close-on-exec, pollable so that reads
@@ -74,7 +90,7 @@ func keptPid(ctl *os.File, fallback int) int {
 
 // started closes the keeper's end in this process (after cmd.Start) and returns the pid of the
 // command the keeper started; when the wrapper does not answer as a keeper, its own pid (direct).
-func (k *keeper) started() (int, error) {
+func (k *keeperConn) started() (int, error) {
 	for _, f := range k.cmd.ExtraFiles {
 		f.Close()
 	}
@@ -96,7 +112,7 @@ func (k *keeper) started() (int, error) {
 }
 
 // exitStatus waits for the keeper's word that its command ended and returns its wait status.
-func (k *keeper) exitStatus() (syscall.WaitStatus, bool) {
+func (k *keeperConn) exitStatus() (syscall.WaitStatus, bool) {
 	if k.direct {
 		return 0, false
 	}
@@ -113,12 +129,12 @@ func (k *keeper) exitStatus() (syscall.WaitStatus, bool) {
 }
 
 // release tells the keeper sandbug is done: it kills what is left below it and ends.
-func (k *keeper) release() {
+func (k *keeperConn) release() {
 	k.ctl.Close()
 }
 
 // done unregisters the keeper once it has been waited for.
-func (k *keeper) done() {
+func (k *keeperConn) done() {
 	if !k.direct {
 		registerKeeper(k.cmd.Process.Pid, false)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sandbug/sandbug/wrapper"
+	"github.com/sandbug/sandbug/wrapper/keeper"
 	"golang.org/x/sys/unix"
 )
 
@@ -347,12 +348,12 @@ func (s *Session) runMain(pio *progIO) {
 	args = append(append(args, "--", s.program), s.cfg.Args...)
 	// The wrapper runs under a keeper (a child subreaper) that kills whatever the program
 	// leaves behind once this session is done with it, or when sandbug itself is killed.
-	session := wrapper.KeeperPgid
+	session := keeper.Pgid
 	switch {
 	case pio.setsid:
-		session = wrapper.KeeperSetsid
+		session = keeper.Setsid
 	case pio.foreground:
-		session = wrapper.KeeperForeground
+		session = keeper.Foreground
 	}
 	cmd, keep, err := keeperCommand(s.wrapperPath, session, args)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/bpf"
 
+	"github.com/sandbug/sandbug/wrapper/keeper"
 	"github.com/sandbug/sandbug/wrapper/policy"
 )
 
@@ -45,8 +46,9 @@ once, with the environment it was given minus the session variables (SSH_AUTH_SO
   --keep-env            keep SSH_AUTH_SOCK, DISPLAY, DBUS_SESSION_BUS_ADDRESS and the other
                         session variables (dropped unless the profile is permissive)
   --print-profile NAME  write the built-in profile NAME as YAML to stdout and exit
-  --keeper              (sandbug's own use) run CMD as a child subreaper that kills everything
-                        below it when sandbug closes the control socket on fd 3 or dies
+  --keeper              (sandbug's own use) sandbug-keeper's job, where that binary is missing:
+                        run CMD as a child subreaper that kills everything below it when sandbug
+                        closes the control socket on fd 3 or dies
 
 Exit status: PROGRAM's own, or when the wrapper itself fails (one line on stderr starting with
 "sandbug-wrapper: ", and a JSON error message on the --notify socket):
@@ -60,7 +62,7 @@ Exit status: PROGRAM's own, or when the wrapper itself fails (one line on stderr
 // (cmd/sandbug-wrapper does so in init).
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "--keeper" {
-		return RunKeeper(args[1:], stderr)
+		return keeper.Run(args[1:], stderr)
 	}
 	fs := flag.NewFlagSet("sandbug-wrapper", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -2,11 +2,7 @@
 
 package wrapper
 
-import (
-	"errors"
-	"fmt"
-	"io"
-)
+import "errors"
 
 // errNotLinux is what the Linux-only parts return elsewhere.
 var errNotLinux = errors.New("sandbug's sandbox needs Linux (seccomp)")
@@ -55,9 +51,3 @@ func UnlockRunDir(dir string) {}
 
 // RunDirAbandoned reports false off Linux: nothing is swept.
 func RunDirAbandoned(dir string) bool { return false }
-
-// RunKeeper fails: the keeper is a Linux child subreaper.
-func RunKeeper(args []string, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "sandbug-wrapper: "+errNotLinux.Error())
-	return ExitSetup
-}

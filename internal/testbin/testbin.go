@@ -65,7 +65,14 @@ func Go(t testing.TB, pkg string) string {
 }
 
 // Wrapper returns the path of a freshly built sandbug-wrapper.
-func Wrapper(t testing.TB) string { return Go(t, "./cmd/sandbug-wrapper") }
+func Wrapper(t testing.TB) string {
+	w := Go(t, "./cmd/sandbug-wrapper")
+	Keeper(t) // beside it, where sandbug and the launcher look for it
+	return w
+}
+
+// Keeper builds cmd/sandbug-keeper (once per test binary) into the folder Wrapper uses.
+func Keeper(t testing.TB) string { return Go(t, "./cmd/sandbug-keeper") }
 
 // Sandbug returns the path of a freshly built sandbug, with sandbug-wrapper beside it.
 func Sandbug(t testing.TB) string {

@@ -1,4 +1,4 @@
-package wrapper
+package keeper
 
 import (
 	"bufio"
@@ -24,7 +24,7 @@ func startKeeper(t *testing.T, script string) (*exec.Cmd, *os.File, *bufio.Reade
 		t.Fatal(err)
 	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "ctl"), os.NewFile(uintptr(fds[1]), "ctl-keeper")
-	cmd := exec.Command(testbin.Wrapper(t), "--keeper", "--session", "pgid", "--", "/bin/sh", "-c", script)
+	cmd := exec.Command(testbin.Keeper(t), "--session", "pgid", "--", "/bin/sh", "-c", script)
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

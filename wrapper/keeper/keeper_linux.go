@@ -1,4 +1,8 @@
-package wrapper
+// Package keeper is sandbug's keeper: a child subreaper between sandbug and what it starts (the
+// wrapper in run mode, gdb in debug mode), which kills every process left below it when sandbug
+// is done or dies. It is its own small binary (cmd/sandbug-keeper), so that it starts quickly;
+// `sandbug-wrapper --keeper` runs the same code.
+package keeper
 
 import (
 	"bufio"
@@ -16,7 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The keeper (`sandbug-wrapper --keeper`) stands between sandbug and what it starts (the wrapper
+// The keeper (sandbug-keeper, or `sandbug-wrapper --keeper`) stands between sandbug and what it starts (the wrapper
 // in run mode, gdb in debug mode) so that nothing the program started outlives sandbug, even
 // when sandbug is SIGKILLed (an autograder's own timeout, the OOM killer). It is a child
 // subreaper: every process the program leaves behind (setsid and a double fork included) is
@@ -32,25 +36,31 @@ import (
 //
 // Sandbug reads them and closes its end when it has looked at CMD's zombie.
 
-// KeeperSessions are the values of --session: how CMD is placed among sessions and groups.
+// The values of --session: how CMD is placed among sessions and groups.
 const (
-	KeeperSetsid     = "setsid"     // a new session with fd 0 (a terminal) as its controlling terminal
-	KeeperPgid       = "pgid"       // a new process group
-	KeeperForeground = "foreground" // a new process group made the foreground job of fd 0 (a terminal)
-	KeeperInherit    = "inherit"    // the keeper's own group and session (gdb: a kill of the keeper's group ends both)
+	Setsid     = "setsid"     // a new session with fd 0 (a terminal) as its controlling terminal
+	Pgid       = "pgid"       // a new process group
+	Foreground = "foreground" // a new process group made the foreground job of fd 0 (a terminal)
+	Inherit    = "inherit"    // the keeper's own group and session (gdb: a kill of the keeper's group ends both)
 )
 
-const keeperUsage = "usage: --keeper [--session setsid|pgid|foreground|inherit] [--exit-with-child] -- CMD [ARGS...]"
+// The keeper's own failures, as the wrapper's (wrapper.ExitSetup, wrapper.ExitNotFound).
+const (
+	exitSetup    = 125
+	exitNotFound = 127
+)
+
+const keeperUsage = "usage: sandbug-keeper [--session setsid|pgid|foreground|inherit] [--exit-with-child] -- CMD [ARGS...]"
 
 // keeperCtlFd is where the control socket is (ExtraFiles[0]).
 const keeperCtlFd = 3
 
-// RunKeeper runs the keeper with its arguments after --keeper: [--session MODE]
+// Run runs the keeper with its arguments after --keeper: [--session MODE]
 // [--exit-with-child] -- CMD [ARGS...]. With --exit-with-child (gdb in a debug session) the end
 // of CMD is the end: the keeper kills what is left below it and exits at once, without waiting
 // to be released.
-func RunKeeper(args []string, stderr io.Writer) int {
-	session := KeeperPgid
+func Run(args []string, stderr io.Writer) int {
+	session := Pgid
 	withChild := false
 	for len(args) > 0 && args[0] != "--" {
 		switch {
@@ -61,23 +71,23 @@ func RunKeeper(args []string, stderr io.Writer) int {
 		case strings.HasPrefix(args[0], "--session="):
 			session, args = strings.TrimPrefix(args[0], "--session="), args[1:]
 		default:
-			fmt.Fprintf(stderr, "sandbug-wrapper: --keeper: unknown argument %q (%s)\n", args[0], keeperUsage)
-			return ExitSetup
+			fmt.Fprintf(stderr, "sandbug-keeper: unknown argument %q (%s)\n", args[0], keeperUsage)
+			return exitSetup
 		}
 	}
 	if len(args) < 2 {
-		fmt.Fprintf(stderr, "sandbug-wrapper: --keeper: no command (%s)\n", keeperUsage)
-		return ExitSetup
+		fmt.Fprintf(stderr, "sandbug-keeper: no command (%s)\n", keeperUsage)
+		return exitSetup
 	}
 	ctl := os.NewFile(keeperCtlFd, "keeper-control")
 	if _, err := unix.FcntlInt(keeperCtlFd, unix.F_GETFD, 0); err != nil {
-		fmt.Fprintln(stderr, "sandbug-wrapper: --keeper: no control socket on fd 3 (it is started by sandbug)")
-		return ExitSetup
+		fmt.Fprintln(stderr, "sandbug-keeper: no control socket on fd 3 (it is started by sandbug)")
+		return exitSetup
 	}
 	unix.CloseOnExec(keeperCtlFd)
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		fmt.Fprintf(ctl, "error PR_SET_CHILD_SUBREAPER: %v\n", err)
-		return ExitSetup
+		return exitSetup
 	}
 	// Interrupts are sandbug's to send to CMD; the keeper outlives them to clean up. Caught, not
 	// ignored: an ignored signal would stay ignored in CMD across the exec.
@@ -92,21 +102,21 @@ func RunKeeper(args []string, stderr io.Writer) int {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	attr := &syscall.SysProcAttr{}
 	switch session {
-	case KeeperSetsid:
+	case Setsid:
 		attr.Setsid, attr.Setctty, attr.Ctty = true, true, 0
-	case KeeperForeground:
+	case Foreground:
 		attr.Setpgid, attr.Foreground, attr.Ctty = true, true, 0
-	case KeeperPgid:
+	case Pgid:
 		attr.Setpgid = true
-	case KeeperInherit:
+	case Inherit:
 	default:
 		fmt.Fprintf(ctl, "error unknown --session %q\n", session)
-		return ExitSetup
+		return exitSetup
 	}
 	cmd.SysProcAttr = attr
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(ctl, "error %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
-		return ExitNotFound
+		return exitNotFound
 	}
 	pid := cmd.Process.Pid
 	fmt.Fprintf(ctl, "pid %d\n", pid)
@@ -229,7 +239,7 @@ func killBelow(main int) int {
 // mirrorStatus ends the keeper the way CMD ended: its exit code, or the same signal (no core).
 func mirrorStatus(raw int) int {
 	if raw < 0 {
-		return ExitSetup
+		return exitSetup
 	}
 	ws := unix.WaitStatus(raw)
 	if ws.Exited() {
@@ -243,7 +253,7 @@ func mirrorStatus(raw int) int {
 		time.Sleep(100 * time.Millisecond)
 		return 128 + int(sig)
 	}
-	return ExitSetup
+	return exitSetup
 }
 
 // childrenOf lists the pids whose parent is pid (from /proc/<pid>/task/*/children).
