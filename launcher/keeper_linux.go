@@ -162,3 +162,59 @@ func adopter(ppid, self int) bool {
 	defer livePidsMu.Unlock()
 	return liveKeepers[ppid]
 }
+
+// leftovers lists the live processes below the keeper other than main (the program's zombie):
+// what the program left running.
+func (k *keeperConn) leftovers(main int) []int {
+	var out []int
+	for _, p := range descendantsOf(k.cmd.Process.Pid) {
+		if st, ok := readStat(p); ok && p != main && st.state != 'Z' {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// killLeftovers SIGKILLs what the program left, in passes until none is alive (a forking
+// program races each one); without a keeper, killTree's scan of /proc.
+func (k *keeperConn) killLeftovers(main int, ownSession bool) {
+	if k.direct {
+		killTree(main, ownSession)
+		return
+	}
+	for pass := 0; pass < 20; pass++ {
+		left := k.leftovers(main)
+		if len(left) == 0 {
+			return
+		}
+		for _, p := range left {
+			unix.Kill(p, unix.SIGKILL)
+		}
+	}
+}
+
+// descendantsOf lists every process below pid, from /proc/<pid>/task/*/children.
+func descendantsOf(pid int) []int {
+	var out []int
+	seen := map[int]bool{}
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		tasks, _ := os.ReadDir("/proc/" + strconv.Itoa(p) + "/task")
+		for _, t := range tasks {
+			b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/task/" + t.Name() + "/children")
+			if err != nil {
+				continue
+			}
+			for _, f := range strings.Fields(string(b)) {
+				if c, err := strconv.Atoi(f); err == nil && !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+					queue = append(queue, c)
+				}
+			}
+		}
+	}
+	return out
+}

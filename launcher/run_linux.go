@@ -443,7 +443,14 @@ func (s *Session) runMain(pio *progIO) {
 	}
 	ws, haveStatus := keep.exitStatus()
 	close(exited)
-	leftovers := countTree(pid, pio.setsid)
+	// Under a keeper, everything the program left is below it (a child subreaper): a few reads
+	// of /proc/<keeper>/task/*/children instead of a scan of every process.
+	var leftovers int
+	if keep.direct {
+		leftovers = countTree(pid, pio.setsid)
+	} else {
+		leftovers = len(keep.leftovers(pid))
+	}
 	s.mu.Lock()
 	s.leftovers = leftovers
 	s.mu.Unlock()
@@ -459,14 +466,14 @@ func (s *Session) runMain(pio *progIO) {
 		select {
 		case <-detached:
 		case <-time.After(50 * time.Millisecond):
-			killTree(pid, pio.setsid)
+			keep.killLeftovers(pid, pio.setsid)
 			select {
 			case <-detached:
 			case <-time.After(2 * time.Second):
 			}
 		}
 	} else {
-		killTree(pid, pio.setsid)
+		keep.killLeftovers(pid, pio.setsid)
 		select {
 		case <-detached:
 		case <-time.After(300 * time.Millisecond):
