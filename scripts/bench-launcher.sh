@@ -13,7 +13,7 @@ N=${N:-60}
 T=$(mktemp -d /tmp/sandbug-bench-XXXXXX)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
-go build -o "$T/" ./cmd/sandbug ./cmd/sandbug-wrapper
+go build -o "$T/" ./cmd/sandbug ./cmd/sandbug-wrapper ./cmd/sandbug-keeper
 # The same sandbug without the TUI linked in: tells the launcher's own cost from the UI packages'
 # initialisation, which every `sandbug run` pays too.
 go build -tags notui -o "$T/sandbug-notui" ./cmd/sandbug
