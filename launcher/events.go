@@ -160,8 +160,17 @@ type Stop struct {
 	Crash *Crash
 }
 
-// Summary says in plain words why and where the program stopped.
+// Summary says in plain words why and where the program stopped, and in which thread when it
+// is not the main one (gdb's thread 1).
 func (s Stop) Summary() string {
+	sum := s.summary()
+	if s.Thread > 1 {
+		sum += fmt.Sprintf(" (thread %d)", s.Thread)
+	}
+	return sum
+}
+
+func (s Stop) summary() string {
 	where := s.Source.Where()
 	if where == "" {
 		where = s.Frame.Where()

@@ -5,6 +5,7 @@ package launcher
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -153,6 +154,10 @@ func TestDebugThreads(t *testing.T) {
 	st := r.stopped()
 	if st == nil || st.Frame.Func != "sum_range" || st.Thread < 2 {
 		t.Fatalf("stop %+v", st)
+	}
+	// The stop names the thread it happened in: not the main one.
+	if want := fmt.Sprintf("(thread %d)", st.Thread); !strings.HasSuffix(st.Summary(), want) {
+		t.Errorf("summary %q does not end with %q", st.Summary(), want)
 	}
 	threads, err := r.s.Threads(ctx)
 	if err != nil || len(threads) < 2 {
