@@ -181,3 +181,18 @@ func (s *Session) frameBlocks(ctx context.Context, t, f string) []block {
 	}
 	return parseBlocks(v)
 }
+
+// PathExpression returns the C expression of the value varobj stands for (a field or an element
+// of a local: "h.count[3]", "p->next"), as gdb's -var-info-path-expression gives it, simplified.
+func (s *Session) PathExpression(ctx context.Context, varobj string) (string, error) {
+	if _, err := s.dbgOrErr(); err != nil {
+		return "", err
+	}
+	ctx, done := s.callCtx(ctx)
+	defer done()
+	r, err := s.mi(ctx, "-var-info-path-expression", varobj)
+	if err != nil {
+		return "", err
+	}
+	return simplePath(r.Get("path_expr").String()), nil
+}

@@ -99,6 +99,9 @@ func TestDebugValuesAsRead(t *testing.T) {
 	kids, err = r.s.ChildrenIn(ctx, byName["bob"].VarObj)
 	if err != nil || len(kids) != 2 || kids[0].Name != "name" || kids[0].Value != `"bob"` {
 		t.Errorf("bob's members: %+v, %v", kids, err)
+	} else if p, err := r.s.PathExpression(ctx, kids[0].VarObj); err != nil || p != "bob.name" {
+		// The C expression of a member, for the Memory view (m in Locals).
+		t.Errorf("PathExpression(bob's name) = %q, %v; want bob.name", p, err)
 	}
 
 	arr, err := r.s.ArrayIn(ctx, Scope{Frame: 1}, "arr", "", 5)

@@ -116,6 +116,9 @@ func (l *launcherSession) Disassemble(ctx context.Context, sc launcher.Scope) (l
 func (l *launcherSession) Memory(ctx context.Context, sc launcher.Scope, expr string, n int) (launcher.Memory, error) {
 	return l.s.MemoryIn(ctx, sc, expr, n)
 }
+func (l *launcherSession) PathExpression(ctx context.Context, varobj string) (string, error) {
+	return l.s.PathExpression(ctx, varobj)
+}
 func (l *launcherSession) Threads(ctx context.Context) ([]launcher.Thread, error) {
 	return l.s.Threads(ctx)
 }

@@ -33,6 +33,11 @@ func (f *fakeSession) Disassemble(_ context.Context, sc launcher.Scope) (launche
 	return d, nil
 }
 
+func (f *fakeSession) PathExpression(_ context.Context, varobj string) (string, error) {
+	f.call("PathExpression(%s)", varobj)
+	return "path(" + varobj + ")", nil
+}
+
 func (f *fakeSession) Memory(_ context.Context, sc launcher.Scope, expr string, n int) (launcher.Memory, error) {
 	f.call("Memory(%d,%s,%d)", sc.Frame, expr, n)
 	f.mu.Lock()

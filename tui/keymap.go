@@ -47,6 +47,7 @@ type KeyMap struct {
 	Add, Delete, Condition                        key.Binding
 	WatchChange                                   key.Binding // locals: stop when this changes
 	ShowArray                                     key.Binding // locals: *p@n, the elements a pointer points to
+	ShowMemory                                    key.Binding // locals: the Memory view at this value (or where a pointer points)
 	EnableBreak                                   key.Binding // Space in the Breakpoints pane
 	LessonMore                                    key.Binding // Space in the Lesson pane
 	ClearSearch                                   key.Binding // Esc in the Source pane
@@ -126,6 +127,7 @@ func DefaultKeyMap() KeyMap {
 		Add:         b([]string{"a", "+"}, "a", "add (watch, memory address)"),
 		WatchChange: b([]string{"w"}, "w", "stop when this changes (locals)"),
 		ShowArray:   b([]string{"@"}, "@", "show *p@n (locals)"),
+		ShowMemory:  b([]string{"m"}, "m", "its memory (locals; a pointer: where it points)"),
 		Delete:      b([]string{"x", "delete"}, "x", "delete"),
 		Condition:   b([]string{"e"}, "e", "edit condition (breakpoints)"),
 		EnableBreak: b([]string{"space"}, "Space", "enable/disable (breakpoints)"),
@@ -212,7 +214,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.LetterRun, k.LetterContinue, k.LetterNext, k.LetterStep, k.LetterFinish, k.LetterBreak, k.LetterUntil, k.FrameUp, k.FrameDown, k.LetterRestart, k.StepInsn, k.NextInsn},
 		{k.Search, k.SearchNext, k.GotoLine, k.SwitchFile, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Select},
 		{k.Expand, k.Collapse, k.Add, k.Delete, k.Condition, k.FocusNext, k.FocusPrev, k.NextTab, k.PrevTab, k.LeaveProgram, k.Console, k.Processes, k.Help, k.Quit},
-		{k.WatchChange, k.ShowArray, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
+		{k.WatchChange, k.ShowArray, k.ShowMemory, k.EnableBreak, k.LessonMore, k.ClearSearch, k.QuitAnywhere, k.HelpAnywhere, k.NextPaneAnywhere},
 		{k.Record, k.ReverseNext, k.ReverseStep, k.ReverseFinish, k.ReverseContinue},
 	}
 }

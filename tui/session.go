@@ -74,6 +74,8 @@ type Session interface {
 	Disassemble(ctx context.Context, sc launcher.Scope) (launcher.Disassembly, error)
 	// Memory reads n bytes at the address expr gives in the frame sc.
 	Memory(ctx context.Context, sc launcher.Scope, expr string, n int) (launcher.Memory, error)
+	// PathExpression is the C expression of a child value (a field, an element) by its varobj.
+	PathExpression(ctx context.Context, varobj string) (string, error)
 	// Threads lists the program's threads with their innermost frames.
 	Threads(ctx context.Context) ([]launcher.Thread, error)
 	// SelectThread makes thread id gdb's own selection and returns its frame 0.

@@ -34,6 +34,8 @@ func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			}
 		case key.Matches(k, km.ShowArray):
 			m.askArray()
+		case key.Matches(k, km.ShowMemory):
+			return m.memoryOfSelected(), true
 		case key.Matches(k, km.WatchChange):
 			// "Stop when this changes": a local by its name, a field or an element through its
 			// varobj (gdb turns that into the expression, h.count[3]).

@@ -250,3 +250,41 @@ func TestAsmScrollAndHome(t *testing.T) {
 		t.Fatal("Home did not bring the pc back")
 	}
 }
+
+// TestLocalsMShowsMemory: m on a Locals row opens the Memory view at that value: a local's
+// address (&r), where a pointer points (p), and a field by the C expression gdb gives for it.
+func TestLocalsMShowsMemory(t *testing.T) {
+	hs := scene(t, 80, 24, Options{})
+	sampleViews(t, hs.dbg)
+	hs.dbg.mu.Lock()
+	hs.dbg.locals[0] = []launcher.Variable{{Name: "r", Type: "int", Value: "4"},
+		{Name: "p", Type: "struct point *", Value: "0x4052a0", VarObj: "var1", NumChild: 2}}
+	hs.dbg.children["var1"] = []launcher.Variable{{Name: "x", Type: "int", Value: "1", VarObj: "var1.x"}}
+	hs.dbg.mu.Unlock()
+	hs.events(launcher.StateEvent{State: launcher.Running}, sceneStop(t))
+	hs.m.setFocus(paneLocals)
+	hs.key("m")
+	if !hs.dbg.has("Memory(0,&r,256)") || hs.m.focus != paneMemory {
+		t.Fatalf("m on r: focus %v, calls %v", hs.m.focus, hs.dbg.Calls())
+	}
+	hs.m.setFocus(paneLocals)
+	hs.key("down")
+	hs.key("m")
+	if !hs.dbg.has("Memory(0,p,256)") {
+		t.Fatalf("m on the pointer p did not show where it points: %v", hs.dbg.Calls())
+	}
+	hs.m.setFocus(paneLocals)
+	hs.key("right") // expand p
+	hs.key("down")
+	hs.key("m")
+	if !hs.dbg.has("PathExpression(var1.x)") || !hs.dbg.has("Memory(0,&(path(var1.x)),256)") {
+		t.Fatalf("m on p->x: %v", hs.dbg.Calls())
+	}
+	// Not while the program runs: the status line says when it works.
+	hs.events(launcher.StateEvent{State: launcher.Running})
+	hs.m.setFocus(paneLocals)
+	hs.key("m")
+	if !strings.Contains(hs.screen(), "m needs a stopped program.") {
+		t.Errorf("m while running says nothing:\n%s", hs.screen())
+	}
+}

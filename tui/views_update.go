@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -132,6 +133,15 @@ func (m *Model) showView(p paneID) tea.Cmd {
 // onViews takes the answers of the views' reads.
 func (m *Model) onViews(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
+	case memPathMsg:
+		if msg.sid != m.dbgID {
+			return nil, true
+		}
+		if msg.err != nil {
+			m.fail("memory: %v", msg.err)
+			return nil, true
+		}
+		return m.openMemoryAt(memTarget(msg.path, msg.typ)), true
 	case regsMsg:
 		if msg.sid != m.dbgID || msg.gen != m.viewGen {
 			return nil, false
@@ -278,4 +288,60 @@ func (m *Model) submitMemory(expr string) tea.Cmd {
 		return nil
 	}
 	return fetchMem(m.ctx, m.dbg, m.dbgID, m.viewGen, m.scope(), expr, false)
+}
+
+// memPathMsg carries the C expression of a Locals child whose memory was asked for (m).
+type memPathMsg struct {
+	sid       int
+	path, typ string
+	err       error
+}
+
+// memoryOfSelected shows the Memory view at the selected Locals value: where a pointer points,
+// else the value's own bytes (&x). A field or element's C expression comes from gdb first.
+func (m *Model) memoryOfSelected() tea.Cmd {
+	n := m.locals.selected()
+	if n == nil || !m.viewsReady() {
+		m.say("m needs a stopped program.")
+		return nil
+	}
+	if n.V.Shadowed {
+		m.say("%s is hidden by an inner %s: its memory cannot be named from here.", n.V.Name, n.V.Name)
+		return nil
+	}
+	if n.Depth == 0 || n.V.VarObj == "" {
+		return m.openMemoryAt(memTarget(n.V.Name, n.V.Type))
+	}
+	s, sid, vo, typ, ctx := m.dbg, m.dbgID, n.V.VarObj, n.V.Type, m.ctx
+	return func() tea.Msg {
+		p, err := s.PathExpression(ctx, vo)
+		return memPathMsg{sid: sid, path: p, typ: typ, err: err}
+	}
+}
+
+// openMemoryAt brings the Memory view to the front at expr and reads it.
+func (m *Model) openMemoryAt(expr string) tea.Cmd {
+	m.setFocus(paneMemory)
+	return m.submitMemory(expr)
+}
+
+// memTarget is the address expression for a value: a pointer's own value (where it points),
+// else the value's address.
+func memTarget(expr, typ string) string {
+	if strings.HasSuffix(strings.TrimSpace(typ), "*") {
+		return expr
+	}
+	if isIdent(expr) {
+		return "&" + expr
+	}
+	return "&(" + expr + ")"
+}
+
+func isIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
