@@ -117,9 +117,21 @@ int main(void) {
 
 // TestRunSIGKILLLeavesNoDaemon: sandbug run is SIGKILLed while the program and a daemon it made
 // (setsid and a double fork, re-parented away from the program) run: the keeper below sandbug,
-// a child subreaper that sees its control socket close, kills both.
+// a child subreaper that sees its control socket close, kills both. As root (the program runs
+// as nobody) and as an ordinary uid (sandbug, keeper and program all that user's).
 func TestRunSIGKILLLeavesNoDaemon(t *testing.T) {
 	testbin.NeedTool(t, "cc")
+	for _, as := range []string{"root", "user"} {
+		t.Run(as, func(t *testing.T) {
+			if as == "user" && os.Geteuid() != 0 {
+				t.Skip("needs root to start sandbug as another uid; the root case ran as this user")
+			}
+			runSIGKILLDaemon(t, as == "user")
+		})
+	}
+}
+
+func runSIGKILLDaemon(t *testing.T, asUser bool) {
 	dir := testbin.WorldDir(t)
 	src := filepath.Join(dir, "daemon.c")
 	if err := os.WriteFile(src, []byte(srcDaemon), 0o644); err != nil {
@@ -127,6 +139,10 @@ func TestRunSIGKILLLeavesNoDaemon(t *testing.T) {
 	}
 	cmd := exec.Command(testbin.Sandbug(t), "run", src)
 	cmd.Dir = dir
+	if asUser {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: userUID, Gid: userUID}}
+		cmd.Env = append(os.Environ(), "TMPDIR="+dir, "HOME="+dir)
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -150,11 +166,19 @@ func TestRunSIGKILLLeavesNoDaemon(t *testing.T) {
 			pids = append(pids, pid)
 		}
 	}
+	want := 65534 // nobody: sandbug started as root
+	if asUser {
+		want = userUID
+	}
 	for _, pid := range pids {
 		if !alive(pid) {
 			t.Fatalf("%d not running before the kill", pid)
 		}
 		t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+		var st syscall.Stat_t
+		if err := syscall.Stat(fmt.Sprintf("/proc/%d", pid), &st); err != nil || int(st.Uid) != want {
+			t.Fatalf("%d runs as uid %d (%v), want %d", pid, st.Uid, err, want)
+		}
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
