@@ -358,6 +358,7 @@ func (s *Session) onRecord(r *gdbmi.Record) {
 				continue
 			}
 			s.recordLine(string(line))
+			s.execLine(string(line))
 			s.emit(ConsoleEvent{Kind: kind, Text: string(line)})
 		}
 	case gdbmi.ExecAsync:

@@ -39,6 +39,7 @@ type Process struct {
 	Code    int
 	HasCode bool
 	Shown   bool // the process whose source, stack and locals are shown (the selected thread's)
+	Thread  int  // one of its gdb threads (its first), 0 once it exited: SelectThread shows it
 }
 
 // State is "running", "stopped" or "exited" for a session whose program is in state st.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -167,6 +168,24 @@ func (s *Session) childExited() bool {
 	return true
 }
 
+var execRE = regexp.MustCompile(`^process (\d+) is executing new program: (.+)$`)
+
+// execLine notes gdb's console line about an exec (on the loop): the process stays in the list
+// with its new command.
+func (s *Session) execLine(line string) {
+	m := execRE.FindStringSubmatch(strings.TrimSpace(line))
+	if m == nil {
+		return
+	}
+	pid, _ := strconv.Atoi(m[1])
+	if p := s.dbg.procs.byPid(pid); p != nil {
+		p.Command = m[2]
+		if c := cmdline(pid); c != "" {
+			p.Command = c
+		}
+	}
+}
+
 // stopProcess fills in which process a stop happened in (on the loop).
 func (s *Session) stopProcess(stop *Stop) {
 	t := &s.dbg.procs
@@ -218,6 +237,7 @@ func (s *Session) Processes() []Process {
 				}
 			}
 			q.Shown = q.Group == shown && !q.Exited
+			q.Thread = d.procs.threadOf(q.Group)
 			out = append(out, q)
 		}
 	})

@@ -195,3 +195,51 @@ func TestCheckFollowForks(t *testing.T) {
 		t.Error("both: no error")
 	}
 }
+
+const srcForkExec = `#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+int parent_after(int code) {
+    return code;
+}
+
+int main(void) {
+    pid_t p = fork();
+    if (p == 0) {
+        execl("/bin/sh", "sh", "-c", "exit 7", (char *)0);
+        _exit(1);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    printf("child said %d\n", WEXITSTATUS(st));
+    fflush(stdout);
+    return parent_after(WEXITSTATUS(st)) - 4;
+}
+`
+
+// A child that execs stays in the list with its new command, and its end does not end the run.
+func TestFollowForksAllExec(t *testing.T) {
+	prog := program(t, "forkexec", srcForkExec)
+	cfg := baseConfig(t, prog)
+	cfg.StopAtBlocked = true
+	cfg.FollowForks = FollowAll
+	r := startDebug(t, cfg)
+	if st := r.stopped(); st == nil || !st.Entry {
+		t.Fatalf("first stop %+v; events %s", st, r.c.describe())
+	}
+	mainPid := r.s.Pid()
+	r.mustBreak("parent_after")
+	r.mustContinue()
+	if st := r.mustStop("parent_after"); st.OtherProcess {
+		t.Fatalf("stop %+v", st)
+	}
+	ps := r.s.Processes()
+	if len(ps) != 2 || ps[0].Pid != mainPid || ps[1].Parent != mainPid || !strings.Contains(ps[1].Command, "sh") {
+		t.Fatalf("processes after the child's exec: %+v", ps)
+	}
+	r.mustContinue()
+	if ex := r.exit(); ex.Kind != KindExited || ex.Code != 3 {
+		t.Fatalf("exit %+v; events %s", ex, r.c.describe())
+	}
+}
