@@ -10,7 +10,7 @@ func (s *Session) onNotify(r *gdbmi.Record) {
 	d := s.dbg
 	switch r.Class {
 	case "thread-group-started":
-		if ev, ok := gdbmi.ParseThreadGroupEvent(r); ok && ev.PID > 0 {
+		if ev, ok := gdbmi.ParseThreadGroupEvent(r); ok && ev.PID > 0 && s.procStarted(ev) {
 			d.infPid = ev.PID
 			d.calls.setPid(ev.PID)
 			if d.watchStop != nil {
@@ -24,6 +24,8 @@ func (s *Session) onNotify(r *gdbmi.Record) {
 			s.watch = w
 			s.mu.Unlock()
 		}
+	case "thread-group-exited", "thread-created", "thread-exited":
+		s.onProcNotify(r)
 	case "record-started":
 		s.setRecording(d, true, "")
 	case "record-stopped":

@@ -66,6 +66,12 @@ type Config struct {
 	// it and let the user choose the outcome. Off, denied calls behave exactly as in run mode.
 	StopAtBlocked bool
 
+	// FollowForks (debug sessions) says which processes gdb keeps when the program forks:
+	// "" or "parent" (gdb's default: follow the parent, detach the child), "child" (follow
+	// the child, detach the parent), "all" (keep every process under the debugger, each a gdb
+	// inferior; breakpoints apply to all, a stop in any selects it). See FollowForksModes.
+	FollowForks string
+
 	LogMI       string   // file to write the raw gdb/MI traffic to
 	WrapperPath string   // sandbug-wrapper; default: next to os.Executable, then $PATH
 	GDB         string   // gdb binary; default "gdb"

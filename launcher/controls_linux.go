@@ -49,6 +49,7 @@ func (s *Session) Run() error {
 		d.userKilled, d.timedOut = false, false
 		d.budget = s.cfg.Timeout
 		d.thread, d.frame = 1, 0
+		d.procs.reset()
 		d.exitDone = make(chan struct{})
 		d.wrapErrC = make(chan struct{})
 		wrapErrC = d.wrapErrC
@@ -68,6 +69,10 @@ func (s *Session) Run() error {
 		d.startiRun = starti
 		d.attachVerify = nil
 	})
+	if s.followMode() != "" {
+		// After a run that forked, gdb may have another inferior selected: run the first.
+		s.mi(s.ctx, "-interpreter-exec", "console", "inferior 1")
+	}
 	if starti {
 		_, err = s.mi(s.ctx, "-interpreter-exec", "console", "starti")
 	} else {

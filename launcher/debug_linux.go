@@ -57,6 +57,7 @@ type debugState struct {
 	gdbEvents    <-chan *gdbmi.Record // nil until gdb has started, and after it ended
 	supEvents    <-chan wrapper.Event // nil after the supervisor closed
 	infPid       int                  // the program's pid (=thread-group-started)
+	procs        procTable            // the processes under gdb (Config.FollowForks)
 	started      bool                 // a run is in progress (from -exec-run until the exit)
 	verifiedRun  bool                 // the sandbox was verified for this run
 	thread       int                  // gdb thread id commands act on
@@ -357,6 +358,7 @@ func (s *Session) onRecord(r *gdbmi.Record) {
 				continue
 			}
 			s.recordLine(string(line))
+			s.execLine(string(line))
 			s.emit(ConsoleEvent{Kind: kind, Text: string(line)})
 		}
 	case gdbmi.ExecAsync:

@@ -143,11 +143,15 @@ type Scope struct {
 // Stop describes why and where a debugged program stopped.
 type Stop struct {
 	Reason StopReason
-	Thread int   // gdb's thread id
-	Frame  Frame // where the program stopped (frame 0)
-	Source Frame // the first frame in the user's own source ("" File when there is none)
-	BkptNo int   // breakpoint number for breakpoint-hit, 0 otherwise
-	Entry  bool  // the run's first stop: at the temporary breakpoint on main (before main runs), or
+	Thread int // gdb's thread id
+	// Pid is the process the stop happened in and OtherProcess is set when that is not the
+	// program itself but a process it forked (Config.FollowForks "all"; else 0 and false).
+	Pid          int
+	OtherProcess bool
+	Frame        Frame // where the program stopped (frame 0)
+	Source       Frame // the first frame in the user's own source ("" File when there is none)
+	BkptNo       int   // breakpoint number for breakpoint-hit, 0 otherwise
+	Entry        bool  // the run's first stop: at the temporary breakpoint on main (before main runs), or
 	// at the first instruction when the program has no main symbol (Reason "")
 	Signal     string // "SIGSEGV" for signal-received
 	SignalDesc string // plain meaning of Signal ("segmentation fault (invalid memory access)")
@@ -164,7 +168,9 @@ type Stop struct {
 // is not the main one (gdb's thread 1).
 func (s Stop) Summary() string {
 	sum := s.summary()
-	if s.Thread > 1 {
+	if s.OtherProcess && s.Pid > 0 {
+		sum += fmt.Sprintf(" in process %d", s.Pid)
+	} else if s.Thread > 1 {
 		sum += fmt.Sprintf(" (thread %d)", s.Thread)
 	}
 	return sum

@@ -79,6 +79,7 @@ func (s *Session) finishRun(es ExitStatus) {
 	d.calls.reset(0)
 	d.noHistory, d.recordFail = false, ""
 	s.setRecording(d, false, "recording ended with the program")
+	s.killOthers()
 	pid := d.infPid
 	unverified := !d.verifiedRun && pid > 0
 	av := d.attachVerify
@@ -91,6 +92,9 @@ func (s *Session) finishRun(es ExitStatus) {
 	done := d.exitDone
 	if pid > 0 {
 		killTree(pid, true)
+	}
+	if root := d.procs.root; root > 0 && root != pid {
+		killTree(root, true) // following the child: the parent it was forked from
 	}
 	s.drainPTY()
 	// Every blocked call of this run is reported before the exit: the supervisor's "detached"

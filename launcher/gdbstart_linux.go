@@ -64,6 +64,7 @@ func (s *Session) startGDB() error {
 		{"-file-exec-and-symbols", prog},
 		append([]string{"-exec-arguments"}, args...),
 	}
+	steps = append(steps, followForksSteps(s.followMode())...)
 	if s.cfg.Dir != "" {
 		steps = append(steps, []string{"-environment-cd", s.cfg.Dir})
 	}

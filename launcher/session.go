@@ -225,6 +225,9 @@ func prepare(ctx context.Context, cfg Config, debug bool) (*Session, error) {
 	if cfg.Sanitize != SanitizeNone && !IsSource(cfg.Program) {
 		return nil, fmt.Errorf("--sanitize=%s needs a C or C++ source for sandbug to compile (%s is not one)", cfg.Sanitize, cfg.Program)
 	}
+	if err := CheckFollowForks(cfg.FollowForks); err != nil {
+		return nil, err
+	}
 	var sanMem int64
 	if cfg.Sanitize.Address() {
 		// ASan reserves ~20 TiB of address space for its shadow memory: under RLIMIT_AS it

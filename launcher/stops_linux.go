@@ -15,6 +15,9 @@ import (
 func (s *Session) onStop(st gdbmi.StopEvent) {
 	d := s.dbg
 	if st.Exited() {
+		if s.childExited() {
+			return // another process under the debugger ended: the run goes on
+		}
 		s.onExit(st)
 		return
 	}
@@ -36,6 +39,10 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 		}
 	}
 	stop := &Stop{Reason: StopReason(st.Reason), Thread: st.ThreadID, Signal: st.SignalName}
+	s.stopProcess(stop)
+	if stop.OtherProcess {
+		pid = stop.Pid // a crash is read in the process that had it
+	}
 	if st.Frame != nil {
 		stop.Frame = fromMIFrame(*st.Frame)
 	}

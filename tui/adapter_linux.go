@@ -122,6 +122,9 @@ func (l *launcherSession) PathExpression(ctx context.Context, varobj string) (st
 func (l *launcherSession) Threads(ctx context.Context) ([]launcher.Thread, error) {
 	return l.s.Threads(ctx)
 }
+func (l *launcherSession) Processes(context.Context) ([]launcher.Process, error) {
+	return l.s.Processes(), nil
+}
 func (l *launcherSession) SelectThread(ctx context.Context, id int) (launcher.Frame, error) {
 	return l.s.SelectThread(ctx, id)
 }

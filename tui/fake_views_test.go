@@ -13,6 +13,7 @@ type fakeViews struct {
 	code    map[int]launcher.Disassembly
 	mem     map[string]launcher.Memory // by expression
 	threads []launcher.Thread
+	procs   []launcher.Process
 }
 
 func (f *fakeSession) Registers(_ context.Context, sc launcher.Scope) ([]launcher.Register, error) {
@@ -55,6 +56,13 @@ func (f *fakeSession) Threads(context.Context) ([]launcher.Thread, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]launcher.Thread(nil), f.views.threads...), nil
+}
+
+func (f *fakeSession) Processes(context.Context) ([]launcher.Process, error) {
+	f.call("Processes")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]launcher.Process(nil), f.views.procs...), nil
 }
 
 func (f *fakeSession) SelectThread(_ context.Context, id int) (launcher.Frame, error) {

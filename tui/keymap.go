@@ -33,6 +33,8 @@ type KeyMap struct {
 	// One machine instruction (stepi, nexti) while the Asm tab is shown.
 	StepInsn, NextInsn key.Binding
 	LetterRestart      key.Binding // R: Restart, outside the program's typing
+	// P: show the next process under the debugger (--follow-forks all) while stopped.
+	SwitchProcess key.Binding
 
 	// Reverse stepping (gdb's record full): v records, the capitals go back while it does.
 	Record                                                   key.Binding // 'v'
@@ -103,6 +105,7 @@ func DefaultKeyMap() KeyMap {
 		StepInsn:       b([]string{"i"}, "i", "step one instruction (Asm tab)"),
 		NextInsn:       b([]string{"I"}, "I", "next instruction, over calls (Asm tab)"),
 		LetterRestart:  b([]string{"R"}, "R", "restart the program"),
+		SwitchProcess:  b([]string{"P"}, "P", "show the next process (--follow-forks all)"),
 
 		Record:          b([]string{"v"}, "v", "record on/off (for reverse steps)"),
 		ReverseNext:     b([]string{"N"}, "N", "reverse next"),
@@ -183,6 +186,7 @@ func (k *KeyMap) applyState(st keyState) {
 	k.FrameUp.SetEnabled(st.stopped)
 	k.FrameDown.SetEnabled(st.stopped)
 	k.StepInsn.SetEnabled(st.stopped)
+	k.SwitchProcess.SetEnabled(st.stopped)
 	k.NextInsn.SetEnabled(st.stopped)
 	for _, b := range []*key.Binding{&k.LetterContinue, &k.LetterNext, &k.LetterStep, &k.LetterFinish} {
 		b.SetEnabled(st.stopped)

@@ -209,6 +209,7 @@ func (m *Model) letters() []globalBinding {
 		{&k.FrameDown, frame(-1), stopped},
 		{&k.StepInsn, func(m *Model) tea.Cmd { return m.stepInsn(false) }, stopped},
 		{&k.NextInsn, func(m *Model) tea.Cmd { return m.stepInsn(true) }, stopped},
+		{&k.SwitchProcess, func(m *Model) tea.Cmd { return m.switchProcess(0) }, stopped},
 		{&k.LetterRestart, (*Model).restart, "needs a program to restart (F5 debugs it, Ctrl+R runs it)"},
 		{&k.Record, (*Model).toggleRecording, "needs a program stopped under the debugger (F5 starts one)"},
 		{&k.ReverseNext, func(m *Model) tea.Cmd {

@@ -365,7 +365,7 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case inputMsg:
 		return m.onInput(msg)
-	case regsMsg, asmMsg, memMsg, threadsMsg, threadSelMsg, memPathMsg:
+	case regsMsg, asmMsg, memMsg, threadsMsg, threadSelMsg, memPathMsg, procSelMsg:
 		return m.onViews(msg)
 	case procsMsg:
 		return m.onProcs(msg)

@@ -80,6 +80,9 @@ type Session interface {
 	Threads(ctx context.Context) ([]launcher.Thread, error)
 	// SelectThread makes thread id gdb's own selection and returns its frame 0.
 	SelectThread(ctx context.Context, id int) (launcher.Frame, error)
+	// Processes lists the processes under the debugger in this run (launcher.Config.FollowForks
+	// "all" keeps more than the program), the program first.
+	Processes(ctx context.Context) ([]launcher.Process, error)
 	// StepInstruction and NextInstruction run one machine instruction of the thread sc names
 	// (into calls, over calls).
 	StepInstruction(ctx context.Context, sc launcher.Scope) error

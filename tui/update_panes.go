@@ -171,6 +171,12 @@ func (m *Model) paneKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			m.procs.scrollFds(max(m.procs.h-1, 1))
 		case key.Matches(k, km.Home):
 			m.procs.fdTop = 0
+		case key.Matches(k, km.Select) && m.cfg.FollowForks == launcher.FollowAll:
+			if !m.viewsReady() {
+				m.say("Enter shows a process under the debugger while the program is stopped.")
+				return nil, true
+			}
+			return m.switchProcess(m.procs.selectedPid()), true
 		default:
 			return nil, false
 		}

@@ -171,6 +171,17 @@ func (m *Model) onViews(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		return m.showThread(msg.id, msg.frame), true
+	case procSelMsg:
+		if msg.sid != m.dbgID || !m.viewsReady() {
+			return nil, false
+		}
+		if msg.err != nil {
+			m.fail("%v", msg.err)
+			return nil, true
+		}
+		c := m.showThread(msg.thread, msg.frame)
+		m.say("Showing process %d (thread %d).", msg.pid, msg.thread)
+		return c, true
 	}
 	return nil, true
 }

@@ -16,7 +16,9 @@ const debugUsage = `Usage: sandbug [debug] [flags] PROGRAM|FILE.c... [-- ARGS...
 
 Opens the terminal UI on a debug session: gdb runs the program inside the sandbox and stops
 before main, with its source shown. Blocked system calls stop the program (--no-stop-at-blocked
-lets them fail as in a run).
+lets them fail as in a run). When the program forks, gdb follows the parent; --follow-forks
+child follows the child instead, and --follow-forks all keeps every process under the
+debugger (breakpoints apply to all; a stop in any process shows it).
 
 Examples:
   sandbug hello.c
@@ -24,6 +26,7 @@ Examples:
   sandbug --make                     (build with the Makefile here, with -g -O0 added)
   sandbug debug --profile strict ./a.out -- arg1 arg2
   sandbug --log-mi mi.log --timeout 30s prog.c
+  sandbug --follow-forks all pipeline.c
 
 Flags:
 `

@@ -20,6 +20,7 @@ type options struct {
 	sanitize                                                          launcher.Sanitize
 	timeout                                                           time.Duration
 	noStopAtBlocked                                                   bool
+	followForks                                                       string // --follow-forks: parent, child or all
 	json                                                              bool
 	output                                                            string
 	runDemo                                                           bool   // demo --run
@@ -66,6 +67,13 @@ func newFlagSet(name string, o *options, stderr io.Writer, run, demo bool) *flag
 	fs.Func("allow-write", "let the program read and write `PATH` too (absolute; repeatable)", absPathFlag(&o.allowWrite))
 	fs.StringVar(&o.theme, "theme", "auto", "the debugger UI's palette: `auto` (ask the terminal), light or dark")
 	fs.BoolVar(&o.noStopAtBlocked, "no-stop-at-blocked", false, "debug: let blocked calls fail as in run mode instead of stopping there")
+	fs.Func("follow-forks", "debug: when the program forks, follow the `parent` (gdb's default), the child, or keep all processes under the debugger", func(v string) error {
+		if err := launcher.CheckFollowForks(v); err != nil {
+			return fmt.Errorf("want parent, child or all")
+		}
+		o.followForks = v
+		return nil
+	})
 	if !demo {
 		fs.BoolVar(&o.make, "make", false, "build with the Makefile in the current folder (make -B [TARGET] CFLAGS=\"<its CFLAGS> -g -O0\"), then run the program it built: the default goal's, or TARGET's (sandbug --make [TARGET] [-- ARGS...])")
 	}
@@ -219,6 +227,7 @@ func (o *options) config() launcher.Config {
 		Timeout:       timeout,
 		User:          o.user,
 		StopAtBlocked: !o.noStopAtBlocked,
+		FollowForks:   o.followForks,
 		LogMI:         o.logMI,
 		WrapperPath:   o.wrapperPath,
 		Dir:           o.dir,
