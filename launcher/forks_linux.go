@@ -157,9 +157,20 @@ func (s *Session) childExited() bool {
 		// Not on the loop: the loop must go on reading gdb's records meanwhile.
 		d.cmdMu.Lock()
 		defer d.cmdMu.Unlock()
-		if _, err := s.mi(s.ctx, "-thread-select", strconv.Itoa(th)); err != nil {
-			s.emit(ErrorEvent{Err: fmt.Errorf("after a child process ended: %w", err)})
-			return
+		// gdb can still be busy with the ended process (a selection of it that was in flight):
+		// the main thread's selection is tried again, then the main inferior's.
+		var err error
+		for try := 0; try < 3; try++ {
+			if _, err = s.mi(s.ctx, "-thread-select", strconv.Itoa(th)); err == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil {
+			if _, err2 := s.mi(s.ctx, "-interpreter-exec", "console", "inferior 1"); err2 != nil {
+				s.emit(ErrorEvent{Err: fmt.Errorf("after a child process ended: %w", err)})
+				return
+			}
 		}
 		if _, err := s.mi(s.ctx, "-exec-continue"); err != nil {
 			s.emit(ErrorEvent{Err: fmt.Errorf("after a child process ended: %w", err)})
