@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,6 +47,21 @@ func runDebugChild(spec string) int {
 // gdb nor the daemon may go on (gdb's keeper kills what is below it).
 func TestDebugSIGKILLLeavesNoProgram(t *testing.T) {
 	testbin.NeedTool(t, "gdb")
+	t.Run("root", func(t *testing.T) { debugSIGKILL(t, false) })
+	// As an ordinary uid: the launcher (this test binary), gdb, the keeper and the program all
+	// that user's.
+	t.Run("user", func(t *testing.T) {
+		if os.Geteuid() != 0 {
+			t.Skip("needs root to start the launcher as another uid; the root case ran as this user")
+		}
+		debugSIGKILL(t, true)
+	})
+}
+
+// testUserUID is an ordinary uid with no processes of its own.
+const testUserUID = 4343
+
+func debugSIGKILL(t *testing.T, asUser bool) {
 	// The program also leaves a daemon (setsid and a double fork: re-parented away from it).
 	prog := program(t, "sleeper", `#include <stdio.h>
 #include <unistd.h>
@@ -58,8 +74,24 @@ int main(void) {
 	printf("pid %d ppid %d\n", (int)getpid(), (int)getppid()); fflush(stdout); sleep(60); return 0;
 }
 `)
-	cmd := exec.Command(os.Args[0])
+	self := os.Args[0]
+	if asUser {
+		// The test binary, where that uid can run it.
+		b, err := os.ReadFile(os.Args[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		self = filepath.Join(testbin.WorldDir(t), "launcher.test")
+		if err := os.WriteFile(self, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(self)
 	cmd.Env = append(os.Environ(), debugChildEnv+"="+prog+" "+testbin.Wrapper(t)+" "+testbin.WorldDir(t))
+	if asUser {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: testUserUID, Gid: testUserUID}}
+		cmd.Env = append(cmd.Env, "HOME=/tmp", "TMPDIR=/tmp")
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +115,14 @@ int main(void) {
 	}
 	if !procAlive(pid) || !procAlive(gdb) || !procAlive(daemon) {
 		t.Fatalf("program %d, gdb %d or daemon %d not running before the kill", pid, gdb, daemon)
+	}
+	if asUser {
+		for _, p := range []int{pid, gdb, daemon} {
+			var st syscall.Stat_t
+			if err := syscall.Stat(fmt.Sprintf("/proc/%d", p), &st); err != nil || st.Uid != testUserUID {
+				t.Fatalf("%d runs as uid %d (%v), want %d", p, st.Uid, err, testUserUID)
+			}
+		}
 	}
 	t.Cleanup(func() { syscall.Kill(daemon, syscall.SIGKILL) })
 	// gdb runs under the session's keeper, which also goes.
