@@ -1,21 +1,9 @@
 package tui
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
-
-// writeFiles writes name -> content into dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for n, c := range files {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // TestE2ETwoSourcesAndACompileError: `sandbug MAIN.c list.c` at 80x24 builds both (with the
 // header beside them and -lm for math.h) and stops in main; after list.c is broken, F5 builds
