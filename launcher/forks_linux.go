@@ -157,24 +157,26 @@ func (s *Session) childExited() bool {
 		// Not on the loop: the loop must go on reading gdb's records meanwhile.
 		d.cmdMu.Lock()
 		defer d.cmdMu.Unlock()
-		// gdb can still be busy with the ended process (a selection of it that was in flight):
-		// the main thread's selection is tried again, then the main inferior's.
+		// The program's main thread is named in the continue itself (--thread): a separate
+		// -thread-select could be undone by a query of the screen's (still on the ended
+		// process) before the continue. gdb can also still be busy with the ended process:
+		// tried again, then from gdb's inferior 1.
 		var err error
 		for try := 0; try < 3; try++ {
-			if _, err = s.mi(s.ctx, "-thread-select", strconv.Itoa(th)); err == nil {
-				break
+			if _, err = s.mi(s.ctx, "-exec-continue", "--thread", strconv.Itoa(th)); err == nil {
+				return
+			}
+			if s.ctx.Err() != nil {
+				return
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		if err != nil {
-			if _, err2 := s.mi(s.ctx, "-interpreter-exec", "console", "inferior 1"); err2 != nil {
-				s.emit(ErrorEvent{Err: fmt.Errorf("after a child process ended: %w", err)})
+		if _, err2 := s.mi(s.ctx, "-interpreter-exec", "console", "inferior 1"); err2 == nil {
+			if _, err2 = s.mi(s.ctx, "-exec-continue"); err2 == nil {
 				return
 			}
 		}
-		if _, err := s.mi(s.ctx, "-exec-continue"); err != nil {
-			s.emit(ErrorEvent{Err: fmt.Errorf("after a child process ended: %w", err)})
-		}
+		s.emit(ErrorEvent{Err: fmt.Errorf("after a child process ended: %w", err)})
 	}()
 	return true
 }

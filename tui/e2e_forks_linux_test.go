@@ -38,7 +38,17 @@ func TestE2EFollowForksSwitch(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(tm.dir, "forks.c"), []byte(forksSrc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tm.start(120, 40, "--follow-forks", "all", "forks.c")
+	mi := filepath.Join(tm.dir, "mi.log")
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(mi)
+			if len(b) > 6000 {
+				b = b[len(b)-6000:]
+			}
+			t.Logf("the end of gdb's MI traffic:\n%s", b)
+		}
+	})
+	tm.start(120, 40, "--log-mi", mi, "--follow-forks", "all", "forks.c")
 	tm.wait(30*time.Second, "in main()", "sandbox: default ✓")
 	// A breakpoint on child_work's first line: g 5 Enter, F9.
 	tm.keys("g")
