@@ -64,13 +64,13 @@ func TestE2EFollowForksSwitch(t *testing.T) {
 	}
 	child := m[1]
 	tm.keys("P")
-	scr = tm.wait(15*time.Second, "Showing process ")
-	if strings.Contains(scr, "Showing process "+child+" ") {
+	// The parent, stopped under main() (in fork or waitpid, as the child's stop found it).
+	scr = tm.wait(15*time.Second, "Showing process ", "main() forks.c:")
+	if strings.Contains(scr, "Showing process "+child+".") {
 		t.Fatalf("P showed the same process %s:\n%s", child, scr)
 	}
-	tm.wait(15*time.Second, "main")
 	tm.keys("P")
-	tm.wait(15*time.Second, fmt.Sprintf("Showing process %s ", child), "child_work")
+	tm.wait(15*time.Second, fmt.Sprintf("Showing process %s.", child), "child_work")
 	tm.keys("F5")
 	tm.wait(30*time.Second, "child said 41")
 	tm.wait(15*time.Second, "exited normally")

@@ -180,7 +180,7 @@ func (m *Model) onViews(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		c := m.showThread(msg.thread, msg.frame)
-		m.say("Showing process %d (thread %d).", msg.pid, msg.thread)
+		m.say("Showing process %d.", msg.pid)
 		return c, true
 	}
 	return nil, true
