@@ -133,15 +133,20 @@ func TestRefresherFollowsOrphans(t *testing.T) {
 	// it. Record the grandchild as a refresh records it when it does (seen once in the tree),
 	// then check the next refresh still follows it out of the root's tree.
 	r.hist.Merge(cmd.Process.Pid, &Tree{Procs: []Process{{Pid: grand, PPid: -1, State: Sleeping, WaitStatus: -1}}})
-	// Until the middle process is its parent's zombie: the grandchild is an orphan then.
+	// Until the middle process is its parent's zombie and a refresh has read the grandchild
+	// after that (one refresh reads the processes one after the other: it can read the
+	// grandchild's parent before the middle process exits and the middle one after).
 	var tr *Tree
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		tr = r.Refresh(cmd.Process.Pid, true)
-		middle := false
+		middle := 0
 		for _, p := range tr.Procs {
-			middle = middle || (p.PPid == cmd.Process.Pid && p.State == Zombie)
+			if p.PPid == cmd.Process.Pid && p.State == Zombie {
+				middle = p.Pid
+			}
 		}
-		if middle || time.Now().After(deadline) {
+		g := tr.Find(grand)
+		if middle != 0 && g != nil && g.PPid != middle || time.Now().After(deadline) {
 			break
 		}
 	}
