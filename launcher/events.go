@@ -346,6 +346,9 @@ type CompileEvent struct {
 	Command string // the command line that ran
 	Output  string
 	Binary  string
+	// NoDebugInfo: the build succeeded but the program has no DWARF (a Makefile whose rules do
+	// not pass $(CFLAGS)): the debugger will show no source lines or variables. Output says so.
+	NoDebugInfo bool
 }
 
 // ConsoleEvent carries gdb console text or one entry of the MI command transcript.

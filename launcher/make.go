@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"debug/elf"
 	"errors"
 	"fmt"
 	"os"
@@ -255,6 +256,12 @@ func BuildMake(ctx context.Context, p MakePlan, outDir string) (CompileEvent, er
 		return ev, makeErrorf("--make: make %s built no program %s (%v): name the target that builds it (sandbug --make TARGET)", p.Target, filepath.Base(p.Program), err)
 	}
 	ev.Binary = p.Program
+	if !hasDebugInfo(p.Program) {
+		ev.NoDebugInfo = true
+		ev.Output += fmt.Sprintf("sandbug: %s has no debug information: the Makefile's rules do not pass $(CFLAGS) to the compiler, "+
+			"so the debugger cannot show its source lines or variables; use $(CFLAGS) in the commands that compile and link it\n",
+			filepath.Base(p.Program))
+	}
 	if outDir != "" {
 		ev.Binary = filepath.Join(outDir, filepath.Base(p.Program))
 		if err := copyExecutable(p.Program, ev.Binary); err != nil {
@@ -315,4 +322,14 @@ func ownMakeEnv() []string {
 		env = append(env, kv)
 	}
 	return env
+}
+
+// hasDebugInfo reports whether the ELF program at path carries DWARF (.debug_info).
+func hasDebugInfo(path string) bool {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return f.Section(".debug_info") != nil || f.Section(".zdebug_info") != nil
 }

@@ -199,3 +199,30 @@ func TestMakeIgnoresAnOuterMake(t *testing.T) {
 		t.Errorf("no program built (a dry run?): %v", err)
 	}
 }
+
+// TestMakeWithoutCFlagsSaysNoDebugInfo: a Makefile whose rule hard-codes the compiler's
+// command never gets -g: the build is kept, and the event says the program has no debug
+// information and why.
+func TestMakeWithoutCFlagsSaysNoDebugInfo(t *testing.T) {
+	testbin.NeedTool(t, "make")
+	testbin.NeedTool(t, "gcc")
+	ctx := context.Background()
+	dir := writeProject(t, map[string]string{"Makefile": "prog: main.c list.c\n\tgcc -o prog main.c list.c\n",
+		"main.c": mkMain, "list.c": mkList, "list.h": mkHdr})
+	p, err := DiscoverMake(ctx, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := BuildMake(ctx, p, "")
+	if err != nil || !ev.OK || !ev.NoDebugInfo || !strings.Contains(ev.Output, "prog has no debug information: the Makefile's rules do not pass $(CFLAGS)") {
+		t.Fatalf("BuildMake: %v, event %+v", err, ev)
+	}
+	// With $(CFLAGS) in the rule, -g reaches the compiler and nothing is said.
+	os.WriteFile(filepath.Join(dir, "Makefile"), []byte("prog: main.c list.c\n\t$(CC) $(CFLAGS) -o prog main.c list.c\n"), 0o644)
+	if p, err = DiscoverMake(ctx, dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	if ev, err := BuildMake(ctx, p, ""); err != nil || !ev.OK || ev.NoDebugInfo {
+		t.Fatalf("BuildMake with $(CFLAGS): %v, event %+v", err, ev)
+	}
+}

@@ -96,3 +96,21 @@ func TestCompileErrorFromMakeOpensFileInItsFolder(t *testing.T) {
 		t.Errorf("the compiler's message is not under its line:\n%s", scr)
 	}
 }
+
+// A make build without debug information (the Makefile ignores $(CFLAGS)) is said in the
+// status line, whole at 80 columns, with make's explanation in the console.
+func TestMakeBuildWithoutDebugInfoIsSaid(t *testing.T) {
+	hs := started(t, 80, 24, Options{})
+	hs.events(launcher.CompileEvent{OK: true, NoDebugInfo: true, Dir: "/tmp/p", Command: "make -B prog 'CFLAGS=-g -O0'",
+		Output: "gcc -o prog main.c\nsandbug: prog has no debug information: the Makefile's rules do not pass $(CFLAGS) to the compiler\n"})
+	if scr := hs.screen(); !strings.Contains(scr, "No debug info: see the console.") {
+		t.Fatalf("the status line does not say it:\n%s", scr)
+	}
+	found := false
+	for _, l := range hs.m.con.lines {
+		found = found || strings.Contains(l.Text, "prog has no debug information")
+	}
+	if !found {
+		t.Errorf("the console lacks make's explanation: %+v", hs.m.con.lines)
+	}
+}

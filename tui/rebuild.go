@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -63,5 +64,32 @@ func (m *Model) onSources(msg sourcesMsg) tea.Cmd {
 func (m *Model) built(ev launcher.CompileEvent) {
 	if ev.OK {
 		m.builtAt = m.now()
+	}
+}
+
+// onCompile shows a build's result: the command and its messages in the console, what went
+// wrong (or that the program has no debug information) in the status line.
+func (m *Model) onCompile(ev launcher.CompileEvent, sid int) {
+	// A new build: the sources may have changed since they were shown.
+	clear(m.files)
+	m.src.diag = nil
+	m.compileDir = ev.Dir
+	if sid == m.dbgID {
+		m.built(ev)
+	}
+	if ev.Command != "" {
+		m.con.add(launcher.ConsoleCommand, ev.Command)
+	}
+	if ev.Output != "" {
+		m.con.add(launcher.ConsoleLog, strings.TrimRight(ev.Output, "\n")+"\n")
+	}
+	if ev.OK && ev.NoDebugInfo {
+		m.fail("No debug info: see the console.")
+	}
+	if !ev.OK {
+		m.fail("compilation failed")
+		if d, ok := launcher.FirstError(ev.Output); ok {
+			m.fail("compilation failed at %s:%d: %s", filepath.Base(d.File), d.Line, d.Text)
+		}
 	}
 }

@@ -151,25 +151,7 @@ func (m *Model) onEvent(s Session, sid int, isActive bool, ev launcher.Event) (t
 		}
 		return cmd, true
 	case launcher.CompileEvent:
-		// A new build: the sources may have changed since they were shown.
-		clear(m.files)
-		m.src.diag = nil
-		m.compileDir = ev.Dir
-		if sid == m.dbgID {
-			m.built(ev)
-		}
-		if ev.Command != "" {
-			m.con.add(launcher.ConsoleCommand, ev.Command)
-		}
-		if ev.Output != "" {
-			m.con.add(launcher.ConsoleLog, strings.TrimRight(ev.Output, "\n")+"\n")
-		}
-		if !ev.OK {
-			m.fail("compilation failed")
-			if d, ok := launcher.FirstError(ev.Output); ok {
-				m.fail("compilation failed at %s:%d: %s", filepath.Base(d.File), d.Line, d.Text)
-			}
-		}
+		m.onCompile(ev, sid)
 		return nil, true
 	case launcher.ExitEvent:
 		st := ev.Status
