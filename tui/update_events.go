@@ -217,6 +217,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 	m.setState(ev.State)
 	switch ev.State {
 	case launcher.Running:
+		cancelTrim()
 		m.stop = nil
 		m.src.execAt = 0
 		if prev == launcher.Starting || prev == launcher.NotStarted || prev == launcher.Exited {
@@ -255,7 +256,7 @@ func (m *Model) onState(s Session, sid int, ev launcher.StateEvent) tea.Cmd {
 			}
 		}
 		m.feedAll()
-		cmds := []tea.Cmd{m.refreshProcs()} // every process, as it is at this stop
+		cmds := []tea.Cmd{m.refreshProcs(), trimWhenIdle()} // every process, as it is at this stop
 		where := st.Source
 		if where.File == "" {
 			where = st.Frame
