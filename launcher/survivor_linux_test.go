@@ -86,11 +86,20 @@ int main(void) {
 			t.Fatal(err)
 		}
 	}
+	// A temporary folder of the test's, which the user may write to: what the SIGKILLed
+	// launcher cannot remove goes with it.
+	tmp := filepath.Join(testbin.WorldDir(t), "tmp")
+	if err := os.Mkdir(tmp, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(tmp, 0o777); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), debugChildEnv+"="+prog+" "+testbin.Wrapper(t)+" "+testbin.WorldDir(t))
+	cmd.Env = append(os.Environ(), debugChildEnv+"="+prog+" "+testbin.Wrapper(t)+" "+testbin.WorldDir(t), "TMPDIR="+tmp)
 	if asUser {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: testUserUID, Gid: testUserUID}}
-		cmd.Env = append(cmd.Env, "HOME=/tmp", "TMPDIR=/tmp")
+		cmd.Env = append(cmd.Env, "HOME="+tmp)
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
