@@ -125,24 +125,15 @@ func CompileAll(ctx context.Context, srcs []string, cc, cflags, outDir string) (
 	// its own process group, so that cancelling stops cc1, as and ld too (SIGTERM lets the driver
 	// delete its temp files; SIGKILL follows if it lingers) and nothing is left running.
 	cmd.Env = append(os.Environ(), "TMPDIR="+outDir)
-	groupCommand(cmd)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
 	ev := CompileEvent{Command: ShellJoin(append([]string{ccWords[0]}, args...))}
 	ev.Dir, _ = os.Getwd()
-	runErr := cmd.Run()
-	if cmd.Process != nil {
-		reapGroup(cmd.Process.Pid)
-	}
-	ev.Output = out.String()
-	if runErr != nil {
-		var ee *exec.ExitError
-		if errors.As(runErr, &ee) {
+	if err := runBuild(cmd, &ev); err != nil {
+		var ce *CompileError
+		if errors.As(err, &ce) {
 			os.Remove(bin)
-			return ev, &CompileError{Command: ev.Command, Output: ev.Output, Err: runErr}
+			return ev, err
 		}
-		return ev, fmt.Errorf("run compiler %s: %w", ccWords[0], runErr)
+		return ev, fmt.Errorf("run compiler %s: %w", ccWords[0], err)
 	}
 	// The program may run as an unprivileged user: let it read and execute its binary.
 	if err := os.Chmod(bin, 0o755); err != nil {
@@ -151,6 +142,25 @@ func CompileAll(ctx context.Context, srcs []string, cc, cflags, outDir string) (
 	ev.OK = true
 	ev.Binary = bin
 	return ev, nil
+}
+
+// runBuild runs a build command (the compiler, or make) in a process group of its own, with
+// its messages in ev.Output: a *CompileError when it ran and failed, another error when it could
+// not run.
+func runBuild(cmd *exec.Cmd, ev *CompileEvent) error {
+	groupCommand(cmd)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	runErr := cmd.Run()
+	if cmd.Process != nil {
+		reapGroup(cmd.Process.Pid)
+	}
+	ev.Output = out.String()
+	var ee *exec.ExitError
+	if errors.As(runErr, &ee) {
+		return &CompileError{Command: ev.Command, Output: ev.Output, Err: runErr}
+	}
+	return runErr
 }
 
 // SplitWords splits s into words like a POSIX shell would (single and double quotes, backslash

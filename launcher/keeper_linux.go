@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sandbug/sandbug/wrapper/keeper"
 )
 
 // keeperConn is sandbug's side of a sandbug-keeper (package wrapper/keeper): the child
@@ -75,17 +77,20 @@ func keeperSocket() (ours, theirs *os.File, err error) {
 // keptPid reads the keeper's first line on ctl, the pid of the command it started, or
 // returns fallback (the keeper's own pid) when it does not come.
 func keptPid(ctl *os.File, fallback int) int {
-	ctl.SetReadDeadline(time.Now().Add(keeperHello))
-	defer ctl.SetReadDeadline(time.Time{})
-	var buf [32]byte
-	n, _ := ctl.Read(buf[:]) // the first line comes first; nothing after it is needed here
-	line, _, _ := strings.Cut(string(buf[:n]), "\n")
-	if v, ok := strings.CutPrefix(line, "pid "); ok {
-		if pid, err := strconv.Atoi(v); err == nil && pid > 0 {
+	if l, _ := keeperLine(ctl, bufio.NewReader(ctl)); strings.HasPrefix(l, "pid ") {
+		if pid, err := strconv.Atoi(strings.TrimPrefix(l, "pid ")); err == nil && pid > 0 {
 			return pid
 		}
 	}
 	return fallback
+}
+
+// keeperLine reads the keeper's first line from r (ctl's reader), waiting at most keeperHello.
+func keeperLine(ctl *os.File, r *bufio.Reader) (string, error) {
+	ctl.SetReadDeadline(time.Now().Add(keeperHello))
+	defer ctl.SetReadDeadline(time.Time{})
+	l, err := r.ReadString('\n')
+	return strings.TrimSpace(l), err
 }
 
 // started closes the keeper's end in this process (after cmd.Start) and returns the pid of the
@@ -94,10 +99,7 @@ func (k *keeperConn) started() (int, error) {
 	for _, f := range k.cmd.ExtraFiles {
 		f.Close()
 	}
-	k.ctl.SetReadDeadline(time.Now().Add(keeperHello))
-	l, err := k.r.ReadString('\n')
-	k.ctl.SetReadDeadline(time.Time{})
-	l = strings.TrimSpace(l)
+	l, err := keeperLine(k.ctl, k.r)
 	switch {
 	case strings.HasPrefix(l, "pid "):
 		registerKeeper(k.cmd.Process.Pid, true)
@@ -167,7 +169,7 @@ func adopter(ppid, self int) bool {
 // what the program left running.
 func (k *keeperConn) leftovers(main int) []int {
 	var out []int
-	for _, p := range descendantsOf(k.cmd.Process.Pid) {
+	for _, p := range keeper.Descendants(k.cmd.Process.Pid) {
 		if st, ok := readStat(p); ok && p != main && st.state != 'Z' {
 			out = append(out, p)
 		}
@@ -191,30 +193,4 @@ func (k *keeperConn) killLeftovers(main int, ownSession bool) {
 			unix.Kill(p, unix.SIGKILL)
 		}
 	}
-}
-
-// descendantsOf lists every process below pid, from /proc/<pid>/task/*/children.
-func descendantsOf(pid int) []int {
-	var out []int
-	seen := map[int]bool{}
-	queue := []int{pid}
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		tasks, _ := os.ReadDir("/proc/" + strconv.Itoa(p) + "/task")
-		for _, t := range tasks {
-			b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/task/" + t.Name() + "/children")
-			if err != nil {
-				continue
-			}
-			for _, f := range strings.Fields(string(b)) {
-				if c, err := strconv.Atoi(f); err == nil && !seen[c] {
-					seen[c] = true
-					out = append(out, c)
-					queue = append(queue, c)
-				}
-			}
-		}
-	}
-	return out
 }

@@ -236,21 +236,13 @@ func BuildMake(ctx context.Context, p MakePlan, outDir string) (CompileEvent, er
 	cmd := exec.CommandContext(ctx, "make", args...)
 	cmd.Dir = p.Dir
 	cmd.Env = ownMakeEnv()
-	groupCommand(cmd)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	ev := CompileEvent{Dir: p.Dir, Command: ShellJoin(append([]string{"make"}, args...))}
-	runErr := cmd.Run()
-	if cmd.Process != nil {
-		reapGroup(cmd.Process.Pid)
-	}
-	ev.Output = out.String()
-	if runErr != nil {
-		var ee *exec.ExitError
-		if errors.As(runErr, &ee) {
-			return ev, &CompileError{Command: ev.Command, Output: ev.Output, Err: runErr}
+	if err := runBuild(cmd, &ev); err != nil {
+		var ce *CompileError
+		if errors.As(err, &ce) {
+			return ev, err
 		}
-		return ev, fmt.Errorf("run make: %w", runErr)
+		return ev, fmt.Errorf("run make: %w", err)
 	}
 	if err := checkExecutable(p.Program); err != nil {
 		return ev, makeErrorf("--make: make %s built no program %s (%v): name the target that builds it (sandbug --make TARGET)", p.Target, filepath.Base(p.Program), err)

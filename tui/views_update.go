@@ -230,59 +230,40 @@ func (m *Model) viewKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.keys
 	switch m.focus {
 	case paneAsm:
-		switch {
-		case key.Matches(k, km.Up):
-			m.asm.scroll(-1)
-		case key.Matches(k, km.Down):
-			m.asm.scroll(1)
-		case key.Matches(k, km.PageUp):
-			m.asm.scroll(-max(m.asm.h-1, 1))
-		case key.Matches(k, km.PageDown):
-			m.asm.scroll(max(m.asm.h-1, 1))
-		case key.Matches(k, km.Home):
+		if key.Matches(k, km.Home) {
 			m.asm.home()
-		default:
+		} else if d, ok := listMove(k, km, max(m.asm.h-1, 1)); ok {
+			m.asm.scroll(d)
+		} else {
 			return nil, false
 		}
 	case paneRegisters:
-		switch {
-		case key.Matches(k, km.Up):
-			m.regs.scroll(-1)
-		case key.Matches(k, km.Down):
-			m.regs.scroll(1)
-		default:
+		d, ok := listMove(k, km, 0)
+		if !ok {
 			return nil, false
 		}
+		m.regs.scroll(d)
 	case paneMemory:
-		switch {
-		case key.Matches(k, km.Add), key.Matches(k, km.Select):
+		if key.Matches(k, km.Add) || key.Matches(k, km.Select) {
 			m.openPrompt(promptMemory, "memory at (address or pointer)", m.mem.expr)
-		case key.Matches(k, km.Up):
-			m.mem.scroll(-1)
-		case key.Matches(k, km.Down):
-			m.mem.scroll(1)
-		case key.Matches(k, km.PageUp):
-			m.mem.scroll(-max(m.mem.h-2, 1))
-		case key.Matches(k, km.PageDown):
-			m.mem.scroll(max(m.mem.h-2, 1))
-		default:
+		} else if d, ok := listMove(k, km, max(m.mem.h-2, 1)); ok {
+			m.mem.scroll(d)
+		} else {
 			return nil, false
 		}
 	case paneThreads:
-		switch {
-		case key.Matches(k, km.Up):
-			m.threads.move(-1)
-		case key.Matches(k, km.Down):
-			m.threads.move(1)
-		case key.Matches(k, km.Select):
+		if key.Matches(k, km.Select) {
 			t, ok := m.threads.selected()
 			if !ok || !m.viewsReady() {
 				return nil, true
 			}
 			return selectThreadCmd(m.ctx, m.dbg, m.dbgID, t.ID), true
-		default:
+		}
+		d, ok := listMove(k, km, 0)
+		if !ok {
 			return nil, false
 		}
+		m.threads.move(d)
 	default:
 		return nil, false
 	}

@@ -40,18 +40,8 @@ func TestRunSIGKILLLeavesNoProgram(t *testing.T) {
 	if err := os.WriteFile(src, []byte(srcSleeper), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(testbin.Sandbug(t), "run", src)
-	cmd.Dir = dir
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(out).ReadString('\n')
+	cmd, out := startRun(t, dir, src, false)
+	line, err := out.ReadString('\n')
 	var pid int
 	if _, serr := fmt.Sscanf(line, "pid %d", &pid); err != nil || serr != nil {
 		t.Fatalf("program's first line %q: %v %v", line, err, serr)
@@ -59,16 +49,8 @@ func TestRunSIGKILLLeavesNoProgram(t *testing.T) {
 	if !alive(pid) {
 		t.Fatalf("program %d not running before the kill", pid)
 	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
-	deadline := time.Now().Add(2 * time.Second)
-	for alive(pid) {
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Fatalf("program %d still running 2 s after sandbug was SIGKILLed", pid)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+	killAndWaitGone(t, cmd, []int{pid})
 }
 
 // TestRunKillsLeftovers: a child the program leaves running is killed at the end and counted
@@ -137,22 +119,7 @@ func runSIGKILLDaemon(t *testing.T, asUser bool) {
 	if err := os.WriteFile(src, []byte(srcDaemon), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(testbin.Sandbug(t), "run", src)
-	cmd.Dir = dir
-	if asUser {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: userUID, Gid: userUID}}
-		cmd.Env = append(os.Environ(), "TMPDIR="+dir, "HOME="+dir)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	r := bufio.NewReader(out)
+	cmd, r := startRun(t, dir, src, asUser)
 	var pids []int
 	for len(pids) < 2 {
 		line, err := r.ReadString('\n')
@@ -180,16 +147,44 @@ func runSIGKILLDaemon(t *testing.T, asUser bool) {
 			t.Fatalf("%d runs as uid %d (%v), want %d", pid, st.Uid, err, want)
 		}
 	}
+	killAndWaitGone(t, cmd, pids)
+	t.Logf("program and daemon %v gone after sandbug's SIGKILL", pids)
+}
+
+// startRun starts `sandbug run src` in dir (as userUID when asUser) and returns it with a
+// reader of the program's output.
+func startRun(t *testing.T, dir, src string, asUser bool) (*exec.Cmd, *bufio.Reader) {
+	t.Helper()
+	cmd := exec.Command(testbin.Sandbug(t), "run", src)
+	cmd.Dir = dir
+	if asUser {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: userUID, Gid: userUID}}
+		cmd.Env = append(os.Environ(), "TMPDIR="+dir, "HOME="+dir)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, bufio.NewReader(out)
+}
+
+// killAndWaitGone SIGKILLs sandbug and fails unless every one of pids is gone within 2 s.
+func killAndWaitGone(t *testing.T, cmd *exec.Cmd, pids []int) {
+	t.Helper()
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	deadline := time.Now().Add(2 * time.Second)
 	for _, pid := range pids {
 		for alive(pid) {
 			if time.Now().After(deadline) {
-				t.Fatalf("%d (of program and daemon %v) still running 2 s after sandbug was SIGKILLed", pid, pids)
+				t.Fatalf("%d (of %v) still running 2 s after sandbug was SIGKILLed", pid, pids)
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	t.Logf("program and daemon %v gone after sandbug's SIGKILL", pids)
 }

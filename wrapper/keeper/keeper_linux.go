@@ -212,7 +212,7 @@ func killBelow(main int) int {
 	self := os.Getpid()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		for _, p := range descendantsOf(self) {
+		for _, p := range Descendants(self) {
 			unix.Kill(p, unix.SIGKILL)
 		}
 		for {
@@ -274,8 +274,9 @@ func childrenOf(pid int) []int {
 	return out
 }
 
-// descendantsOf lists every process below pid, children first.
-func descendantsOf(pid int) []int {
+// Descendants lists every process below pid, children first (the launcher counts a keeper's
+// leftovers with it).
+func Descendants(pid int) []int {
 	var out []int
 	seen := map[int]bool{}
 	queue := []int{pid}
