@@ -190,6 +190,7 @@ func (c *Conn) waitLoop() {
 	// Whatever gdb left in its process group (a `shell` command, say) goes with it. The group id
 	// cannot be reused while any member lives, so this reaches nothing else.
 	syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+	reapAdopted(c.cmd.Process.Pid)
 	close(c.procDone)
 	c.ringAll()
 	c.interruptHolder()
@@ -222,4 +223,25 @@ func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// reapAdopted waits for the members of process group pgid that were re-parented to this process
+// (a subreaper, when gdb runs under a prefix such as a keeper that died first): nobody else would
+// reap them, and each would stay a zombie. They were just sent SIGKILL; it gives up after 1 s.
+func reapAdopted(pgid int) {
+	deadline := time.Now().Add(time.Second)
+	for {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-pgid, &ws, syscall.WNOHANG, nil)
+		switch {
+		case err == syscall.EINTR || pid > 0:
+			continue
+		case err != nil: // ECHILD: none of the group is ours
+			return
+		}
+		if time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -2,6 +2,8 @@ package launcher
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -81,4 +83,34 @@ func TestDebugRestartWhileRunning(t *testing.T) {
 	}
 	r.s.Close()
 	checkNoLeftovers(t, r.s)
+}
+
+// TestCloseWhileGDBStarts closes a session while gdb (under its keeper) has started but not yet
+// answered: the kill of the keeper's group may orphan gdb to this process (a subreaper), and
+// the session must still reap it, leaving no zombie behind. Several rounds, since which of the
+// keeper and gdb dies first is up to the kernel.
+func TestCloseWhileGDBStarts(t *testing.T) {
+	becomeSubreaper()
+	silent := filepath.Join(t.TempDir(), "silent-gdb")
+	// A "gdb" that never prints its first prompt.
+	if err := os.WriteFile(silent, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prog := program(t, "sleeper", srcSleep)
+	for i := 0; i < 6; i++ {
+		cfg := baseConfig(t, prog)
+		cfg.GDB = silent
+		cfg.IO = IOPty
+		s, err := StartDebug(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for range s.Events() {
+			}
+		}()
+		waitFor(t, "the silent gdb to start", func() bool { return len(descendantsNamed("sleep")) > 0 })
+		s.Close()
+		checkNoLeftovers(t, s)
+	}
 }

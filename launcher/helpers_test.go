@@ -3,6 +3,7 @@ package launcher
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -267,7 +268,7 @@ func checkNoLeftovers(t *testing.T, s *Session) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("processes left behind: %v", left)
+			t.Fatalf("processes left behind: %s", describeProcs(left))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -283,5 +284,50 @@ func checkNoLeftovers(t *testing.T, s *Session) {
 		if _, err := os.Stat(d); err == nil {
 			t.Fatalf("temp dir left behind: %s", d)
 		}
+	}
+}
+
+// describeProcs names each pid with its command, state and parent, for a failure message.
+func describeProcs(pids []int) string {
+	var out []string
+	for _, pid := range pids {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		st, _ := readStat(pid)
+		out = append(out, fmt.Sprintf("%d (%s, state %c, parent %d)", pid, strings.TrimSpace(string(comm)), st.state, st.ppid))
+	}
+	return strings.Join(out, ", ")
+}
+
+// descendantsNamed lists this process's live descendants whose command is name.
+func descendantsNamed(name string) []int {
+	self := os.Getpid()
+	procs := allProcs()
+	parent := map[int]int{}
+	for _, p := range procs {
+		parent[p.pid] = p.ppid
+	}
+	var out []int
+	for _, p := range procs {
+		for a, n := p.ppid, 0; a > 1 && n < 50; a, n = parent[a], n+1 {
+			if a == self {
+				if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p.pid)); strings.TrimSpace(string(comm)) == name && p.state != 'Z' {
+					out = append(out, p.pid)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// waitFor polls cond every 10 ms for up to 10 s, and fails the test naming what it waited for.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
