@@ -13,7 +13,8 @@
 #                        medians, plus exact count and the supervisor process's peak RSS
 #   JailStartup          `sandbug-wrapper -- /bin/true` vs `--no-jail`, RUNS pairs in alternating order:
 #                        medians of the per-pair wall and CPU-time differences (bench_jail_linux_test.go)
-#   JailOpenHeavy        100k open+close of a file in the program's folder, jail vs --no-jail, REPEAT runs
+#   JailOpenHeavy        100k open+close of a file in the program's folder, jail vs --no-jail, REPEAT runs,
+#                        and Landlock's own floor (the loop in a one-rule domain it sets itself)
 # When hyperfine is installed, the start-up comparison is repeated with it as a cross-check.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -144,8 +144,8 @@ row 'wrapper start-up: `sandbug-wrapper -- /bin/true`' "\`/bin/true\`$(opt ' (%.
 j=$(m $W JailStartup jail-added-ms) jc=$(m $W JailStartup jail-added-cpu-ms) nj=$(m $W JailStartup nojail-ms)
 r=$(have $W "$j" "$jc") && r=$(calc '%+.2f ms wall, %+.2f ms CPU (medians of paired differences)' "$j" "$jc")
 row 'Landlock jail at start-up: `sandbug-wrapper -- /bin/true`' "\`--no-jail\`, interleaved pairs$(opt ' (%.2f ms)' "$nj")" "$r" '`scripts/bench-wrapper.sh`'
-o=$(m $W JailOpenHeavy ratio) on=$(m $W JailOpenHeavy nojail-ns/open)
-r=$(have $W "$o") && r=$(calc '%.3fx' "$o")
+o=$(m $W JailOpenHeavy ratio) on=$(m $W JailOpenHeavy nojail-ns/open) of=$(m $W JailOpenHeavy landlock-floor-ratio)
+r=$(have $W "$o" "$of") && r=$(calc '%.3fx (Landlock'"'"'s own floor, one rule in C: %.3fx)' "$o" "$of")
 row '100k open+close in the working folder, jailed' "\`--no-jail\`, interleaved$(opt ' (%.0f ns/open)' "$on")" "$r" '`scripts/bench-wrapper.sh`'
 p=$(m $W WrapperGetppid unfiltered-ns/call) x=$(m $W WrapperGetppid ratio) n=$(m $W WrapperSettings getppid-calls)
 r=$(have $W "$x" "$n") && r=$(calc '%.2fx (%d calls)' "$x" "$n")
