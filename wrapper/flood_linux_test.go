@@ -107,3 +107,26 @@ func TestSupervisorFlood(t *testing.T) {
 		t.Errorf("HeapInuse reached %d bytes (limit 50 MB)", r.maxHeap)
 	}
 }
+
+// TestSupervisorFloodBatched: with a reader that takes every event at once, a flood still
+// reaches it in batches of at most one wake-up per batchWindow (not a wake-up per call, which
+// cost the flood about a third of its time), and the counts stay exact.
+func TestSupervisorFloodBatched(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 20_000
+	}
+	r := flood(t, n, 0)
+	// Each wake-up delivers one coalesced blocked event (plus the few lifecycle events).
+	if batchWindow < time.Millisecond {
+		t.Fatalf("batchWindow is %v: the reader would wake more than once a millisecond", batchWindow)
+	}
+	limit := int(r.elapsed/time.Millisecond) + 20
+	t.Logf("%d denied calls in %v: %d events (at most %d allowed)", n, r.elapsed, r.events, limit)
+	if r.stats != int64(n) || r.sum != int64(n) {
+		t.Errorf("Stats total %d, events sum %d, want %d each", r.stats, r.sum, n)
+	}
+	if r.events > limit {
+		t.Errorf("%d events for %d calls in %v: more than one wake-up a millisecond", r.events, n, r.elapsed)
+	}
+}
