@@ -28,8 +28,17 @@ done
 tmp=$(mktemp -d)
 trap 'tmux kill-session -t "peers$$" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
-go build -o "$tmp/" ./cmd/sandbug ./cmd/sandbug-wrapper
+# As `make build` builds them: static, cgo-free, with the keeper that `run` starts.
+BIN="$tmp" make -s build >&2
 sandbug=$tmp/sandbug wrapper=$tmp/sandbug-wrapper
+
+# The C floors (issue 17): the least a seccomp wrapper does (no_new_privs, sandbug's own default
+# filter, exec) and the least a USER_NOTIF supervisor does (receive, answer EPERM, count, with
+# SYNC_WAKE_UP), both installing the very program sandbug-wrapper compiles (scripts/floors).
+go run ./scripts/floors/dumpbpf.go default >"$tmp/filter.bpf"
+go run ./scripts/floors/dumpbpf.go -notify default >"$tmp/notify.bpf"
+gcc -O2 -o "$tmp/floor-wrapper" scripts/floors/floor-wrapper.c
+gcc -O2 -o "$tmp/floor-notify" scripts/floors/floor-notify.c
 
 # The programs: a `true`, 100k denied calls, 1 GiB to stdout, and a main with a marked line.
 cat >"$tmp/true.c" <<'C'
@@ -125,18 +134,21 @@ table() {
 }
 
 # 1. Start-up to exit of a trivial dynamic program.
-cmds=("./true" "$sandbug run ./true" "$wrapper -- ./true")
+cmds=("./true" "$sandbug run ./true" "$wrapper -- ./true" "./floor-wrapper filter.bpf ./true")
 [ -n "${have[bwrap]:-}" ] && cmds+=("$bwrap_cmd ./true")
 [ -n "${have[firejail]:-}" ] && cmds+=("$firejail_cmd ./true")
 hf startup "$RUNS" "${cmds[@]}"
 table "start-up to exit, trivial dynamic program" "$sandbug run ./true" "${cmds[@]}"
-metrics+=("metrics PeersStartup ${med[./true]} direct-ms ${med[$sandbug run ./true]} run-ms ${med[$wrapper -- ./true]} wrapper-ms${have[bwrap]:+ ${med[$bwrap_cmd ./true]} bwrap-ms}${have[firejail]:+ ${med[$firejail_cmd ./true]} firejail-ms}")
+w=${med[$wrapper -- ./true]} f=${med[./floor-wrapper filter.bpf ./true]}
+rows+=("start-up: the wrapper alone against the C floor (goal: within 2x)|\`sandbug-wrapper -- ./true\` / \`floor-wrapper\`|$w / $f ms|$(ratio "$w" "$f") (wrapper / floor)")
+metrics+=("metrics PeersStartup ${med[./true]} direct-ms ${med[$sandbug run ./true]} run-ms ${med[$wrapper -- ./true]} wrapper-ms ${med[./floor-wrapper filter.bpf ./true]} cfloor-ms${have[bwrap]:+ ${med[$bwrap_cmd ./true]} bwrap-ms}${have[firejail]:+ ${med[$firejail_cmd ./true]} firejail-ms}")
 
-# 2. 100k denied calls. bwrap and firejail (no profile) do not filter ptrace: nothing to compare.
-cmds=("./denied" "$sandbug run ./denied")
+# 2. 100k denied calls. bwrap and firejail (no profile) do not filter ptrace and no peer reports
+# denied calls: the floor is the C supervisor.
+cmds=("./denied" "$sandbug run ./denied" "./floor-notify notify.bpf ./denied")
 hf denied "$RUNS" "${cmds[@]}"
 table "100k ptrace(PTRACE_ATTACH, self): direct = kernel EPERM, sandbug = denied EPERM and each reported" "$sandbug run ./denied" "${cmds[@]}"
-metrics+=("metrics PeersDenied ${med[./denied]} direct-ms ${med[$sandbug run ./denied]} run-ms")
+metrics+=("metrics PeersDenied ${med[./denied]} direct-ms ${med[$sandbug run ./denied]} run-ms ${med[./floor-notify notify.bpf ./denied]} cfloor-ms")
 
 # 4. 1 GiB to /dev/null (hyperfine's --output=null).
 cmds=("./flood 1073741824" "$sandbug run ./flood 1073741824")
@@ -174,6 +186,12 @@ tui_tools=()
 tick=$(getconf CLK_TCK)
 declare -A first rss idle
 for k in "${tui_tools[@]}"; do
+  # One launch first, not timed, like hyperfine's warm-ups: files cached, and a tool's first run
+  # ever done (cgdb's very first start once never drew its arrow until it had made ~/.cgdb).
+  tmux new-session -d -s "$session" -x 160 -y 45 -c "$tmp" "${tui[$k]}"
+  sleep 3
+  tmux kill-session -t "$session" 2>/dev/null || true
+  sleep 0.3
   times=() rsss=() idles=()
   for i in $(seq "$TUIRUNS"); do
     tmux kill-session -t "$session" 2>/dev/null || true

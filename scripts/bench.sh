@@ -234,6 +234,12 @@ r=$(have $P "$s") && r=$(calc '%.1f ms' "$s") && {
   if [ -n "$f" ]; then r+=$(calc ', %.2fx firejail (%.1f ms)' "$s / $f" "$f"); else r+=', firejail not installed'; fi
 }
 row '`sandbug run ./true` start-up against the peers' 'bwrap, firejail (same hyperfine run)' "$r" '`scripts/bench-peers.sh`'
+w=$(m $P PeersStartup wrapper-ms) c=$(m $P PeersStartup cfloor-ms)
+r=$(have $P "$w" "$c") && r=$(calc '%.1f ms against %.1f ms: %.2fx' "$w" "$c" "$w / $c")
+row '`sandbug-wrapper -- ./true` against the C floor' 'NNP + the same filter + exec in C (same hyperfine run)' "$r" '`scripts/bench-peers.sh`'
+d=$(m $P PeersDenied run-ms) c=$(m $P PeersDenied cfloor-ms)
+r=$(have $P "$d" "$c") && r=$(calc '%.0f ms against %.0f ms: %.2fx' "$d" "$c" "$d / $c")
+row '100k denied calls reported by `sandbug run`' 'a C USER_NOTIF supervisor with SYNC_WAKE_UP (same hyperfine run)' "$r" '`scripts/bench-peers.sh`'
 s=$(m $P PeersTUI sandbug-first-ms) c=$(m $P PeersTUI cgdb-first-ms) g=$(m $P PeersTUI gdbtui-first-ms)
 r=$(have $P "$s") && r=$(calc '%.0f ms' "$s") && {
   if [ -n "$c" ]; then r+=$(calc ', %.2fx cgdb (%.0f ms)' "$s / $c" "$c"); else r+=', cgdb not installed'; fi
