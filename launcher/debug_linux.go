@@ -365,10 +365,12 @@ func (s *Session) onRecord(r *gdbmi.Record) {
 		switch r.Class {
 		case "running":
 			s.resumeClock()
+			s.limitWatch().setRunning(true)
 			s.setState(Running, nil)
 		case "stopped":
 			d.resuming.Store(false)
 			d.pauseClock()
+			s.limitWatch().setRunning(false)
 			if st, ok := gdbmi.ParseStop(r); ok {
 				s.onStop(st)
 			}

@@ -77,9 +77,11 @@ type limitWatch struct {
 	ceiling    int    // processes; 0: no process watch
 	wrapperExe string // the wrapper's binary: its (Go, > 1 GiB) peak before the execve is not the program's
 
-	peakVM   atomic.Int64 // bytes, the highest VmPeak read
-	cpu      atomic.Int64 // nanoseconds, the program's highest CPU time read (user + system)
-	lastRead atomic.Int64 // unix nanoseconds of the last VmPeak read (throttles sample)
+	peakVM   atomic.Int64  // bytes, the highest VmPeak read
+	cpu      atomic.Int64  // nanoseconds, the program's highest CPU time read (user + system)
+	lastRead atomic.Int64  // unix nanoseconds of the last VmPeak read (throttles sample)
+	stopped  atomic.Bool   // the program is stopped under gdb: no sampling (setRunning)
+	wake     chan struct{} // capacity 1: stopped changed
 	mu       sync.Mutex
 	nprocHit bool
 }

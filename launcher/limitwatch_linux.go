@@ -21,7 +21,7 @@ const (
 // startLimitWatch watches pid until exited is closed; kill is called once if the tree is held
 // at its process ceiling for nprocHold.
 func startLimitWatch(pid int, ownSession bool, ceiling int, wrapperPath string, exited <-chan struct{}, kill func()) *limitWatch {
-	w := &limitWatch{pid: pid, ownSession: ownSession, ceiling: ceiling}
+	w := &limitWatch{pid: pid, ownSession: ownSession, ceiling: ceiling, wake: make(chan struct{}, 1)}
 	if p, err := filepath.EvalSymlinks(wrapperPath); err == nil {
 		w.wrapperExe, _ = filepath.Abs(p)
 	}
@@ -30,15 +30,45 @@ func startLimitWatch(pid int, ownSession bool, ceiling int, wrapperPath string, 
 	return w
 }
 
+// setRunning tells the watcher whether the program can run. Stopped under gdb (all-stop: every
+// thread of every inferior stopped), its address space and process tree cannot change, so the
+// watcher takes one last sample and then waits on no timer until the program runs again: a
+// session stopped at a breakpoint wakes nothing (issue 17's idle goal).
+func (w *limitWatch) setRunning(running bool) {
+	if w == nil || w.stopped.Load() == !running {
+		return
+	}
+	if !running {
+		w.readVM()
+	}
+	w.stopped.Store(!running)
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
 func (w *limitWatch) loop(exited <-chan struct{}, kill func()) {
 	t := time.NewTicker(watchVMEvery)
 	defer t.Stop()
 	var lastTree time.Time
 	var heldSince time.Time
 	for {
+		if w.stopped.Load() {
+			t.Stop()
+			select {
+			case <-exited:
+				return
+			case <-w.wake:
+			}
+			t.Reset(watchVMEvery)
+			continue
+		}
 		select {
 		case <-exited:
 			return
+		case <-w.wake:
+			continue
 		case now := <-t.C:
 			w.readVM()
 			if w.ceiling <= 0 || now.Sub(lastTree) < watchTreeEvery {
@@ -151,4 +181,11 @@ func vmPeak(pid int) int64 {
 	}
 	kb, _ := strconv.ParseInt(string(f2[0]), 10, 64)
 	return kb << 10
+}
+
+// limitWatch returns the current run's watcher (nil before the program started).
+func (s *Session) limitWatch() *limitWatch {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.watch
 }

@@ -39,6 +39,7 @@ go run ./scripts/floors/dumpbpf.go default >"$tmp/filter.bpf"
 go run ./scripts/floors/dumpbpf.go -notify default >"$tmp/notify.bpf"
 gcc -O2 -o "$tmp/floor-wrapper" scripts/floors/floor-wrapper.c
 gcc -O2 -o "$tmp/floor-notify" scripts/floors/floor-notify.c
+CGO_ENABLED=0 go build -trimpath -o "$tmp/goexec" scripts/floors/goexec.go
 
 # The programs: a `true`, 100k denied calls, 1 GiB to stdout, and a main with a marked line.
 cat >"$tmp/true.c" <<'C'
@@ -134,14 +135,15 @@ table() {
 }
 
 # 1. Start-up to exit of a trivial dynamic program.
-cmds=("./true" "$sandbug run ./true" "$wrapper -- ./true" "./floor-wrapper filter.bpf ./true")
+cmds=("./true" "$sandbug run ./true" "$wrapper -- ./true" "./floor-wrapper filter.bpf ./true" "./goexec ./true")
 [ -n "${have[bwrap]:-}" ] && cmds+=("$bwrap_cmd ./true")
 [ -n "${have[firejail]:-}" ] && cmds+=("$firejail_cmd ./true")
 hf startup "$RUNS" "${cmds[@]}"
 table "start-up to exit, trivial dynamic program" "$sandbug run ./true" "${cmds[@]}"
-w=${med[$wrapper -- ./true]} f=${med[./floor-wrapper filter.bpf ./true]}
+w=${med[$wrapper -- ./true]} f=${med[./floor-wrapper filter.bpf ./true]} g=${med[./goexec ./true]}
 rows+=("start-up: the wrapper alone against the C floor (goal: within 2x)|\`sandbug-wrapper -- ./true\` / \`floor-wrapper\`|$w / $f ms|$(ratio "$w" "$f") (wrapper / floor)")
-metrics+=("metrics PeersStartup ${med[./true]} direct-ms ${med[$sandbug run ./true]} run-ms ${med[$wrapper -- ./true]} wrapper-ms ${med[./floor-wrapper filter.bpf ./true]} cfloor-ms${have[bwrap]:+ ${med[$bwrap_cmd ./true]} bwrap-ms}${have[firejail]:+ ${med[$firejail_cmd ./true]} firejail-ms}")
+rows+=("start-up: a Go program that only execs, against the C floor|\`goexec\` / \`floor-wrapper\`|$g / $f ms|$(ratio "$g" "$f") (Go's floor / C floor)")
+metrics+=("metrics PeersStartup ${med[./true]} direct-ms ${med[$sandbug run ./true]} run-ms ${med[$wrapper -- ./true]} wrapper-ms ${med[./floor-wrapper filter.bpf ./true]} cfloor-ms ${med[./goexec ./true]} gofloor-ms${have[bwrap]:+ ${med[$bwrap_cmd ./true]} bwrap-ms}${have[firejail]:+ ${med[$firejail_cmd ./true]} firejail-ms}")
 
 # 2. 100k denied calls. bwrap and firejail (no profile) do not filter ptrace and no peer reports
 # denied calls: the floor is the C supervisor.

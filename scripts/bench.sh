@@ -234,8 +234,8 @@ r=$(have $P "$s") && r=$(calc '%.1f ms' "$s") && {
   if [ -n "$f" ]; then r+=$(calc ', %.2fx firejail (%.1f ms)' "$s / $f" "$f"); else r+=', firejail not installed'; fi
 }
 row '`sandbug run ./true` start-up against the peers' 'bwrap, firejail (same hyperfine run)' "$r" '`scripts/bench-peers.sh`'
-w=$(m $P PeersStartup wrapper-ms) c=$(m $P PeersStartup cfloor-ms)
-r=$(have $P "$w" "$c") && r=$(calc '%.1f ms against %.1f ms: %.2fx' "$w" "$c" "$w / $c")
+w=$(m $P PeersStartup wrapper-ms) c=$(m $P PeersStartup cfloor-ms) g=$(m $P PeersStartup gofloor-ms)
+r=$(have $P "$w" "$c" "$g") && r=$(calc '%.1f ms against %.1f ms: %.2fx (a Go program that only execs: %.1f ms, %.2fx)' "$w" "$c" "$w / $c" "$g" "$g / $c")
 row '`sandbug-wrapper -- ./true` against the C floor' 'NNP + the same filter + exec in C (same hyperfine run)' "$r" '`scripts/bench-peers.sh`'
 d=$(m $P PeersDenied run-ms) c=$(m $P PeersDenied cfloor-ms)
 r=$(have $P "$d" "$c") && r=$(calc '%.0f ms against %.0f ms: %.2fx' "$d" "$c" "$d / $c")
