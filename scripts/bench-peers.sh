@@ -186,7 +186,7 @@ tui_tools=()
   for k in sandbug cgdb gdb-tui; do [ -n "${tui[$k]:-}" ] && tui_tools+=("$k"); done
 }
 tick=$(getconf CLK_TCK)
-declare -A first rss idle
+declare -A first rss idle missed
 for k in "${tui_tools[@]}"; do
   # One launch first, not timed, like hyperfine's warm-ups: files cached, and a tool's first run
   # ever done (cgdb's very first start once never drew its arrow until it had made ~/.cgdb).
@@ -195,17 +195,30 @@ for k in "${tui_tools[@]}"; do
   tmux kill-session -t "$session" 2>/dev/null || true
   sleep 0.3
   times=() rsss=() idles=()
-  for i in $(seq "$TUIRUNS"); do
+  missed[$k]=0
+  i=0
+  while [ "$i" -lt "$TUIRUNS" ]; do
     tmux kill-session -t "$session" 2>/dev/null || true
     t0=$(now_ms)
     tmux new-session -d -s "$session" -x 160 -y 45 -c "$tmp" "${tui[$k]}"
     shown=
-    while [ $(($(now_ms) - t0)) -lt 30000 ]; do
+    while [ $(($(now_ms) - t0)) -lt 15000 ]; do
       if tmux capture-pane -p -t "$session" 2>/dev/null | grep -Eq '(▶|>).*peers-mark'; then shown=1; break; fi
       sleep 0.01
     done
     t1=$(now_ms)
-    [ -n "$shown" ] || { echo "bench-peers: $k never showed main in 30 s:" >&2; tmux capture-pane -p -t "$session" >&2 || true; exit 1; }
+    if [ -z "$shown" ]; then
+      # cgdb 0.8.0 here now and then draws the source at main but never its arrow, although
+      # gdb stopped there (its console says so): that launch is counted as missed and redone.
+      missed[$k]=$((missed[$k] + 1))
+      echo "bench-peers: $k launch never showed main as the current line in 15 s (missed ${missed[$k]}); the screen:" >&2
+      tmux capture-pane -p -t "$session" | grep -v '^~' >&2 || true
+      [ "${missed[$k]}" -lt 3 ] || { echo "bench-peers: $k missed 3 launches: giving up" >&2; exit 1; }
+      tmux kill-session -t "$session" 2>/dev/null || true
+      sleep 0.3
+      continue
+    fi
+    i=$((i + 1))
     times+=($((t1 - t0)))
     if [ "$i" = 1 ]; then # memory and idle CPU once per tool, at the first stop
       sleep 1
@@ -221,13 +234,15 @@ for k in "${tui_tools[@]}"; do
   done
   first[$k]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
   rss[$k]=${rsss[0]} idle[$k]=${idles[0]}
-  echo "bench-peers: $k first frames ${times[*]} ms; RSS ${rss[$k]} MB; idle ${idle[$k]} % (${pids[*]})" >&2
+  echo "bench-peers: $k first frames ${times[*]} ms (${missed[$k]} launches missed, redone); RSS ${rss[$k]} MB; idle ${idle[$k]} % (${pids[*]})" >&2
 done
 if [ -n "${first[sandbug]:-}" ]; then
   for k in "${tui_tools[@]}"; do
     r=$(ratio "${first[sandbug]}" "${first[$k]}") m=$(ratio "${rss[sandbug]}" "${rss[$k]}")
     [ "$k" = sandbug ] && r= m=
-    rows+=("TUI: launch to main's source as the current line (median of $TUIRUNS)|$k|${first[$k]} ms|$r")
+    note=
+    [ "${missed[$k]}" -gt 0 ] && note=" (${missed[$k]} missed launches redone)"
+    rows+=("TUI: launch to main's source as the current line (median of $TUIRUNS)|$k$note|${first[$k]} ms|$r")
     rows+=("TUI: resident memory stopped at main, front end + gdb|$k|${rss[$k]} MB|$m")
     rows+=("TUI: CPU over ${IDLE} s stopped at main|$k|${idle[$k]} % of a core|")
   done
