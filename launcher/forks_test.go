@@ -3,6 +3,7 @@ package launcher
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 const srcForks = `#include <stdio.h>
@@ -123,13 +124,27 @@ func TestFollowForksAll(t *testing.T) {
 	if r.c.exit != nil {
 		t.Fatalf("the child's exit ended the run: %+v", r.c.exit)
 	}
-	c = procByPid(r.s.Processes(), child)
-	if c == nil || !c.Exited || !c.HasCode || c.Code != 41 {
-		t.Fatalf("child after its exit: %+v", r.s.Processes())
+	// gdb 13 usually reports the child's end (=thread-group-exited) before this stop, but now
+	// and then holds it until the program is resumed (about 1 run in 10 here): then it must be
+	// recorded by the end of the run.
+	childDone := func() bool {
+		c := procByPid(r.s.Processes(), child)
+		return c != nil && c.Exited && c.HasCode && c.Code == 41
+	}
+	deadline := time.Now().Add(time.Second)
+	for !childDone() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	early := childDone()
+	if !early {
+		t.Logf("gdb had not reported the child's exit at the parent's stop: %+v", r.s.Processes())
 	}
 	r.mustContinue()
 	if ex := r.exit(); ex.Kind != KindExited || ex.Code != 3 {
 		t.Fatalf("exit %+v", ex)
+	}
+	if !early && !childDone() {
+		t.Fatalf("child after its exit: %+v", r.s.Processes())
 	}
 	if !strings.Contains(r.c.output.String(), "child said 41") {
 		t.Errorf("output %q", r.c.output.String())

@@ -81,6 +81,7 @@ type limitWatch struct {
 	cpu      atomic.Int64  // nanoseconds, the program's highest CPU time read (user + system)
 	lastRead atomic.Int64  // unix nanoseconds of the last VmPeak read (throttles sample)
 	stopped  atomic.Bool   // the program is stopped under gdb: no sampling (setRunning)
+	asleep   atomic.Bool   // the watcher took its last sample of a stop and waits for wake
 	wake     chan struct{} // capacity 1: stopped changed
 	mu       sync.Mutex
 	nprocHit bool

@@ -18,7 +18,7 @@ func TestLimitWatchSleepsWhileStopped(t *testing.T) {
 	if w == nil {
 		t.Fatal("no limit watcher for the debugged program")
 	}
-	waitFor(t, "the watcher to see the stop", w.stopped.Load)
+	waitFor(t, "the watcher to sleep through the stop", w.asleep.Load)
 	before := w.lastRead.Load()
 	time.Sleep(8 * watchVMEvery)
 	if after := w.lastRead.Load(); after != before {
