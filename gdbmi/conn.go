@@ -1,7 +1,6 @@
 package gdbmi
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -88,8 +87,7 @@ type Conn struct {
 
 	nextTok atomic.Int64
 	mu      sync.Mutex
-	waiters map[int64]*call // nil value: the caller gave up, drop the result
-	free    []*call         // calls (and their eventfds) ready for reuse
+	waiters map[int64]chan *Record // buffered 1; nil value: the caller gave up, drop the result
 	closed  bool
 
 	writeMu sync.Mutex
@@ -112,22 +110,6 @@ type Conn struct {
 	exitErr     *ExitedError
 	stderrDone  chan struct{}
 	stderrTail  tail
-
-	// The reading baton (baton.go). br, long and prompted belong to its holder.
-	br        *bufio.Reader
-	long      []byte // the start of a line longer than br's buffer, or cut by a deadline
-	prompted  bool   // the first prompt arrived
-	bmu       sync.Mutex
-	bstate    int         // batonFree, batonReader or batonExec
-	bowner    int64       // with batonExec: the token of the Exec that holds the baton
-	bwant     int64       // token of the Exec that waits for the baton, or 0
-	bwantCall *call       // its call, rung when it gets the baton
-	bdeadline bool        // stdout has a read deadline (in the past)
-	rerr      error       // reading gdb's output failed (EOF): the reader ends the connection
-	evict     atomic.Bool // an Exec asked the reader for the baton: hand it over
-	rbell     *call       // rung when the baton is free: the reader may take it
-	rpoll     bool        // rbell is an eventfd with read deadlines: the reader polls it
-	rdeep     bool        // the reader waits for rbell without polling: ring it on release
 
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -214,18 +196,14 @@ func start(ctx context.Context, o Options, interp string) (*Conn, error) {
 	}
 	c := &Conn{
 		cmd: cmd, stdin: inW, stdout: outR, stderr: errR, interp: interp, opts: o,
-		waiters:     map[int64]*call{},
+		waiters:     map[int64]chan *Record{},
 		events:      make(chan *Record, 64),
 		firstPrompt: make(chan struct{}),
 		closing:     make(chan struct{}),
 		procDone:    make(chan struct{}),
 		dead:        make(chan struct{}),
 		stderrDone:  make(chan struct{}),
-		br:          bufio.NewReaderSize(outR, 64<<10),
-		rbell:       newCall(),
 	}
-	// A channel bell, or an eventfd that takes no deadline, is rung on every release instead.
-	c.rpoll = c.rbell.bell != nil && c.rbell.bell.SetReadDeadline(time.Time{}) == nil
 	c.qdata = sync.NewCond(&c.qmu)
 	c.qspace = sync.NewCond(&c.qmu)
 	c.wg.Add(4)
@@ -270,9 +248,7 @@ func (c *Conn) Wait(ctx context.Context) *ExitedError {
 // Nothing is ever dropped from it: when Options.EventBuffer records wait for the consumer, the
 // reader stops reading gdb's output until it catches up, except while an Exec waits for its
 // result (so a consumer may call Exec from the loop that drains Events). It closes after gdb's
-// output ends and everything before has been delivered. Prompts are not delivered. Output that
-// follows a command's result may reach it up to a millisecond later than it arrived (baton.go),
-// except after ^running or while another call waits, or sooner when the next Exec reads it.
+// output ends and everything before has been delivered. Prompts are not delivered.
 func (c *Conn) Events() <-chan *Record { return c.events }
 
 // Exec sends `<token><cmd> <args...>` with a fresh token, each argument passed through Quote,
@@ -318,20 +294,15 @@ func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := c.getCall()
+	ch := make(chan *Record, 1)
 	tok := c.nextTok.Add(1)
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		c.putCall(w)
 		return nil, ErrClosed
 	}
-	c.waiters[tok] = w
+	c.waiters[tok] = ch
 	c.mu.Unlock()
-	defer c.putCall(w)
-	// Give the reading baton up (if this call wants or holds it) only once this call no longer
-	// counts as waiting: the reader then holds back at once when Events is full.
-	defer c.dropBaton(tok, w)
 	// While this call waits, the reader must keep reading even if Events is not drained.
 	// (Dekker-style with the reader, which sets readerHeld before it looks at waiting: one of
 	// the two sees the other, so the wake-up cannot be missed.)
@@ -359,94 +330,53 @@ func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
 		}
 		return nil, fmt.Errorf("gdbmi: write %s: %w", cmdline, err)
 	}
-	// Only now, with gdb at work on the command, ask for the baton (baton.go): evicting the
-	// reader overlaps gdb's work instead of delaying the command. Not for -exec-* commands: their
-	// caller waits for the *stopped that the reader delivers later, and taking the baton for
-	// their ^running only added two wake-ups of the reader while gdb drives the program
-	// (launcher's BenchmarkNext200 went from 1.04x to 1.13x of direct MI with it).
-	if !bytes.HasPrefix(cmdline, []byte("-exec-")) {
-		c.wantBaton(tok, w)
-	}
-	return c.await(ctx, tok, w)
+	return c.await(ctx, tok, ch)
 }
 
-// await waits for the result of call w (token tok), ctx's end or gdb's. While the call holds
-// the reading baton it reads gdb's output itself (readOwn); otherwise it waits on its bell.
-// Whatever ends the wait rings w's bell (the reader, ctx through AfterFunc, the reader's and
-// the reaper's ends through ringAll, the grace timer, the reader handing over the baton) or,
-// while w reads, interrupts its read; each wake-up looks at all of them again.
-func (c *Conn) await(ctx context.Context, tok int64, w *call) (*Record, error) {
-	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() {
-			c.interrupt(tok)
-			w.ring()
-		})
-		defer stop()
-	}
-	var grace *graceTimer // gdb is gone: how long its last output may still take
+// await waits for the result of the call with token tok on ch (the reader sends it there), for
+// ctx's end or for gdb's: once gdb's process is gone its last output may still be on its way
+// through the reader, for at most graceAfterExit.
+func (c *Conn) await(ctx context.Context, tok int64, ch chan *Record) (*Record, error) {
+	procDone := c.procDone
+	var grace <-chan time.Time
 	for {
-		c.mu.Lock()
-		r := w.r
-		c.mu.Unlock()
-		if r != nil {
+		select {
+		case r := <-ch:
+			return resultOf(r)
+		case <-ctx.Done():
+			c.cancel(tok)
+			if r := received(ch); r != nil { // routed just before the cancel
+				return resultOf(r)
+			}
+			return nil, ctx.Err()
+		case <-procDone:
+			t := time.NewTimer(graceAfterExit)
+			defer t.Stop()
+			grace, procDone = t.C, nil
+			continue
+		case <-c.dead:
+		case <-grace:
+		}
+		if r := received(ch); r != nil {
 			return resultOf(r)
 		}
-		if ctx.Err() != nil {
-			c.cancel(tok)
-			return nil, ctx.Err()
-		}
-		if isDone(c.dead) {
-			break
-		}
-		if isDone(c.procDone) {
-			// gdb is gone; its last output may still be on its way through the reader.
-			if grace == nil {
-				grace = c.startGrace(tok, w)
-				defer grace.t.Stop()
-			} else if grace.over.Load() {
-				break
-			}
-		}
-		if c.holds(tok) {
-			if err := c.readOwn(tok, w); err != nil {
-				// Interrupted: by ctx or the grace timer, which the next round sees.
-				c.bmu.Lock()
-				if ctx.Err() == nil && (grace == nil || !grace.over.Load()) {
-					c.clearDeadlineLocked() // no reason left: never spin on the deadline
-				}
-				c.bmu.Unlock()
-			}
-			continue
-		}
-		if err := w.wait(); err != nil {
-			return nil, fmt.Errorf("gdbmi: wait for the result: %w", err)
-		}
+		c.forget(tok)
+		return nil, c.deadErr()
 	}
-	c.mu.Lock()
-	r := w.r
-	c.mu.Unlock()
-	if r != nil {
-		return resultOf(r)
-	}
-	c.forget(tok)
-	return nil, c.deadErr()
 }
 
-// graceTimer rings a call's bell (or interrupts its read) once, 100 ms after gdb's process
-// ended.
-type graceTimer struct {
-	t    *time.Timer
-	over atomic.Bool
-}
+// graceAfterExit is how long a call still waits for its result after gdb's process ended: a
+// child in another process group may hold gdb's output open.
+const graceAfterExit = 100 * time.Millisecond
 
-func (c *Conn) startGrace(tok int64, w *call) *graceTimer {
-	g := &graceTimer{}
-	g.t = time.AfterFunc(100*time.Millisecond, func() {
-		g.over.Store(true)
-		c.interrupt(tok)
-		w.ring()
-	})
-	return g
+// received returns the result already sent on ch, or nil.
+func received(ch chan *Record) *Record {
+	select {
+	case r := <-ch:
+		return r
+	default:
+		return nil
+	}
 }
 
 func isDone(ch <-chan struct{}) bool {
@@ -552,7 +482,6 @@ func (c *Conn) Close() error {
 		c.wg.Wait()
 		c.stdout.Close()
 		c.stderr.Close()
-		c.closeFree()
 	})
 	return nil
 }

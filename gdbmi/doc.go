@@ -13,5 +13,5 @@
 // every goroutine. Exec is safe for concurrent use; Close may be called more than once and from
 // any goroutine. gdbmi imports nothing else of sandbug.
 //
-// Design notes (the parser, the reading baton, the eventfd bells): docs/design/gdbmi.md.
+// Design notes (the parser, the reader): docs/design/gdbmi.md.
 package gdbmi

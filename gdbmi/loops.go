@@ -13,9 +13,11 @@ import (
 	"time"
 )
 
-// readLoop reads gdb's stdout line by line (lines of any length), routes result records to
-// their callers and everything else to Events, in order, while it holds the reading baton
-// (baton.go): it gives the baton to an Exec that asks for it and waits for it back.
+// readLoop reads gdb's stdout line by line (lines of any length), hands each result record to
+// the call waiting for it and queues everything else for Events, in gdb's order. It is the one
+// reader of gdb's output; issue 17 measured what a reading baton shared with Exec and eventfd
+// wake-ups bought at the level a user sees (under 2 %: docs/bench/gdbmi.md) and replaced them
+// with this goroutine and channels.
 func (c *Conn) readLoop() {
 	defer c.wg.Done()
 	defer func() {
@@ -31,55 +33,69 @@ func (c *Conn) readLoop() {
 		case <-time.After(time.Second):
 		}
 		close(c.dead)
-		c.ringAll()
-		c.rbell.close()
 	}()
-	for c.takeBaton() {
-		for {
-			line, err := c.nextLine()
-			if err != nil && isDeadline(err) {
-				if c.handOver() {
-					break
-				}
-				continue
-			}
-			c.lineDone(line, nil)
-			if err != nil {
-				c.bmu.Lock()
-				c.rerr = err
-				c.bmu.Unlock()
-				return
-			}
-			if c.evict.Load() && c.handOver() {
-				break
-			}
+	br := bufio.NewReaderSize(c.stdout, 64<<10)
+	var long []byte // the start of a line longer than br's buffer
+	prompted := false
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			long = append(long, line...)
+			continue
+		}
+		if len(long) > 0 {
+			long = append(long, line...)
+			line = long
+		}
+		c.lineDone(line, &prompted)
+		if cap(long) > 1<<20 {
+			long = nil
+		} else {
+			long = long[:0]
+		}
+		if err != nil { // EOF, or the pipe closed: whatever was left has been processed
+			return
 		}
 	}
 }
 
+// lineDone processes one line of gdb's output: logs it and routes its record. The first prompt
+// ends Start's wait.
+func (c *Conn) lineDone(line []byte, prompted *bool) {
+	line = bytes.TrimRight(line, "\r\n")
+	if len(line) == 0 {
+		return
+	}
+	c.logLine("<-", line)
+	if isPrompt(line) { // one per command: not worth a Record
+		if !*prompted {
+			*prompted = true
+			close(c.firstPrompt)
+		}
+		return
+	}
+	r, err := Parse(line)
+	if err != nil {
+		r = &Record{Kind: RawLine, Stream: bytes.Clone(line)}
+	}
+	c.route(r)
+}
+
 // route hands a result record to the call waiting for it, and queues everything else for
-// Events. It reports whether r was the result of self (the call of the Exec that reads, which
-// is not rung: it sees the result as soon as route returns).
-func (c *Conn) route(r *Record, self *call) bool {
+// Events.
+func (c *Conn) route(r *Record) {
 	if tok, sent := r.Token.Int64(); sent && r.Kind == ResultRecord {
 		c.mu.Lock()
-		w, ok := c.waiters[tok]
+		ch, ok := c.waiters[tok]
 		if ok {
 			delete(c.waiters, tok)
-			if w != nil {
-				w.r = r
+			if ch != nil { // nil: the caller gave up, the late result is dropped
+				ch <- r // buffered 1, one result per token: never blocks
 			}
 		}
 		c.mu.Unlock()
 		if ok {
-			switch {
-			case w == nil: // the caller gave up: drop the late result
-			case w == self:
-				return true
-			default:
-				w.ring()
-			}
-			return false
+			return
 		}
 	}
 	c.qmu.Lock()
@@ -95,7 +111,6 @@ func (c *Conn) route(r *Record, self *call) bool {
 		c.qdata.Signal()
 	}
 	c.qmu.Unlock()
-	return false
 }
 
 func (c *Conn) isClosing() bool {
@@ -192,8 +207,6 @@ func (c *Conn) waitLoop() {
 	syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 	reapAdopted(c.cmd.Process.Pid)
 	close(c.procDone)
-	c.ringAll()
-	c.interruptHolder()
 	c.stdin.Close()
 	// A detached child of the program could keep the output pipe open: do not wait on it.
 	select {

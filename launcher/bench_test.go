@@ -64,6 +64,50 @@ func BenchmarkNext200(b *testing.B) {
 	b.ReportMetric(float64(ms)/float64(md), "session/direct")
 }
 
+// BenchmarkStepInspect200 is what a user waits for on each F10 in the TUI, without the UI:
+// `next`, its Stopped event, then the stack and the locals (-stack-list-frames,
+// -stack-list-variables), 200 times, against the same MI commands on a second gdb through raw
+// pipes, in alternating blocks of 10; medians of the per-step latencies scaled to 200 steps.
+// Issue 17 item 5 ran it on gdbmi with and without its reading baton and eventfd bells.
+func BenchmarkStepInspect200(b *testing.B) {
+	prog := testbin.CompileC(b, "steps", srcSteps)
+	testbin.NeedTool(b, "gdb")
+	sessionSteps := newSessionStepper(b, prog)
+	defer sessionSteps.close()
+	directSteps := newDirectStepper(b, prog)
+	defer directSteps.close()
+	var ts, td []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for blk := 0; blk < nextSteps/10; blk++ {
+			for j := 0; j < 10; j++ {
+				t0 := time.Now()
+				sessionSteps.step()
+				if _, err := sessionSteps.s.Stack(); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := sessionSteps.s.Locals(0); err != nil {
+					b.Fatal(err)
+				}
+				ts = append(ts, time.Since(t0))
+			}
+			for j := 0; j < 10; j++ {
+				t0 := time.Now()
+				directSteps.step()
+				directSteps.send("-stack-list-frames --thread 1 0 999")
+				directSteps.waitFor(strconv.Itoa(directSteps.tok) + "^")
+				directSteps.send("-stack-list-variables --thread 1 --frame 0 --simple-values")
+				directSteps.waitFor(strconv.Itoa(directSteps.tok) + "^")
+				td = append(td, time.Since(t0))
+			}
+		}
+	}
+	ms, md := median(ts), median(td)
+	b.ReportMetric(float64((ms*nextSteps).Microseconds())/1000, "ms-session/200")
+	b.ReportMetric(float64((md*nextSteps).Microseconds())/1000, "ms-direct/200")
+	b.ReportMetric(float64(ms)/float64(md), "session/direct")
+}
+
 func median(d []time.Duration) time.Duration {
 	c := append([]time.Duration(nil), d...)
 	sort.Slice(c, func(i, j int) bool { return c[i] < c[j] })

@@ -102,4 +102,4 @@ PY
 
 echo "Go benchmarks (launcher): 200 next through the session vs the same MI to gdb directly;"
 echo "output through a run session's event stream (IOPipe, the TUI's path) vs a direct pipe:"
-go test -run XXX -bench 'Next200|Output|StopAtBlocked' -benchtime 3x ./launcher/ | grep -E '^Benchmark'
+go test -run XXX -bench 'Next200|StepInspect200|Output|StopAtBlocked' -benchtime 3x ./launcher/ | grep -E '^Benchmark'

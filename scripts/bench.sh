@@ -207,6 +207,9 @@ done
 x=$(m $L Next200 session/direct)
 r=$(have $L "$x") && r=$(calc '%.3fx' "$x")
 row '200 `next` steps through a launcher session' 'the same MI commands to gdb directly' "$r" '`go test -run XXX -bench Next200 -benchtime 3x -count 3 ./launcher/`'
+x=$(m $L StepInspect200 session/direct)
+r=$(have $L "$x") && r=$(calc '%.3fx' "$x")
+row '200 steps with the stack and locals read after each (an F10 without the UI)' 'the same MI commands to gdb directly' "$r" '`go test -run XXX -bench StepInspect200 -benchtime 3x ./launcher/`'
 
 # tui
 T=tui

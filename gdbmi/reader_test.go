@@ -13,42 +13,38 @@ import (
 	"github.com/sandbug/sandbug/internal/testbin"
 )
 
-// The reading baton (baton.go): an Exec reads its own result while the reader waits.
+// The reader (loops.go): one goroutine reads gdb's output, hands results to their calls and
+// queues the rest for Events.
 
-// waitHolder waits until an Exec holds the reading baton and returns its token.
-func waitHolder(t *testing.T, c *Conn) int64 {
+// waitCall waits until an Exec waits for its result, and a little longer so that its command
+// has been written.
+func waitCall(t *testing.T, c *Conn) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		c.bmu.Lock()
-		st, tok := c.bstate, c.bowner
-		c.bmu.Unlock()
-		if st == batonExec {
-			return tok
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("no Exec took the reading baton")
-	return 0
-}
-
-// waitReader waits until the reader holds the baton again (no Exec reads, none wants to).
-func waitReader(t *testing.T, c *Conn) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		c.bmu.Lock()
-		st, want, dl := c.bstate, c.bwant, c.bdeadline
-		c.bmu.Unlock()
-		if st == batonReader && want == 0 {
-			if dl {
-				t.Error("the reader holds the baton with a read deadline set")
-			}
+		if c.waiting.Load() > 0 {
+			time.Sleep(20 * time.Millisecond)
 			return
 		}
 		time.Sleep(time.Millisecond)
 	}
-	t.Fatal("the reader did not take the baton back")
+	t.Fatal("no Exec waits for a result")
+}
+
+// drain returns what is on ch now, waiting 50 ms for more.
+func drain(ch <-chan *Record) []*Record {
+	var out []*Record
+	for {
+		select {
+		case r, ok := <-ch:
+			if !ok {
+				return out
+			}
+			out = append(out, r)
+		case <-time.After(50 * time.Millisecond):
+			return out
+		}
+	}
 }
 
 // streams collects n stream records from Events (failing on anything else).
@@ -85,8 +81,8 @@ func collectStreams(c *Conn, n int) ([]string, error) {
 // tokOf is the shell for "the token of the command in $1's variable".
 const tokOf = `${cmd%%-*}`
 
-// TestBatonSplitLine: a line cut in two by the reader's eviction arrives whole.
-func TestBatonSplitLine(t *testing.T) {
+// TestReaderSplitLine: a line gdb writes in two pieces, with a command in between, arrives whole.
+func TestReaderSplitLine(t *testing.T) {
 	gdb := fakeGDB(t, `echo '(gdb) '
 printf '~"par'
 read -r cmd
@@ -109,12 +105,11 @@ cat >/dev/null
 	if got := streams(t, c, 1); got[0] != "partial" {
 		t.Errorf("stream %q, want \"partial\"", got[0])
 	}
-	waitReader(t, c)
 }
 
-// TestBatonEventsWhileExecReads: records before and after each result, read by the Execs or
-// by the reader, reach Events all and in gdb's order, from one caller and from several.
-func TestBatonEventsWhileExecReads(t *testing.T) {
+// TestEventsAroundResults: records before and after each result reach Events all and in gdb's
+// order, with one caller and with several, through a small EventBuffer.
+func TestEventsAroundResults(t *testing.T) {
 	const per = 100
 	gdb := fakeGDB(t, `echo '(gdb) '
 k=0
@@ -190,14 +185,13 @@ done
 					}
 				}
 			}
-			waitReader(t, c)
 		})
 	}
 }
 
-// TestBatonCancelWhileHolding: an Exec cancelled while it reads returns at once, gives the
-// baton back (the reader reads on) and its late result is dropped.
-func TestBatonCancelWhileHolding(t *testing.T) {
+// TestCancelWhileWaiting: an Exec cancelled while it waits returns at once, the reader reads on
+// and the late result is dropped, not delivered on Events.
+func TestCancelWhileWaiting(t *testing.T) {
 	gdb := fakeGDB(t, `echo '(gdb) '
 read -r c1
 read -r c2
@@ -220,7 +214,7 @@ cat >/dev/null
 		_, err := c.Exec(ctx, "-first")
 		errc <- err
 	}()
-	waitHolder(t, c)
+	waitCall(t, c)
 	t0 := time.Now()
 	cancel()
 	select {
@@ -234,7 +228,6 @@ cat >/dev/null
 	case <-time.After(5 * time.Second):
 		t.Fatal("cancelled Exec still reading")
 	}
-	waitReader(t, c)
 	r, err := c.Exec(bgctx(), "-second")
 	if err != nil || r.Get("n").String() != "2" {
 		t.Fatalf("second Exec: %v %v", r, err)
@@ -249,16 +242,16 @@ cat >/dev/null
 	checkNoLeaks(t, before)
 }
 
-// TestBatonGDBExitsWhileHolding: gdb exits while an Exec reads: the Exec sees the end of the
-// output, the reader ends the connection, and the Exec returns gdb's exit status.
-func TestBatonGDBExitsWhileHolding(t *testing.T) {
+// TestGDBExitsWhileWaiting: gdb exits while an Exec waits: the reader ends the connection and
+// the Exec returns gdb's exit status; the output before the exit is delivered.
+func TestGDBExitsWhileWaiting(t *testing.T) {
 	gdb := fakeGDB(t, "echo '(gdb) '\nread -r cmd\nsleep 0.3\necho '~\"bye\"'\nexit 3\n")
 	before := runtime.NumGoroutine()
 	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	holderSeesExit(t, c, 3, 5*time.Second)
+	waiterSeesExit(t, c, 3, 5*time.Second)
 	var got []string
 	for r := range c.Events() {
 		got = append(got, string(r.Stream))
@@ -273,9 +266,9 @@ func TestBatonGDBExitsWhileHolding(t *testing.T) {
 	checkNoLeaks(t, before)
 }
 
-// TestBatonGDBExitsOutputHeld: gdb exits while an Exec reads, but a child in another process
-// group keeps gdb's output open: the Exec still returns soon after gdb's end.
-func TestBatonGDBExitsOutputHeld(t *testing.T) {
+// TestGDBExitsOutputHeld: gdb exits while an Exec waits, but a child in another process group
+// keeps gdb's output open: the Exec still returns soon after gdb's end (graceAfterExit).
+func TestGDBExitsOutputHeld(t *testing.T) {
 	testbin.NeedTool(t, "setsid")
 	gdb := fakeGDB(t, "echo '(gdb) '\nread -r cmd\nsleep 0.2\nsetsid sleep 2 </dev/null &\nexit 4\n")
 	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
@@ -284,19 +277,19 @@ func TestBatonGDBExitsOutputHeld(t *testing.T) {
 	}
 	defer c.Close()
 	// 100 ms of grace; the child keeps the output open for 2 s.
-	holderSeesExit(t, c, 4, 800*time.Millisecond)
+	waiterSeesExit(t, c, 4, 800*time.Millisecond)
 }
 
-// holderSeesExit starts an Exec, waits until it holds the baton, and checks that it returns
+// waiterSeesExit starts an Exec, waits until it waits for its result, and checks that it returns
 // gdb's exit code within limit once gdb exits.
-func holderSeesExit(t *testing.T, c *Conn, code int, limit time.Duration) {
+func waiterSeesExit(t *testing.T, c *Conn, code int, limit time.Duration) {
 	t.Helper()
 	errc := make(chan error, 1)
 	go func() {
 		_, err := c.Exec(bgctx(), "-data-evaluate-expression", "1")
 		errc <- err
 	}()
-	waitHolder(t, c)
+	waitCall(t, c)
 	select {
 	case err := <-errc:
 		var ee *ExitedError
@@ -320,8 +313,8 @@ func evalPlusOne(ctx context.Context, c *Conn, n int) error {
 	return nil
 }
 
-// TestLiveKilledWhileHolding: gdb killed while an Exec reads its output.
-func TestLiveKilledWhileHolding(t *testing.T) {
+// TestLiveKilledWhileWaiting: gdb killed while an Exec waits for its result.
+func TestLiveKilledWhileWaiting(t *testing.T) {
 	testbin.NeedTool(t, "gdb")
 	before := runtime.NumGoroutine()
 	c, err := Start(bgctx(), Options{})
@@ -333,7 +326,7 @@ func TestLiveKilledWhileHolding(t *testing.T) {
 		_, err := c.Exec(bgctx(), "-interpreter-exec", "console", "shell sleep 30")
 		errc <- err
 	}()
-	waitHolder(t, c)
+	waitCall(t, c)
 	time.Sleep(100 * time.Millisecond)
 	syscall.Kill(c.Pid(), syscall.SIGKILL)
 	select {
@@ -351,10 +344,10 @@ func TestLiveKilledWhileHolding(t *testing.T) {
 	checkNoLeaks(t, before)
 }
 
-// TestBatonFloodBackPressure: with nobody reading Events, the reader holds back a flood at
-// EventBuffer records; an Exec reads through it to its result; afterwards the reader holds
-// back again; then every record arrives, in order.
-func TestBatonFloodBackPressure(t *testing.T) {
+// TestFloodBackPressure: with nobody reading Events, the reader holds back a flood at
+// EventBuffer records; while an Exec waits it reads on through the flood to the result;
+// afterwards it holds back again; then every record arrives, in order.
+func TestFloodBackPressure(t *testing.T) {
 	const n, buf = 5000, 50
 	loop := func(p string) string {
 		return `i=0; while [ $i -lt ` + fmt.Sprint(n) + ` ]; do echo "~\"` + p + ` $i\""; i=$((i+1)); done` + "\n"
@@ -380,7 +373,6 @@ func TestBatonFloodBackPressure(t *testing.T) {
 	if _, err := c.Exec(ctx, "-data-evaluate-expression", "1"); err != nil {
 		t.Fatalf("Exec through the flood: %v", err)
 	}
-	waitReader(t, c)
 	time.Sleep(300 * time.Millisecond)
 	// What the Exec read is queued (reading goes on while a call waits); the c flood is not.
 	if q := queued(); q > 2*n {
@@ -396,10 +388,10 @@ func TestBatonFloodBackPressure(t *testing.T) {
 	}
 }
 
-// TestLiveBatonConcurrent: many callers at once against the real gdb, some cancelled, with
+// TestLiveConcurrentCalls: many callers at once against the real gdb, some cancelled, with
 // console output in between: every call gets its own answer and each caller's output arrives
 // in its order.
-func TestLiveBatonConcurrent(t *testing.T) {
+func TestLiveConcurrentCalls(t *testing.T) {
 	testbin.NeedTool(t, "gdb")
 	c, err := Start(bgctx(), Options{EventBuffer: 8})
 	if err != nil {
@@ -474,13 +466,9 @@ func TestLiveBatonConcurrent(t *testing.T) {
 	}
 }
 
-// TestBatonOutputAfterResult: output that comes after a call's result, with no call waiting
-// (the Exec frees the baton without ringing the reader), still reaches Events promptly, and
-// the reader takes the baton back: after a quick command (the reader polls), after ^running
-// (the reader is rung; -resume stands for a CLI resume such as -interpreter-exec console
-// "continue", since -exec-* commands never take the baton) and after a slow one (the reader
-// stopped polling and is rung).
-func TestBatonOutputAfterResult(t *testing.T) {
+// TestOutputAfterResult: output that comes after a call's result, with no call waiting, reaches
+// Events promptly: after a quick command, after ^running and after a slow one.
+func TestOutputAfterResult(t *testing.T) {
 	gdb := fakeGDB(t, `echo '(gdb) '
 while read -r cmd; do
 	case "$cmd" in
@@ -495,81 +483,22 @@ done
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if runtime.GOMAXPROCS(0) > 1 && !c.rpoll {
-		t.Error("the reader does not poll its eventfd: every release rings it")
-	}
 	for i := range 21 {
 		cmd := []string{"-gdb-version", "-resume", "-slow"}[i%3]
 		if _, err := c.Exec(bgctx(), cmd); err != nil {
 			t.Fatal(err)
 		}
+		t0 := time.Now()
 		select {
 		case r := <-c.Events():
 			if (i%3 != 1 && string(r.Stream) != "later") || (i%3 == 1 && r.Class != "stopped") {
 				t.Fatalf("event %d: %v", i, r)
 			}
+			if d := time.Since(t0); d > time.Second {
+				t.Errorf("event %d came %v after the result (gdb wrote it 50 ms after)", i, d)
+			}
 		case <-time.After(2 * time.Second):
 			t.Fatalf("the output after result %d did not arrive", i)
 		}
-		waitReader(t, c)
-	}
-}
-
-// TestBatonNotForExecCommands: an -exec-* command (run, continue, next, interrupt, ...) leaves
-// the baton with the reader: its real answer is the *stopped that comes later through Events,
-// so reading its ^running itself would only add wake-ups while gdb drives the program.
-func TestBatonNotForExecCommands(t *testing.T) {
-	gdb := fakeGDB(t, `echo '(gdb) '
-while read -r cmd; do
-	sleep 0.1
-	echo "`+tokOf+`^running"; echo '(gdb) '; echo '*stopped,reason="end-stepping-range"'
-done
-`)
-	c, err := Start(bgctx(), Options{GDB: gdb, CloseTimeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	for _, cmd := range []string{"-exec-next", "-exec-continue", "-exec-interrupt"} {
-		waitReader(t, c)
-		errc := make(chan error, 1)
-		go func() {
-			_, err := c.Exec(bgctx(), cmd)
-			errc <- err
-		}()
-		time.Sleep(30 * time.Millisecond) // the command is written; gdb answers after 100 ms
-		c.bmu.Lock()
-		st, want, dl := c.bstate, c.bwant, c.bdeadline
-		c.bmu.Unlock()
-		if st != batonReader || want != 0 || dl {
-			t.Errorf("%s: baton state %d, wanted by %d, deadline %v: want the reader's, unwanted, none", cmd, st, want, dl)
-		}
-		if err := <-errc; err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case r := <-c.Events():
-			if r.Class != "stopped" {
-				t.Fatalf("%s: event %v, want *stopped", cmd, r)
-			}
-		case <-time.After(2 * time.Second):
-			t.Fatalf("%s: no *stopped", cmd)
-		}
-	}
-	// The same fake answers a quick command: that one does take the baton.
-	errc := make(chan error, 1)
-	go func() {
-		_, err := c.Exec(bgctx(), "-data-evaluate-expression", "1")
-		errc <- err
-	}()
-	time.Sleep(30 * time.Millisecond)
-	c.bmu.Lock()
-	st := c.bstate
-	c.bmu.Unlock()
-	if st != batonExec {
-		t.Errorf("-data-evaluate-expression: baton state %d, want %d (the Exec holds it)", st, batonExec)
-	}
-	if err := <-errc; err != nil {
-		t.Fatal(err)
 	}
 }
