@@ -25,6 +25,7 @@ type term struct {
 	sock string
 	dir  string // the test's own directory: sources live here
 	name string // unique program name: finds leftover processes
+	env  string // shell assignments before sandbug's command ("PATH=... "), if any
 }
 
 var termN atomic.Int64 // the fault suite starts terminals in parallel
@@ -72,7 +73,7 @@ func (tm *term) start(w, h int, args ...string) {
 	t.Helper()
 	tmux := testbin.NeedTool(t, "tmux")
 	sb := testbin.Sandbug(t)
-	cmdline := fmt.Sprintf("cd %s && %s %s; echo SANDBUG-EXIT=$?; sleep 600", tm.dir, sb, strings.Join(args, " "))
+	cmdline := fmt.Sprintf("cd %s && %s%s %s; echo SANDBUG-EXIT=$?; sleep 600", tm.dir, tm.env, sb, strings.Join(args, " "))
 	cmd := exec.Command(tmux, "-L", tm.sock, "-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmdline)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -398,6 +399,94 @@ func TestE2ESignalsLeaveNothing(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	tm2.noLeftovers()
+}
+
+// TestE2EQuitWhileGDBStarts: the first debug session starts before the UI does (run.go's
+// preStart), so quitting while gdb is still starting, with q or SIGTERM, must end it too:
+// sandbug exits at once and no gdb, keeper or program is left. gdb is slowed by a stand-in
+// ahead of it in PATH that waits 3 s first (its arguments name the program, so noLeftovers
+// sees it).
+func TestE2EQuitWhileGDBStarts(t *testing.T) {
+	for _, how := range []string{"q", "SIGTERM"} {
+		t.Run(how, func(t *testing.T) {
+			tm := prepareTerm(t)
+			realGDB := testbin.NeedTool(t, "gdb")
+			slow := filepath.Join(tm.dir, "slowbin")
+			if err := os.Mkdir(slow, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			marker := filepath.Join(tm.dir, "gdb-started")
+			script := "#!/bin/sh\ntouch " + marker + "\nsleep 3\nexec " + realGDB + " \"$@\"\n"
+			if err := os.WriteFile(filepath.Join(slow, "gdb"), []byte(script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(tm.dir, tm.name+".c")
+			if err := os.WriteFile(file, []byte(e2eKeyboardSrc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tm.env = "PATH=" + slow + ":$PATH "
+			tm.start(120, 40, file)
+			tm.wait(20*time.Second, "starting (debug")
+			for i := 0; ; i++ { // gdb's stand-in is waiting now
+				if _, err := os.Stat(marker); err == nil {
+					break
+				}
+				if i == 400 {
+					t.Fatal("sandbug did not start the gdb ahead in PATH")
+				}
+				time.Sleep(25 * time.Millisecond)
+			}
+			t0 := time.Now()
+			if how == "q" {
+				tm.keys("q")
+				time.Sleep(200 * time.Millisecond)
+				if strings.Contains(tm.screen(), "Quit?") {
+					tm.keys("y")
+				}
+			} else if err := syscall.Kill(tm.sandbugPid(), syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			tm.wait(15*time.Second, "SANDBUG-EXIT=")
+			if d := time.Since(t0); d > 2*time.Second {
+				t.Errorf("sandbug took %v to end while gdb started (gdb's stand-in waits 3 s)", d)
+			}
+			tm.noLeftovers()
+			// gdb's stand-in does not name the program (gdb is given it later, over MI): look
+			// for it by its own path.
+			deadline := time.Now().Add(time.Second)
+			for {
+				left := processesWith(slow)
+				if len(left) == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("gdb (its stand-in) left running 1 s after sandbug ended:\n%s", strings.Join(left, "\n"))
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// processesWith lists the processes whose command line contains s, but the test's tmux server
+// and its shell.
+func processesWith(s string) []string {
+	var out []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		cl := strings.ReplaceAll(string(b), "\x00", " ")
+		if strings.Contains(cl, s) && !strings.Contains(cl, "tmux") && !strings.Contains(cl, "SANDBUG-EXIT") {
+			out = append(out, e.Name()+": "+cl)
+		}
+	}
+	return out
 }
 
 const e2eHelperH = `static int helper(int x) {

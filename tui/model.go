@@ -39,6 +39,7 @@ type Model struct {
 	cfg   launcher.Config
 	opts  Options
 	start Starter
+	pre   *preStart // the first debug session, started by Run before the UI (run.go)
 
 	st      Styles
 	keys    KeyMap
@@ -200,7 +201,11 @@ func limitsString(cfg launcher.Config) string {
 
 // Init starts the first session and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.startSession(m.debugMode)}
+	start := m.startSession
+	if p := m.pre; p != nil && m.debugMode {
+		start = func(bool) tea.Cmd { return p.result } // Run started it already
+	}
+	cmds := []tea.Cmd{start(m.debugMode)}
 	if m.opts.Dark == nil {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

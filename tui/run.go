@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -21,6 +22,9 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(ctx, cfg, opts)
+	if m.debugMode {
+		m.preStartDebug()
+	}
 	// About 60 frames a second: the renderer's ticker is the only thing that wakes an idle UI
 	// (120 measured ~0.2% more idle CPU for a few ms less latency: docs/bench/tui.md).
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(60)}
@@ -33,8 +37,13 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 	if opts.Width > 0 && opts.Height > 0 {
 		popts = append(popts, tea.WithWindowSize(opts.Width, opts.Height))
 	}
-	if m.noColor {
+	switch {
+	case m.noColor:
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	case opts.Output == nil:
+		// lipgloss detected stdout's colour profile when it was initialised (under tmux that
+		// runs `tmux info`); Bubble Tea would detect the same again, 25-40 ms more of start-up.
+		popts = append(popts, tea.WithColorProfile(lipgloss.Writer.Profile))
 	}
 	p := tea.NewProgram(m, popts...)
 
@@ -61,6 +70,7 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 			_ = s.Close()
 		}
 	}
+	m.pre.abandon(cancel)
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		if errors.Is(err, tea.ErrInterrupted) {
 			return nil
@@ -78,4 +88,45 @@ func sessionConfig(cfg launcher.Config, debug bool) launcher.Config {
 		cfg.IO = launcher.IOPty
 	}
 	return cfg
+}
+
+// preStart is the first debug session, started by Run before the UI: gdb's start-up, the
+// longest part of the first frame, then overlaps Bubble Tea's own start (terminal set-up and
+// colour detection, which runs `tmux info` twice under tmux: ~60-130 ms here). Init hands its
+// result to the model as the usual sessionMsg.
+type preStart struct {
+	done chan struct{}
+	msg  tea.Msg // a sessionMsg once done is closed
+}
+
+// preStartDebug starts the first debug session now, as Init would have.
+func (m *Model) preStartDebug() {
+	cmd := m.startSession(true)
+	p := &preStart{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.msg = cmd()
+	}()
+	m.pre = p
+}
+
+// result is Init's command for a pre-started session: its sessionMsg once it has started.
+func (p *preStart) result() tea.Msg {
+	<-p.done
+	return p.msg
+}
+
+// abandon is Run's last word on a pre-started session: when the UI ended before the session
+// reached the model (a quit during start-up, a terminal error), it is cancelled, waited for and
+// closed, so nothing is left running. Closing one the model took is harmless.
+func (p *preStart) abandon(cancel context.CancelFunc) {
+	if p == nil {
+		return
+	}
+	cancel()
+	<-p.done
+	if sm, ok := p.msg.(sessionMsg); ok && sm.sess != nil {
+		sm.pump.release()
+		_ = sm.sess.Close()
+	}
 }
