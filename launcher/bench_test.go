@@ -36,40 +36,34 @@ const nextSteps = 200
 // each, alternating blocks of 10 so that machine load hits both alike, and the figures are the
 // medians of the per-step latencies (robust on a loaded machine), scaled to 200 steps.
 func BenchmarkNext200(b *testing.B) {
-	prog := testbin.CompileC(b, "steps", srcSteps)
-	testbin.NeedTool(b, "gdb")
-	sessionSteps := newSessionStepper(b, prog)
-	defer sessionSteps.close()
-	directSteps := newDirectStepper(b, prog)
-	defer directSteps.close()
-	var ts, td []time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for blk := 0; blk < nextSteps/10; blk++ {
-			for j := 0; j < 10; j++ {
-				t0 := time.Now()
-				sessionSteps.step()
-				ts = append(ts, time.Since(t0))
-			}
-			for j := 0; j < 10; j++ {
-				t0 := time.Now()
-				directSteps.step()
-				td = append(td, time.Since(t0))
-			}
-		}
-	}
-	ms, md := median(ts), median(td)
-	b.ReportMetric(float64((ms*nextSteps).Microseconds())/1000, "ms-session/200")
-	b.ReportMetric(float64((md*nextSteps).Microseconds())/1000, "ms-direct/200")
-	b.ReportMetric(float64(ms)/float64(md), "session/direct")
+	benchSteps(b, func(*sessionStepper) {}, func(*directStepper) {})
 }
 
 // BenchmarkStepInspect200 is what a user waits for on each F10 in the TUI, without the UI:
 // `next`, its Stopped event, then the stack and the locals (-stack-list-frames,
 // -stack-list-variables), 200 times, against the same MI commands on a second gdb through raw
-// pipes, in alternating blocks of 10; medians of the per-step latencies scaled to 200 steps.
-// Issue 17 item 5 ran it on gdbmi with and without its reading baton and eventfd bells.
+// pipes, measured as BenchmarkNext200 is. Issue 17 item 5 ran it on gdbmi with and without its
+// reading baton and eventfd bells.
 func BenchmarkStepInspect200(b *testing.B) {
+	benchSteps(b, func(st *sessionStepper) {
+		if _, err := st.s.Stack(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.s.Locals(0); err != nil {
+			b.Fatal(err)
+		}
+	}, func(d *directStepper) {
+		d.send("-stack-list-frames --thread 1 0 999")
+		d.waitFor(strconv.Itoa(d.tok) + "^")
+		d.send("-stack-list-variables --thread 1 --frame 0 --simple-values")
+		d.waitFor(strconv.Itoa(d.tok) + "^")
+	})
+}
+
+// benchSteps times nextSteps steps through a session and through raw MI, each followed by
+// afterSession or afterDirect, in alternating blocks of 10; it reports the medians of the
+// per-step latencies scaled to nextSteps, and their ratio.
+func benchSteps(b *testing.B, afterSession func(*sessionStepper), afterDirect func(*directStepper)) {
 	prog := testbin.CompileC(b, "steps", srcSteps)
 	testbin.NeedTool(b, "gdb")
 	sessionSteps := newSessionStepper(b, prog)
@@ -83,21 +77,13 @@ func BenchmarkStepInspect200(b *testing.B) {
 			for j := 0; j < 10; j++ {
 				t0 := time.Now()
 				sessionSteps.step()
-				if _, err := sessionSteps.s.Stack(); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := sessionSteps.s.Locals(0); err != nil {
-					b.Fatal(err)
-				}
+				afterSession(sessionSteps)
 				ts = append(ts, time.Since(t0))
 			}
 			for j := 0; j < 10; j++ {
 				t0 := time.Now()
 				directSteps.step()
-				directSteps.send("-stack-list-frames --thread 1 0 999")
-				directSteps.waitFor(strconv.Itoa(directSteps.tok) + "^")
-				directSteps.send("-stack-list-variables --thread 1 --frame 0 --simple-values")
-				directSteps.waitFor(strconv.Itoa(directSteps.tok) + "^")
+				afterDirect(directSteps)
 				td = append(td, time.Since(t0))
 			}
 		}

@@ -153,21 +153,7 @@ func (tm *term) noLeftovers() {
 	tm.t.Helper()
 	var left []string
 	for i := 0; i < 50; i++ {
-		left = left[:0]
-		ents, _ := os.ReadDir("/proc")
-		for _, e := range ents {
-			if e.Name()[0] < '0' || e.Name()[0] > '9' {
-				continue
-			}
-			b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-			if err != nil {
-				continue
-			}
-			cl := strings.ReplaceAll(string(b), "\x00", " ")
-			if strings.Contains(cl, tm.name) && !strings.Contains(cl, "tmux") && !strings.Contains(cl, "SANDBUG-EXIT") {
-				left = append(left, e.Name()+": "+cl)
-			}
-		}
+		left = processesWith(tm.name)
 		if len(left) == 0 {
 			return
 		}
