@@ -101,7 +101,7 @@ type Conn struct {
 	qhead       int
 	qdone       bool         // the reader has ended: forward what is left, then close events
 	fwdIdle     bool         // the forwarder waits on qdata
-	waiting     atomic.Int32 // Exec calls waiting for a result
+	waiting     atomic.Int32 // Exec calls whose result is not routed yet (under mu where it changes)
 	readerHeld  atomic.Bool  // the reader waits (or is about to) on qspace
 	firstPrompt chan struct{}
 	closing     chan struct{} // Close began: stop delivering events that do not fit
@@ -301,13 +301,15 @@ func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
 		c.mu.Unlock()
 		return nil, ErrClosed
 	}
+	// While this call waits, the reader must keep reading even if Events is not drained. It
+	// counts as waiting from here until its result is routed (route), it gives up (cancel) or is
+	// forgotten (forget): the count drops when the reader routes the result, so the reader holds
+	// back at once after it, not when this goroutine next runs. (Dekker-style with the reader,
+	// which sets readerHeld before it looks at waiting: one of the two sees the other, so the
+	// wake-up cannot be missed.)
 	c.waiters[tok] = ch
-	c.mu.Unlock()
-	// While this call waits, the reader must keep reading even if Events is not drained.
-	// (Dekker-style with the reader, which sets readerHeld before it looks at waiting: one of
-	// the two sees the other, so the wake-up cannot be missed.)
 	c.waiting.Add(1)
-	defer c.waiting.Add(-1)
+	c.mu.Unlock()
 	if c.readerHeld.Load() {
 		c.qmu.Lock()
 		c.qspace.Signal()
@@ -395,18 +397,26 @@ func resultOf(r *Record) (*Record, error) {
 	return r, nil
 }
 
+// forget removes the call with token tok, which no longer waits.
 func (c *Conn) forget(tok int64) {
 	c.mu.Lock()
-	delete(c.waiters, tok)
+	if ch, ok := c.waiters[tok]; ok {
+		delete(c.waiters, tok)
+		if ch != nil {
+			c.waiting.Add(-1)
+		}
+	}
 	c.mu.Unlock()
 }
 
-// cancel leaves a marker so the late result is dropped instead of reaching Events.
+// cancel leaves a marker so the late result is dropped instead of reaching Events; the call no
+// longer waits.
 func (c *Conn) cancel(tok int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.waiters[tok]; ok {
+	if ch, ok := c.waiters[tok]; ok && ch != nil {
 		c.waiters[tok] = nil
+		c.waiting.Add(-1)
 	}
 }
 

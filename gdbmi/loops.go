@@ -91,6 +91,7 @@ func (c *Conn) route(r *Record) {
 			delete(c.waiters, tok)
 			if ch != nil { // nil: the caller gave up, the late result is dropped
 				ch <- r // buffered 1, one result per token: never blocks
+				c.waiting.Add(-1)
 			}
 		}
 		c.mu.Unlock()
