@@ -37,7 +37,9 @@ func Exec(cfg ExecConfig) *ExitError {
 	if err == nil {
 		err = exitErrorf(ExitSetup, "exec returned without an error")
 	}
-	r.fail(err)
+	if !r.reported {
+		r.fail(err)
+	}
 	return err
 }
 
@@ -46,6 +48,7 @@ type runner struct {
 	conn     int    // notify socket, -1 when none
 	listener int    // seccomp listener, -1 when none
 	token    string // the supervisor's token from TokenEnv, "" when none
+	reported bool   // the failure was already reported (a failed execve under a memory limit)
 }
 
 // fail reports err on the socket (when connected) and on stderr, and closes what is open.
@@ -210,7 +213,9 @@ func (r *runner) run() *ExitError {
 		// r.conn stays open, close-on-exec: the execve closes it, which tells the supervisor
 		// the program runs; if the execve fails, fail reports why on it (write is allowed).
 	}
+	var prepared *preparedFailures
 	if asLimit != nil {
+		prepared = prepareFailures(path, r.token) // from here on nothing may allocate (execfail_linux.go)
 		// A raw prlimit64 on this process: no allocation, no runtime call between it and the execve.
 		if _, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, unix.RLIMIT_AS, uintptr(unsafe.Pointer(asLimit)), 0, 0, 0); e != 0 {
 			return exitErrorf(ExitSetup, "setrlimit(mem, %d): %v", asLimit.Cur, e)
@@ -224,6 +229,10 @@ func (r *runner) run() *ExitError {
 	runtime.KeepAlive(argvp)
 	runtime.KeepAlive(envp)
 	runtime.KeepAlive(asLimit)
+	if prepared != nil {
+		r.reported = true
+		return prepared.report(r, e)
+	}
 	return execFailure(path, e)
 }
 
