@@ -202,7 +202,7 @@ func limitsString(cfg launcher.Config) string {
 // Init starts the first session and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
 	start := m.startSession
-	if p := m.pre; p != nil && m.debugMode {
+	if p := m.pre; p != nil {
 		start = func(bool) tea.Cmd { return p.result } // Run started it already
 	}
 	cmds := []tea.Cmd{start(m.debugMode)}

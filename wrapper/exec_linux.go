@@ -53,16 +53,28 @@ type runner struct {
 
 // fail reports err on the socket (when connected) and on stderr, and closes what is open.
 func (r *runner) fail(err *ExitError) {
-	msg := strings.ReplaceAll(err.Msg, "\n", " ")
+	r.tell(failureBytes(err, r.token))
+}
+
+// failureBytes encodes err: the MsgError line for the supervisor and the line for stderr.
+func failureBytes(err *ExitError, token string) (msg, line []byte) {
+	text := strings.ReplaceAll(err.Msg, "\n", " ")
+	return Message{Type: MsgError, Code: err.Code, Msg: text, Token: token}.encode(),
+		[]byte("sandbug-wrapper: " + text + "\n")
+}
+
+// tell sends an encoded failure (failureBytes) to the supervisor when connected, or else to
+// stderr, and closes what is open. Without a listener to pass it allocates nothing, so that a
+// failed execve under RLIMIT_AS can use it (execfail_linux.go).
+func (r *runner) tell(msg, line []byte) {
 	told := false // the supervisor has the reason: its launcher says it, once
 	if r.conn >= 0 {
-		m := Message{Type: MsgError, Code: err.Code, Msg: msg, Token: r.token}.encode()
 		if r.listener >= 0 {
 			// Once the filter is on, the wrapper looks like the program to the supervisor's
 			// peer check; the listener it carries shows it is not (see Supervisor).
-			told = sendWithFd(r.conn, m, r.listener) == nil
+			told = sendWithFd(r.conn, msg, r.listener) == nil
 		} else {
-			told = writeAll(r.conn, m) == nil
+			told = writeAll(r.conn, msg) == nil
 		}
 		// The supervisor closes the connection once the event is queued: only then is the
 		// reason sure to reach the person, and stderr can stay quiet (no second copy).
@@ -75,7 +87,7 @@ func (r *runner) fail(err *ExitError) {
 		r.listener = -1
 	}
 	if !told {
-		fmt.Fprintf(r.cfg.Stderr, "sandbug-wrapper: %s\n", msg)
+		r.cfg.Stderr.Write(line)
 	}
 }
 
@@ -259,26 +271,28 @@ func execFailure(path string, e unix.Errno) *ExitError {
 
 // peerClosed waits up to d for the other end of conn to close it (end of file).
 func peerClosed(conn int, d time.Duration) bool {
-	fds := []unix.PollFd{{Fd: int32(conn), Events: unix.POLLIN}}
+	// Raw system calls on the stack's buffers: no allocation (tell).
 	deadline := time.Now().Add(d)
+	var pfd unix.PollFd
 	var buf [64]byte
 	for {
 		left := time.Until(deadline)
 		if left <= 0 {
 			return false
 		}
-		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
-		if err == unix.EINTR {
+		pfd = unix.PollFd{Fd: int32(conn), Events: unix.POLLIN}
+		n, _, errno := unix.Syscall(unix.SYS_POLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(left.Milliseconds()+1))
+		if errno == unix.EINTR {
 			continue
 		}
-		if err != nil || n == 0 {
+		if errno != 0 || n == 0 {
 			return false
 		}
-		m, err := unix.Read(conn, buf[:])
-		if err == unix.EINTR || err == unix.EAGAIN {
+		m, _, errno := unix.Syscall(unix.SYS_READ, uintptr(conn), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+		if errno == unix.EINTR || errno == unix.EAGAIN {
 			continue
 		}
-		if err != nil {
+		if errno != 0 {
 			return false
 		}
 		if m == 0 {

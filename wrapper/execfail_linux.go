@@ -2,8 +2,6 @@ package wrapper
 
 import (
 	"bytes"
-	"strings"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -40,12 +38,8 @@ var failureErrnos = []unix.Errno{unix.ENOEXEC, unix.ENOENT, unix.EACCES, unix.EP
 func prepareFailures(path, token string) *preparedFailures {
 	p := &preparedFailures{known: make(map[unix.Errno]*preparedFailure, len(failureErrnos))}
 	prep := func(e *ExitError) *preparedFailure {
-		msg := strings.ReplaceAll(e.Msg, "\n", " ")
-		return &preparedFailure{
-			err:  e,
-			msg:  Message{Type: MsgError, Code: e.Code, Msg: msg, Token: token}.encode(),
-			line: []byte("sandbug-wrapper: " + msg + "\n"),
-		}
+		msg, line := failureBytes(e, token)
+		return &preparedFailure{err: e, msg: msg, line: line}
 	}
 	for _, e := range failureErrnos {
 		p.known[e] = prep(execFailure(path, e))
@@ -56,12 +50,6 @@ func prepareFailures(path, token string) *preparedFailures {
 	p.generic = g
 	return p
 }
-
-// failBuf and failPoll are the failure path's buffers, outside the heap.
-var (
-	failBuf  [64]byte
-	failPoll [1]unix.PollFd
-)
 
 // report tells the supervisor (when connected) and stderr why the execve failed with e, as
 // fail does, without allocating, and returns the prepared error.
@@ -78,43 +66,6 @@ func (p *preparedFailures) report(r *runner, e unix.Errno) *ExitError {
 		// The message's text is the line's, between "sandbug-wrapper: " and the newline.
 		f.err.Msg = unsafe.String(&f.line[len("sandbug-wrapper: ")], len(f.line)-len("sandbug-wrapper: ")-1)
 	}
-	told := false
-	if r.conn >= 0 {
-		told = writeAll(r.conn, f.msg) == nil && peerClosedRaw(r.conn, time.Second)
-		unix.Close(r.conn)
-		r.conn = -1
-	}
-	if !told {
-		r.cfg.Stderr.Write(f.line)
-	}
+	r.tell(f.msg, f.line)
 	return f.err
-}
-
-// peerClosedRaw is peerClosed with the package's static buffers and raw system calls.
-func peerClosedRaw(conn int, d time.Duration) bool {
-	deadline := time.Now().Add(d)
-	for {
-		left := time.Until(deadline)
-		if left <= 0 {
-			return false
-		}
-		failPoll[0] = unix.PollFd{Fd: int32(conn), Events: unix.POLLIN}
-		n, _, errno := unix.Syscall(unix.SYS_POLL, uintptr(unsafe.Pointer(&failPoll[0])), 1, uintptr(left.Milliseconds()+1))
-		if errno == unix.EINTR {
-			continue
-		}
-		if errno != 0 || n == 0 {
-			return false
-		}
-		m, _, errno := unix.Syscall(unix.SYS_READ, uintptr(conn), uintptr(unsafe.Pointer(&failBuf[0])), uintptr(len(failBuf)))
-		if errno == unix.EINTR || errno == unix.EAGAIN {
-			continue
-		}
-		if errno != 0 {
-			return false
-		}
-		if m == 0 {
-			return true
-		}
-	}
 }
