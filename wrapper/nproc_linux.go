@@ -2,48 +2,164 @@ package wrapper
 
 import (
 	"bytes"
-	"os"
-	"strconv"
+
+	"golang.org/x/sys/unix"
 )
 
 // uidTasks counts the tasks (processes and their threads) whose real uid is uid, as the kernel
-// does for RLIMIT_NPROC, from /proc/<pid>/status, leaving out the calling process: its threads
-// end with the execve and the program it becomes is one of the NProcExtra. Processes that end
-// during the scan are skipped. With a /proc that hides other users' processes
-// (hidepid) the count is too low and the limit tighter: it then still bounds the program.
+// does for RLIMIT_NPROC, leaving out the calling process: its threads end with the execve and
+// the program it becomes is one of the NProcExtra. Processes that end during the scan are
+// skipped. With a /proc that hides other users' processes (hidepid) the count is too low and
+// the limit tighter: it then still bounds the program.
+//
+// It runs on every start with a relative limit (the default), over every process on the
+// machine, so it reads as little as it can (a laptop has a few hundred processes; reading
+// each one's status took 1.5 ms here for 70):
+//   - kernel threads, most of the processes of a quiet machine, are kthreadd's children,
+//     one read of /proc/2/task/2/children;
+//   - the owner of /proc/<pid> is the process's effective uid, or root when the process is not
+//     dumpable (kernel.suid_dumpable): one stat. Another user's process is skipped on it. A
+//     credential change clears the dumpable flag, so a dumpable process's effective uid is its
+//     real uid unless it made itself dumpable again;
+//   - a dumpable process of uid counts the entries of /proc/<pid>/task (a stat: its link
+//     count is the thread count + 2);
+//   - root's, and whichever processes are not dumpable, are read from /proc/<pid>/status,
+//     whose Uid line has the real uid.
 func uidTasks(uid int) int {
-	d, err := os.Open("/proc")
+	dir, err := unix.Open("/proc", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return 0
 	}
-	names, _ := d.Readdirnames(-1)
-	d.Close()
-	want := []byte(strconv.Itoa(uid))
-	self := strconv.Itoa(os.Getpid())
-	n := 0
+	defer unix.Close(dir)
+	want := appendUint(nil, uint64(uid))
+	self := unix.Getpid()
+	kthreads := kernelThreads()
+	ents := make([]byte, 16<<10)
 	buf := make([]byte, 4096)
-	for _, name := range names {
-		if name[0] < '0' || name[0] > '9' || name == self {
-			continue
+	path := make([]byte, 0, 64)
+	n := 0
+	for {
+		m, err := unix.Getdents(dir, ents)
+		if err != nil || m <= 0 {
+			return n
 		}
-		f, err := os.Open("/proc/" + name + "/status")
-		if err != nil {
-			continue
-		}
-		m, _ := f.Read(buf)
-		f.Close()
-		uidOK, threads := false, 0
-		for _, line := range bytes.Split(buf[:m], []byte("\n")) {
-			if v, ok := bytes.CutPrefix(line, []byte("Uid:")); ok {
-				f := bytes.Fields(v)
-				uidOK = len(f) > 0 && bytes.Equal(f[0], want) // the real uid, as the kernel counts
-			} else if v, ok := bytes.CutPrefix(line, []byte("Threads:")); ok {
-				threads, _ = strconv.Atoi(string(bytes.TrimSpace(v)))
+		for b := ents[:m]; len(b) >= 19; {
+			// struct linux_dirent64: ino (8), off (8), reclen (2), type (1), name.
+			reclen := int(b[16]) | int(b[17])<<8
+			if reclen < 19 || reclen > len(b) {
+				return n
+			}
+			name := b[19:reclen]
+			if i := bytes.IndexByte(name, 0); i >= 0 {
+				name = name[:i]
+			}
+			b = b[reclen:]
+			if len(name) == 0 || name[0] < '0' || name[0] > '9' {
+				continue
+			}
+			pid := int(parseUint(name))
+			if _, k := kthreads[pid]; k || pid == self {
+				continue
+			}
+			path = append(append(path[:0], "/proc/"...), name...)
+			var st unix.Stat_t
+			if unix.Stat(string(path), &st) != nil {
+				continue
+			}
+			switch {
+			case st.Uid == 0:
+				n += statusTasks(string(append(path, "/status"...)), buf, want)
+			case st.Uid == uint32(uid):
+				if unix.Stat(string(append(path, "/task"...)), &st) == nil {
+					n += max(int(st.Nlink)-2, 1)
+				}
 			}
 		}
-		if uidOK {
-			n += max(threads, 1)
+	}
+}
+
+// kernelThreads returns the pids of the kernel's threads: kthreadd (pid 2, when /proc/2 is
+// the kernel's thread: not in a pid namespace) and its children.
+func kernelThreads() map[int]struct{} {
+	b := make([]byte, 512)
+	if !readSmall("/proc/2/stat", b, func(stat []byte) bool {
+		// pid (comm) state ppid pgrp session tty_nr tpgid flags ...
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 || !bytes.HasPrefix(stat, []byte("2 (kthreadd)")) {
+			return false
+		}
+		f := bytes.Fields(stat[i+1:])
+		const pfKthread = 0x00200000
+		return len(f) > 6 && parseUint(f[6])&pfKthread != 0
+	}) {
+		return nil
+	}
+	set := map[int]struct{}{2: {}}
+	children := make([]byte, 8192)
+	readSmall("/proc/2/task/2/children", children, func(c []byte) bool {
+		for _, f := range bytes.Fields(c) {
+			set[int(parseUint(f))] = struct{}{}
+		}
+		return true
+	})
+	return set
+}
+
+// readSmall reads the start of path into buf (one read: /proc files come whole) and gives it
+// to use.
+func readSmall(path string, buf []byte, use func([]byte) bool) bool {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	m, _ := unix.Read(fd, buf)
+	unix.Close(fd)
+	return m > 0 && use(buf[:m])
+}
+
+// statusTasks reads /proc/<pid>/status (path) into buf and returns the process's thread
+// count when its real uid is want, else 0.
+func statusTasks(path string, buf, want []byte) int {
+	n := 0
+	readSmall(path, buf, func(status []byte) bool {
+		for line := range bytes.SplitSeq(status, []byte("\n")) {
+			if v, ok := bytes.CutPrefix(line, []byte("Uid:")); ok {
+				f := bytes.Fields(v)
+				if len(f) == 0 || !bytes.Equal(f[0], want) { // the real uid, as the kernel counts
+					return false
+				}
+				n = 1
+			} else if v, ok := bytes.CutPrefix(line, []byte("Threads:")); ok && n == 1 {
+				n = max(int(parseUint(bytes.TrimSpace(v))), 1)
+				return true
+			}
+		}
+		return true
+	})
+	return n
+}
+
+func appendUint(b []byte, v uint64) []byte {
+	var d [20]byte
+	i := len(d)
+	for {
+		i--
+		d[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
 		}
 	}
-	return n
+	return append(b, d[i:]...)
+}
+
+func parseUint(b []byte) uint64 {
+	var v uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			break
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v
 }
