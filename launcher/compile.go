@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -256,7 +255,7 @@ var libsByHeader = map[string]string{
 	"pthread.h": "-pthread",
 }
 
-var includeRE = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*include[ \t]*<([^>]+)>`)
+var includeRE = lazyRE(`(?m)^[ \t]*#[ \t]*include[ \t]*<([^>]+)>`)
 
 // DetectLibs returns the link flags (-lm, -pthread) that the sources' #include <...> lines call
 // for, in a fixed order, each once. Unreadable sources add nothing (the compiler will say).
@@ -267,7 +266,7 @@ func DetectLibs(srcs []string) []string {
 		if err != nil {
 			continue
 		}
-		for _, m := range includeRE.FindAllSubmatch(b, -1) {
+		for _, m := range includeRE().FindAllSubmatch(b, -1) {
 			if l, ok := libsByHeader[string(m[1])]; ok {
 				want[l] = true
 			}
@@ -290,13 +289,13 @@ type CompilerMessage struct {
 	Text      string
 }
 
-var diagRE = regexp.MustCompile(`^(.+?):(\d+):(?:(\d+):)? (fatal error|error|warning|note): (.*)$`)
+var diagRE = lazyRE(`^(.+?):(\d+):(?:(\d+):)? (fatal error|error|warning|note): (.*)$`)
 
 // FirstError returns the first error (or fatal error) in a compiler's output. A link error
 // (`undefined reference`) has no line and is not returned.
 func FirstError(output string) (CompilerMessage, bool) {
 	for _, l := range strings.Split(output, "\n") {
-		m := diagRE.FindStringSubmatch(strings.TrimRight(l, "\r"))
+		m := diagRE().FindStringSubmatch(strings.TrimRight(l, "\r"))
 		if m == nil || (m[4] != "error" && m[4] != "fatal error") {
 			continue
 		}

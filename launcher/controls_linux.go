@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -27,7 +26,7 @@ func (s *Session) dbgOrErr() (*debugState, error) {
 	return s.dbg, nil
 }
 
-var startupExitRE = regexp.MustCompile(`exited with code (\d+)`)
+var startupExitRE = lazyRE(`exited with code (\d+)`)
 
 // Run starts the program under gdb (killing a run in progress first: restart) and stops at a
 // temporary breakpoint in main.
@@ -91,7 +90,7 @@ func (s *Session) Run() error {
 	// "During startup program exited with code 125.": the wrapper failed; its own reason
 	// arrives on the notify socket, if it comes at all.
 	code := wrapper.ExitSetup
-	if m := startupExitRE.FindStringSubmatch(me.Msg); m != nil {
+	if m := startupExitRE().FindStringSubmatch(me.Msg); m != nil {
 		code, _ = strconv.Atoi(m[1])
 	}
 	msg := me.Msg

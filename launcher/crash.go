@@ -2,7 +2,6 @@ package launcher
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -277,7 +276,7 @@ func (s *ExitStatus) applyCrash(c *Crash) {
 }
 
 // chainRE matches an access path: a name followed by ->field or .field steps.
-var chainRE = regexp.MustCompile(`[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*`)
+var chainRE = lazyRE(`[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*`)
 
 // derefCandidates lists the pointer expressions a C line dereferences, in the order they
 // appear: every prefix of an access path followed by "->", a name after unary "*", a name
@@ -292,7 +291,7 @@ func derefCandidates(line string) []string {
 			out = append(out, e)
 		}
 	}
-	for _, m := range chainRE.FindAllStringIndex(line, -1) {
+	for _, m := range chainRE().FindAllStringIndex(line, -1) {
 		chain := line[m[0]:m[1]]
 		for i := strings.Index(chain, "->"); i >= 0; {
 			add(chain[:i])

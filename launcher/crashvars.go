@@ -3,7 +3,6 @@ package launcher
 import (
 	"debug/dwarf"
 	"encoding/binary"
-	"regexp"
 	"strings"
 )
 
@@ -113,7 +112,7 @@ func sleb128(b []byte) (int64, int) {
 	return v, len(b)
 }
 
-var stepRE = regexp.MustCompile(`(->|\.)([A-Za-z_]\w*)`)
+var stepRE = lazyRE(`(->|\.)([A-Za-z_]\w*)`)
 
 // pointerValue evaluates an access path ("l", "l->head", "cur->next->next") whose value is a
 // pointer, in the frame whose CFA is cfa; false when it cannot be followed.
@@ -127,7 +126,7 @@ func (fv *frameVars) pointerValue(mem readMem, cfa uint64, expr string) (uint64,
 		return 0, false
 	}
 	addr, typ := uint64(int64(cfa)+v.off), v.typ
-	for _, m := range stepRE.FindAllStringSubmatch(expr[len(name):], -1) {
+	for _, m := range stepRE().FindAllStringSubmatch(expr[len(name):], -1) {
 		if m[1] == "->" {
 			p, ok := stripType(typ).(*dwarf.PtrType)
 			if !ok {

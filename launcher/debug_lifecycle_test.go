@@ -2,9 +2,10 @@ package launcher
 
 import (
 	"fmt"
-	"github.com/sandbug/sandbug/internal/testbin"
 	"strings"
 	"testing"
+
+	"github.com/sandbug/sandbug/internal/testbin"
 )
 
 const srcThreadPtrace = `#include <errno.h>

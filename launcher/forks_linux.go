@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -181,12 +180,12 @@ func (s *Session) childExited() bool {
 	return true
 }
 
-var execRE = regexp.MustCompile(`^process (\d+) is executing new program: (.+)$`)
+var execRE = lazyRE(`^process (\d+) is executing new program: (.+)$`)
 
 // execLine notes gdb's console line about an exec (on the loop): the process stays in the list
 // with its new command.
 func (s *Session) execLine(line string) {
-	m := execRE.FindStringSubmatch(strings.TrimSpace(line))
+	m := execRE().FindStringSubmatch(strings.TrimSpace(line))
 	if m == nil {
 		return
 	}

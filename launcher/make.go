@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -126,7 +125,7 @@ type makeRule struct {
 	recipe  bool
 }
 
-var cflagsRE = regexp.MustCompile(`^(?:override )?CFLAGS :{0,2}= ?(.*)$`)
+var cflagsRE = lazyRE(`^(?:override )?CFLAGS :{0,2}= ?(.*)$`)
 
 // ParseMakeDB reads the database `make -pq` prints and returns the plan for target (the default
 // goal when ""): Target, Program (relative to make's folder) and CFlags. The program is the
@@ -150,7 +149,7 @@ func ParseMakeDB(db, target string) (MakePlan, error) {
 			case strings.HasPrefix(l, ".DEFAULT_GOAL := "):
 				goal = strings.TrimPrefix(l, ".DEFAULT_GOAL := ")
 			default:
-				if m := cflagsRE.FindStringSubmatch(l); m != nil {
+				if m := cflagsRE().FindStringSubmatch(l); m != nil {
 					p.CFlags = m[1]
 				}
 			}

@@ -2,7 +2,6 @@ package launcher
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 )
 
@@ -44,19 +43,19 @@ func debugTunables(own string) string {
 }
 
 var (
-	recordFailRE = regexp.MustCompile(`^Process record (?:and replay target )?(?:does not|doesn't) support (.*?)\.?$`)
-	recordAddrRE = regexp.MustCompile(`instruction (0x[0-9a-f]+) at address (0x[0-9a-f]+)`)
+	recordFailRE = lazyRE(`^Process record (?:and replay target )?(?:does not|doesn't) support (.*?)\.?$`)
+	recordAddrRE = lazyRE(`instruction (0x[0-9a-f]+) at address (0x[0-9a-f]+)`)
 )
 
 // recordFailure reads a gdb message that ends recording ("Process record does not support
 // instruction 0x62 at address 0x7ffff7f3cac2."): what gdb could not record, in a sentence.
 func recordFailure(line string) (string, bool) {
-	m := recordFailRE.FindStringSubmatch(strings.TrimSpace(line))
+	m := recordFailRE().FindStringSubmatch(strings.TrimSpace(line))
 	if m == nil {
 		return "", false
 	}
 	what := m[1]
-	if a := recordAddrRE.FindStringSubmatch(what); a != nil {
+	if a := recordAddrRE().FindStringSubmatch(what); a != nil {
 		what = "instruction " + a[1] + " at " + a[2]
 		if a[1] == "0x62" || a[1] == "0xc4" || a[1] == "0xc5" {
 			what += " (AVX code)"

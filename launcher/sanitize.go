@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -121,12 +120,12 @@ type SanitizerReport struct {
 }
 
 var (
-	asanErrRE  = regexp.MustCompile(`ERROR: AddressSanitizer: (?:attempting )?([\w-]+) (?:on (?:unknown )?address (0x[0-9a-f]+))?`)
-	accessRE   = regexp.MustCompile(`^(READ|WRITE) of size (\d+)`)
-	ubsanRE    = regexp.MustCompile(`^(.+?):(\d+):(?:\d+:)? runtime error: (.*)$`)
-	frameRE    = regexp.MustCompile(`^\s*#(\d+) 0x[0-9a-f]+ in (\S+)(?: (\S+?):(\d+)(?::\d+)?)?(?: \(.*\))?$`)
-	locatedRE  = regexp.MustCompile(`is located (.*)$`)
-	overflowRE = regexp.MustCompile(`\[\d+, \d+\) ('[^']+' \(line \d+\)) <== Memory access`)
+	asanErrRE  = lazyRE(`ERROR: AddressSanitizer: (?:attempting )?([\w-]+) (?:on (?:unknown )?address (0x[0-9a-f]+))?`)
+	accessRE   = lazyRE(`^(READ|WRITE) of size (\d+)`)
+	ubsanRE    = lazyRE(`^(.+?):(\d+):(?:\d+:)? runtime error: (.*)$`)
+	frameRE    = lazyRE(`^\s*#(\d+) 0x[0-9a-f]+ in (\S+)(?: (\S+?):(\d+)(?::\d+)?)?(?: \(.*\))?$`)
+	locatedRE  = lazyRE(`is located (.*)$`)
+	overflowRE = lazyRE(`\[\d+, \d+\) ('[^']+' \(line \d+\)) <== Memory access`)
 )
 
 // ParseSanitizerReport reads the first error in an AddressSanitizer or UndefinedBehaviorSanitizer
@@ -137,11 +136,11 @@ func ParseSanitizerReport(text string) (r SanitizerReport, ok bool) {
 	for _, l := range lines {
 		l = strings.TrimRight(l, "\r")
 		if !ok {
-			if m := asanErrRE.FindStringSubmatch(l); m != nil {
+			if m := asanErrRE().FindStringSubmatch(l); m != nil {
 				r.Tool, r.Name, r.Addr, ok = "AddressSanitizer", m[1], m[2], true
 				continue
 			}
-			if m := ubsanRE.FindStringSubmatch(l); m != nil {
+			if m := ubsanRE().FindStringSubmatch(l); m != nil {
 				n, _ := strconv.Atoi(m[2])
 				r.Tool, r.Name, r.Message, ok = "UndefinedBehaviorSanitizer", "runtime error", m[3], true
 				r.Where = Frame{File: filepath.Base(m[1]), FullName: m[1], Line: n}
@@ -149,19 +148,19 @@ func ParseSanitizerReport(text string) (r SanitizerReport, ok bool) {
 			}
 			continue
 		}
-		if strings.HasPrefix(l, "SUMMARY:") || (r.Tool == "UndefinedBehaviorSanitizer" && ubsanRE.MatchString(l)) {
+		if strings.HasPrefix(l, "SUMMARY:") || (r.Tool == "UndefinedBehaviorSanitizer" && ubsanRE().MatchString(l)) {
 			break
 		}
-		if m := accessRE.FindStringSubmatch(l); m != nil && r.Access == "" {
+		if m := accessRE().FindStringSubmatch(l); m != nil && r.Access == "" {
 			r.Access = m[0]
 		}
-		if m := locatedRE.FindStringSubmatch(l); m != nil && r.Region == "" {
+		if m := locatedRE().FindStringSubmatch(l); m != nil && r.Region == "" {
 			r.Region = strings.TrimSuffix(m[1], " in frame")
 			if i := strings.Index(r.Region, " ["); i > 0 && strings.Contains(r.Region, "-byte region") {
 				r.Region = r.Region[:i] // drop the address range
 			}
 		}
-		if m := overflowRE.FindStringSubmatch(l); m != nil {
+		if m := overflowRE().FindStringSubmatch(l); m != nil {
 			r.Region = "past the local array " + m[1]
 		}
 		switch {
@@ -172,7 +171,7 @@ func ParseSanitizerReport(text string) (r SanitizerReport, ok bool) {
 		case strings.HasPrefix(l, "Address ") && strings.Contains(l, "stack of thread"):
 			section = "frame" // the frame that owns the array: not a stack of interest
 		}
-		m := frameRE.FindStringSubmatch(l)
+		m := frameRE().FindStringSubmatch(l)
 		if m == nil || m[3] == "" || !ownCode(m[3]) {
 			continue
 		}

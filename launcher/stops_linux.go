@@ -1,7 +1,6 @@
 package launcher
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -121,7 +120,7 @@ func (s *Session) blockedStop(stop *Stop, b *Blocked) {
 	s.setState(Stopped, stop)
 }
 
-var lwpRE = regexp.MustCompile(`LWP (\d+)`)
+var lwpRE = lazyRE(`LWP (\d+)`)
 
 // gdbThreadOf returns gdb's thread id for a kernel thread id, or 0.
 func (s *Session) gdbThreadOf(tid int) int {
@@ -131,7 +130,7 @@ func (s *Session) gdbThreadOf(tid int) int {
 	}
 	threads, _ := gdbmi.ParseThreads(r)
 	for _, t := range threads {
-		if m := lwpRE.FindStringSubmatch(t.TargetID); m != nil && m[1] == strconv.Itoa(tid) {
+		if m := lwpRE().FindStringSubmatch(t.TargetID); m != nil && m[1] == strconv.Itoa(tid) {
 			return t.ID
 		}
 	}

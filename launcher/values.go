@@ -2,7 +2,6 @@ package launcher
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,13 +27,13 @@ func formatArgs(args []gdbmi.Variable) string {
 
 // charArrayType matches the array types gdb prints as strings: char, signed char and unsigned
 // char arrays of one dimension ("char [8]").
-var charArrayType = regexp.MustCompile(`^(?:(?:un)?signed )?char \[\d+\]$`)
+var charArrayType = lazyRE(`^(?:(?:un)?signed )?char \[\d+\]$`)
 
 // isCharArray reports whether a value of type typ prints as a string.
-func isCharArray(typ string) bool { return charArrayType.MatchString(strings.TrimSpace(typ)) }
+func isCharArray(typ string) bool { return charArrayType().MatchString(strings.TrimSpace(typ)) }
 
 // trailingNulRepeat is gdb's run of NUL bytes at the end of a char array: `, '\000' <repeats 26 times>`.
-var trailingNulRepeat = regexp.MustCompile(`(?:^|, )'\\000' <repeats \d+ times>$`)
+var trailingNulRepeat = lazyRE(`(?:^|, )'\\000' <repeats \d+ times>$`)
 
 // trimNuls cuts the NUL bytes that fill a char array after its string, as a C program reads
 // it: gdb's `"alice\000\000"` and `"alice", '\000' <repeats 26 times>` become `"alice"`, an
@@ -42,7 +41,7 @@ var trailingNulRepeat = regexp.MustCompile(`(?:^|, )'\\000' <repeats \d+ times>$
 // are not NUL, gdb's "..." at its print limit) is left as gdb wrote it.
 func trimNuls(v string) string {
 	for {
-		loc := trailingNulRepeat.FindStringIndex(v)
+		loc := trailingNulRepeat().FindStringIndex(v)
 		if loc == nil {
 			break
 		}
@@ -174,10 +173,10 @@ const blocksPython = `def _sandbug_blocks():
 
 // arrayExpr is gdb's "the n elements that start at expr": *arr@5, *(l->items)@3.
 func arrayExpr(expr string, n int) string {
-	if identifier.MatchString(expr) {
+	if identifier().MatchString(expr) {
 		return fmt.Sprintf("*%s@%d", expr, n)
 	}
 	return fmt.Sprintf("*(%s)@%d", expr, n)
 }
 
-var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var identifier = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -3,7 +3,6 @@ package launcher
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/sandbug/sandbug/gdbmi"
@@ -18,7 +17,7 @@ func (s *Session) Watch(expr string) (Breakpoint, error) {
 // variable that varobj shows (a local, a struct field, an array element: the Locals tree),
 // through gdb's path expression for it ("list->head->value", "hist[4]"). A watchpoint on a
 // local lasts until its function returns (a StopWatchpointScope stop says so). On machines
-// whose hardware watchpoints never trigger the session uses software ones (useWorkingWatchpoints).
+// whose hardware watchpoints never trigger the session uses software ones (watchpointSteps).
 func (s *Session) WatchIn(ctx context.Context, sc Scope, expr, varobj string) (Breakpoint, error) {
 	if _, err := s.dbgOrErr(); err != nil {
 		return Breakpoint{}, err
@@ -92,15 +91,15 @@ func (s *Session) watchStop(stop *Stop, st gdbmi.StopEvent) {
 }
 
 var (
-	parenPathRE = regexp.MustCompile(`\(([A-Za-z_][\w.\[\]>-]*)\)`)
-	derefPathRE = regexp.MustCompile(`\(\*([A-Za-z_][\w.\[\]>-]*)\)\.`)
+	parenPathRE = lazyRE(`\(([A-Za-z_][\w.\[\]>-]*)\)`)
+	derefPathRE = lazyRE(`\(\*([A-Za-z_][\w.\[\]>-]*)\)\.`)
 )
 
 // simplePath writes gdb's fully parenthesised path expression the way a student would:
 // "((h).count)[3]" is h.count[3], "(*(l)).head" is l->head. Anything else is left alone.
 func simplePath(e string) string {
 	for {
-		n := derefPathRE.ReplaceAllString(parenPathRE.ReplaceAllString(e, "$1"), "$1->")
+		n := derefPathRE().ReplaceAllString(parenPathRE().ReplaceAllString(e, "$1"), "$1->")
 		if n == e {
 			return e
 		}
