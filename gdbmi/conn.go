@@ -260,17 +260,7 @@ func (c *Conn) Events() <-chan *Record { return c.events }
 // MI commands that gdb implements through the CLI (-gdb-set, -exec-arguments, ...) take the rest
 // of the line raw, quotes included: use ExecRaw for them.
 func (c *Conn) Exec(ctx context.Context, cmd string, args ...string) (*Record, error) {
-	n := tokRoom + len(cmd) + 1
-	for _, a := range args {
-		n += len(a) + 3
-	}
-	line := make([]byte, tokRoom, n)
-	line = append(line, cmd...)
-	for _, a := range args {
-		line = append(line, ' ')
-		line = append(line, Quote(a)...)
-	}
-	return c.exec(ctx, line)
+	return c.exec(ctx, commandLine(cmd, args))
 }
 
 // ExecRaw is Exec for a command line sent as it is (after the token): nothing is quoted. It is
@@ -285,21 +275,87 @@ func (c *Conn) ExecRaw(ctx context.Context, cmdline string) (*Record, error) {
 // has at most 19 digits): the line is built and written in one piece.
 const tokRoom = 20
 
+// ExecBatch sends every command at once, in order, as Exec would one after the other, and
+// waits for their results: gdb runs them in turn without waiting for this process between
+// two (a round trip each, about 1 ms while gdb starts). It returns the results up to the first
+// that failed and that failure; the commands after it were sent all the same, and their
+// results are dropped.
+func (c *Conn) ExecBatch(ctx context.Context, cmds [][]string) ([]*Record, error) {
+	type sent struct {
+		tok int64
+		ch  chan *Record
+	}
+	calls := make([]sent, 0, len(cmds))
+	dropRest := func(from int) {
+		for _, s := range calls[from:] {
+			c.cancel(s.tok)
+		}
+	}
+	var err error
+	for _, cmd := range cmds {
+		if len(cmd) == 0 {
+			err = errors.New("gdbmi: an empty command in a batch")
+			break
+		}
+		tok, ch, serr := c.send(ctx, commandLine(cmd[0], cmd[1:]))
+		if serr != nil {
+			err = serr
+			break
+		}
+		calls = append(calls, sent{tok, ch})
+	}
+	out := make([]*Record, 0, len(calls))
+	for i, s := range calls {
+		r, aerr := c.await(ctx, s.tok, s.ch)
+		if aerr != nil {
+			dropRest(i + 1)
+			return out, aerr
+		}
+		out = append(out, r)
+	}
+	return out, err
+}
+
+// commandLine builds an Exec command line, with tokRoom bytes left in front for the token.
+func commandLine(cmd string, args []string) []byte {
+	n := tokRoom + len(cmd) + 1
+	for _, a := range args {
+		n += len(a) + 3
+	}
+	line := make([]byte, tokRoom, n)
+	line = append(line, cmd...)
+	for _, a := range args {
+		line = append(line, ' ')
+		line = append(line, Quote(a)...)
+	}
+	return line
+}
+
 // exec sends line[tokRoom:] with a fresh token and waits for its result.
 func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
+	tok, ch, err := c.send(ctx, line)
+	if err != nil {
+		return nil, err
+	}
+	return c.await(ctx, tok, ch)
+}
+
+// send writes line[tokRoom:] with a fresh token, registered first with the channel its result
+// will come on.
+func (c *Conn) send(ctx context.Context, line []byte) (int64, chan *Record, error) {
 	cmdline := line[tokRoom:]
 	if bytes.ContainsAny(cmdline, "\r\n") {
-		return nil, fmt.Errorf("gdbmi: command %q contains a newline", cmdline)
+		return 0, nil, fmt.Errorf("gdbmi: command %q contains a newline", cmdline)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	ch := make(chan *Record, 1)
 	tok := c.nextTok.Add(1)
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return nil, ErrClosed
+		return 0, nil, ErrClosed
 	}
 	// While this call waits, the reader must keep reading even if Events is not drained. It
 	// counts as waiting from here until its result is routed (route), it gives up (cancel) or is
@@ -317,7 +373,7 @@ func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
 	}
 	if isDone(c.dead) {
 		c.forget(tok)
-		return nil, c.deadErr()
+		return 0, nil, c.deadErr()
 	}
 
 	var tb [tokRoom]byte
@@ -328,11 +384,11 @@ func (c *Conn) exec(ctx context.Context, line []byte) (*Record, error) {
 	if err := c.write(line[start:]); err != nil {
 		c.forget(tok)
 		if isDone(c.procDone) {
-			return nil, c.deadErr()
+			return 0, nil, c.deadErr()
 		}
-		return nil, fmt.Errorf("gdbmi: write %s: %w", cmdline, err)
+		return 0, nil, fmt.Errorf("gdbmi: write %s: %w", cmdline, err)
 	}
-	return c.await(ctx, tok, ch)
+	return tok, ch, nil
 }
 
 // await waits for the result of the call with token tok on ch (the reader sends it there), for

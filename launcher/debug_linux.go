@@ -218,6 +218,27 @@ func (s *Session) mi(ctx context.Context, cmd string, args ...string) (*gdbmi.Re
 	return conn.Exec(ctx, cmd, args...)
 }
 
+// miBatch is mi for several commands sent at once (gdbmi.Conn.ExecBatch): the results up to
+// the first failure, and that failure.
+func (s *Session) miBatch(ctx context.Context, cmds [][]string) ([]*gdbmi.Record, error) {
+	d := s.dbg
+	if d == nil {
+		return nil, ErrNotDebugging
+	}
+	conn := d.getConn()
+	if conn == nil {
+		return nil, errors.New("gdb is not running yet")
+	}
+	for _, c := range cmds {
+		text := c[0]
+		for _, a := range c[1:] {
+			text += " " + gdbmi.Quote(a)
+		}
+		s.emit(ConsoleEvent{Kind: ConsoleCommand, Text: text})
+	}
+	return conn.ExecBatch(ctx, cmds)
+}
+
 func (s *Session) debugMain() {
 	d := s.dbg
 	defer close(s.done)
