@@ -42,8 +42,12 @@ type debugState struct {
 	rev        *reverseStep // owned by the loop: the reverse step in progress
 	// recStopping is set while a `record stop` sent after a recording failure is unanswered.
 	recStopping atomic.Pointer[chan struct{}]
-	lastFrame   Frame // owned by the loop: frame 0 of the last stop
-	pty         *ptyReader
+	// xstateChecked, xstateErr: whether gdb can write the program's registers back, asked once
+	// before the first recording (checkRegistersWritable, under cmdMu).
+	xstateChecked bool
+	xstateErr     error
+	lastFrame     Frame // owned by the loop: frame 0 of the last stop
+	pty           *ptyReader
 	// watchStop ends the limit watcher of the current run (closed by finishRun).
 	watchStop chan struct{}
 

@@ -3,6 +3,8 @@ package launcher
 import (
 	"errors"
 	"strings"
+
+	"github.com/sandbug/sandbug/gdbmi"
 )
 
 // Recording reports whether gdb records the program (debug sessions).
@@ -30,6 +32,11 @@ func (s *Session) SetRecording(on bool) error {
 	}
 	d.cmdMu.Lock()
 	defer d.cmdMu.Unlock()
+	if on {
+		if err := s.checkRegistersWritable(); err != nil {
+			return err
+		}
+	}
 	if _, err := s.mi(s.ctx, "-interpreter-exec", "console", cmd); err != nil {
 		return err
 	}
@@ -37,6 +44,39 @@ func (s *Session) SetRecording(on bool) error {
 	// state now too, so that a reverse key right after works.
 	s.owner(func(d *debugState) { s.setRecording(d, on, "") })
 	return nil
+}
+
+// ErrNoReverseHere is SetRecording's answer where gdb cannot put the program's registers back
+// as they were, which going back needs: on a CPU with AMX the XSAVE area is larger than gdb 13
+// knows, and the kernel refuses a register write of the wrong size.
+var ErrNoReverseHere = errors.New("reverse stepping is not available here: gdb 13 cannot write back " +
+	"the registers of a CPU with AMX (gdb 14 can)")
+
+// checkRegistersWritable asks gdb to flip a bit of a vector register and flip it back (on the
+// stopped program, under cmdMu). Replaying backwards restores registers that way; where gdb
+// cannot (gdb 13 on a CPU with AMX: "Couldn't write extended state status: Bad address"), a
+// reverse step over a C library call leaves the thread stuck "running" while gdb prints that
+// line without end. Refusing to record is the honest answer there.
+func (s *Session) checkRegistersWritable() error {
+	d := s.dbg
+	if d.xstateChecked {
+		return d.xstateErr
+	}
+	// A changed value: gdb skips writing one equal to what its register cache holds.
+	_, err := s.mi(s.ctx, "-data-evaluate-expression", "$xmm0.v4_int32[0] ^= 1")
+	if err == nil {
+		_, err = s.mi(s.ctx, "-data-evaluate-expression", "$xmm0.v4_int32[0] ^= 1")
+	}
+	var mie *gdbmi.MIError
+	switch {
+	case errors.As(err, &mie) && strings.Contains(mie.Msg, "extended state"):
+		d.xstateErr = ErrNoReverseHere
+	case err != nil && !errors.As(err, &mie):
+		return err // gdb went away, the session ended: not an answer about the machine
+	}
+	// Any other MI error (no $xmm0 on this architecture) is not this failure: record.
+	d.xstateChecked = true
+	return d.xstateErr
 }
 
 // ReverseNext goes back one source line, over calls (reverse-next).
