@@ -357,7 +357,9 @@ func (s *Supervisor) serveConn(conn int) {
 }
 
 // awaitExec reads the wrapper's connection after the ack until its execve closes it, and
-// reports a failed execve (sent by the wrapper before it exits) as EventWrapperError.
+// reports a failed execve (sent by the wrapper before it exits) as EventWrapperError. A
+// whole message is enough: the wrapper waits for this end to close (the sign that its reason
+// is queued, so it need not print it too) before it closes its own.
 func (s *Supervisor) awaitExec(conn, pid int, done chan<- struct{}) {
 	defer close(done)
 	defer unix.Close(conn)
@@ -367,7 +369,7 @@ func (s *Supervisor) awaitExec(conn, pid int, done chan<- struct{}) {
 	}
 	var buf []byte
 	chunk := make([]byte, 1024)
-	for len(buf) < maxMessage {
+	for len(buf) < maxMessage && bytes.IndexByte(buf, '\n') < 0 {
 		n, err := unix.Read(conn, chunk)
 		if err == unix.EINTR {
 			continue

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sandbug/sandbug/internal/testbin"
 )
@@ -41,9 +42,20 @@ func TestRunFailedStartIsSandboxError(t *testing.T) {
 		{"32-bit ELF", []string{write("elf32", elf32)}, 126, "cannot start"},
 		{"policy denies execve", []string{"--policy", deny, "/bin/true"}, 126, "refused by the sandbox's policy"},
 	}
+	testbin.Sandbug(t) // built before the clock starts
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t0 := time.Now()
 			out, errOut, code := sandbug(t, "", append([]string{"run", "--json"}, c.args...)...)
+			// The reason reaches the person once, through the report, at once: the wrapper
+			// prints its own copy only when the supervisor did not take it (it used to wait a
+			// second for a close that came only after its own, then print it too).
+			if took := time.Since(t0); took > 700*time.Millisecond {
+				t.Errorf("a start that failed took %v to report", took)
+			}
+			if strings.Contains(errOut, "sandbug-wrapper:") {
+				t.Errorf("the wrapper printed the reason too:\n%s", errOut)
+			}
 			var rep struct {
 				Exit struct {
 					Kind, Message, Summary string
