@@ -197,38 +197,46 @@ func (s *Supervisor) emit(e Event) {
 // a cross-thread futex wake that cost the flood about a third of its time.
 const batchWindow = time.Millisecond
 
-// deliver moves queued events to the channel; it is the only sender and closes it.
+// deliver moves queued events to the channel; it is the only sender and closes it. Each
+// wake-up hands over the events queued when it began; what arrives while the reader takes
+// them waits for the next window and coalesces there, so a slow reader does not turn a flood
+// back into an event per call.
 func (s *Supervisor) deliver() {
 	defer close(s.delivered)
 	defer close(s.out)
 	var woke time.Time
 	for {
-		e, ok := s.q.pop()
-		if !ok {
+		n := s.q.len()
+		if n == 0 {
 			select {
 			case <-s.q.signal:
-				if d := time.Since(woke); d < batchWindow {
-					t := time.NewTimer(batchWindow - d)
-					select {
-					case <-t.C:
-					case <-s.stopDeliver:
-						t.Stop()
-						s.flush(nil)
-						return
-					}
-				}
-				woke = time.Now()
-				continue
 			case <-s.stopDeliver:
 				s.flush(nil)
 				return
 			}
 		}
-		select {
-		case s.out <- e:
-		case <-s.stopDeliver:
-			s.flush(&e)
-			return
+		if d := time.Since(woke); d < batchWindow {
+			t := time.NewTimer(batchWindow - d)
+			select {
+			case <-t.C:
+			case <-s.stopDeliver:
+				t.Stop()
+				s.flush(nil)
+				return
+			}
+		}
+		woke = time.Now()
+		for n = s.q.len(); n > 0; n-- {
+			e, ok := s.q.pop()
+			if !ok {
+				break
+			}
+			select {
+			case s.out <- e:
+			case <-s.stopDeliver:
+				s.flush(&e)
+				return
+			}
 		}
 	}
 }
