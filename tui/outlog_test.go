@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -172,4 +174,34 @@ func BenchmarkOutputLog(b *testing.B) {
 			p.emu.Write(chunk)
 		}
 	})
+}
+
+// TestOutputLogSpilledIndexIsSmall: the index of spilled lines costs 4 bytes a line and no
+// spare room in a full file (a 1 GB flood keeps two million lines on disk: their index was
+// 30 MB, most of the TUI's heap then). One million short lines in several spill files: the
+// index takes 4 MB, well under the 8 MB of 64-bit offsets alone.
+func TestOutputLogSpilledIndexIsSmall(t *testing.T) {
+	l := newOutputLog()
+	l.flush()
+	l.memMax, l.segMax = 256<<10, 2<<20
+	defer l.close()
+	line := []byte("0123456789\n")
+	chunk := bytes.Repeat(line, 1000)
+	for i := 0; i < 1000; i++ {
+		l.write(append([]byte(nil), chunk...))
+	}
+	l.flush()
+	if l.len() != 1_000_000 || l.dropped != 0 || len(l.segs) < 3 {
+		t.Fatalf("len %d, dropped %d, %d spill files", l.len(), l.dropped, len(l.segs))
+	}
+	index := 0
+	for _, g := range l.segs {
+		index += cap(g.offs) * int(unsafe.Sizeof(g.offs[0]))
+	}
+	if spilled := l.spilled(); index > 4*spilled+4*(1<<20)/len(line) {
+		t.Errorf("the index of %d spilled lines takes %d bytes", spilled, index)
+	}
+	if got := l.line(123456); got != "0123456789" {
+		t.Errorf("line 123456 = %q", got)
+	}
 }
