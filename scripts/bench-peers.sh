@@ -185,6 +185,11 @@ tui_tools=()
   [ -n "${have[gdb]:-}" ] && tui[gdb-tui]="gdb -q -tui -ex 'break main' -ex run ./main"
   for k in sandbug cgdb gdb-tui; do [ -n "${tui[$k]:-}" ] && tui_tools+=("$k"); done
 }
+# What counts as the first frame at main: sandbug's arrow on main's line. For the peers, their
+# arrow, or their console's "Breakpoint 1, main ()": cgdb 0.8.0 here now and then draws the
+# source at main but never its arrow although gdb stopped there (3 launches of 20 in a row on
+# one machine); its console shows the stop at the same moment as its arrow when it draws one.
+declare -A shownRE=([sandbug]='(▶|>).*peers-mark' [cgdb]='(▶|>).*peers-mark|Breakpoint 1, main \(' [gdb-tui]='(▶|>).*peers-mark|Breakpoint 1, main \(')
 tick=$(getconf CLK_TCK)
 declare -A first rss idle missed
 for k in "${tui_tools[@]}"; do
@@ -203,7 +208,7 @@ for k in "${tui_tools[@]}"; do
     tmux new-session -d -s "$session" -x 160 -y 45 -c "$tmp" "${tui[$k]}"
     shown=
     while [ $(($(now_ms) - t0)) -lt 15000 ]; do
-      if tmux capture-pane -p -t "$session" 2>/dev/null | grep -Eq '(▶|>).*peers-mark'; then shown=1; break; fi
+      if tmux capture-pane -p -t "$session" 2>/dev/null | grep -Eq "${shownRE[$k]}"; then shown=1; break; fi
       sleep 0.01
     done
     t1=$(now_ms)
@@ -213,7 +218,13 @@ for k in "${tui_tools[@]}"; do
       missed[$k]=$((missed[$k] + 1))
       echo "bench-peers: $k launch never showed main as the current line in 15 s (missed ${missed[$k]}); the screen:" >&2
       tmux capture-pane -p -t "$session" | grep -v '^~' >&2 || true
-      [ "${missed[$k]}" -lt 3 ] || { echo "bench-peers: $k missed 3 launches: giving up" >&2; exit 1; }
+      if [ "${missed[$k]}" -ge 3 ]; then
+        [ "$k" = sandbug ] && { echo "bench-peers: sandbug missed 3 launches: giving up" >&2; exit 1; }
+        echo "bench-peers: $k missed 3 launches: its TUI rows are skipped" >&2
+        missing+=("$k (3 launches never showed main)")
+        tmux kill-session -t "$session" 2>/dev/null || true
+        continue 2
+      fi
       tmux kill-session -t "$session" 2>/dev/null || true
       sleep 0.3
       continue
@@ -238,6 +249,7 @@ for k in "${tui_tools[@]}"; do
 done
 if [ -n "${first[sandbug]:-}" ]; then
   for k in "${tui_tools[@]}"; do
+    [ -n "${first[$k]:-}" ] || continue # gave up on it (missing says so)
     r=$(ratio "${first[sandbug]}" "${first[$k]}") m=$(ratio "${rss[sandbug]}" "${rss[$k]}")
     [ "$k" = sandbug ] && r= m=
     note=
