@@ -206,41 +206,46 @@ func StartDebug(ctx context.Context, cfg Config) (*Session, error) {
 
 // mi issues one MI command and records it in the console transcript.
 func (s *Session) mi(ctx context.Context, cmd string, args ...string) (*gdbmi.Record, error) {
-	d := s.dbg
-	if d == nil {
-		return nil, ErrNotDebugging
+	conn, err := s.miConn()
+	if err != nil {
+		return nil, err
 	}
-	conn := d.getConn()
-	if conn == nil {
-		return nil, errors.New("gdb is not running yet")
-	}
-	text := cmd
-	for _, a := range args {
-		text += " " + gdbmi.Quote(a)
-	}
-	s.emit(ConsoleEvent{Kind: ConsoleCommand, Text: text})
+	s.logCommand(cmd, args)
 	return conn.Exec(ctx, cmd, args...)
 }
 
 // miBatch is mi for several commands sent at once (gdbmi.Conn.ExecBatch): the results up to
 // the first failure, and that failure.
 func (s *Session) miBatch(ctx context.Context, cmds [][]string) ([]*gdbmi.Record, error) {
-	d := s.dbg
-	if d == nil {
+	conn, err := s.miConn()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cmds {
+		s.logCommand(c[0], c[1:])
+	}
+	return conn.ExecBatch(ctx, cmds)
+}
+
+// miConn is the debug session's connection to gdb.
+func (s *Session) miConn() (*gdbmi.Conn, error) {
+	if s.dbg == nil {
 		return nil, ErrNotDebugging
 	}
-	conn := d.getConn()
+	conn := s.dbg.getConn()
 	if conn == nil {
 		return nil, errors.New("gdb is not running yet")
 	}
-	for _, c := range cmds {
-		text := c[0]
-		for _, a := range c[1:] {
-			text += " " + gdbmi.Quote(a)
-		}
-		s.emit(ConsoleEvent{Kind: ConsoleCommand, Text: text})
+	return conn, nil
+}
+
+// logCommand records an MI command in the console transcript, as gdb reads it.
+func (s *Session) logCommand(cmd string, args []string) {
+	text := cmd
+	for _, a := range args {
+		text += " " + gdbmi.Quote(a)
 	}
-	return conn.ExecBatch(ctx, cmds)
+	s.emit(ConsoleEvent{Kind: ConsoleCommand, Text: text})
 }
 
 func (s *Session) debugMain() {
