@@ -124,6 +124,14 @@ func (s *Session) onProcNotify(r *gdbmi.Record) {
 		t.exitedGr = ev.GroupID
 		if p := t.byGroup(ev.GroupID); p != nil && !p.Exited {
 			p.Exited, p.Code, p.HasCode = true, ev.ExitCode, ev.HasExitCode
+			// Where gdb did not say, the sandbox saw the exit_group's status if it was not 0.
+			// Taken either way, so that a later process with the same pid cannot inherit it.
+			s.mu.Lock()
+			if code, ok := s.failedExits[p.Pid]; ok && !p.HasCode {
+				p.Code, p.HasCode = code, true
+			}
+			delete(s.failedExits, p.Pid)
+			s.mu.Unlock()
 		}
 		for id, g := range t.threads {
 			if g == ev.GroupID {

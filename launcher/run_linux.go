@@ -159,10 +159,16 @@ func (s *Session) newSupervisor(intercept func(wrapper.Event) (wrapper.Verdict, 
 // onFailedExit is the supervisor's hook for an exit_group with a nonzero status (the wrapper
 // notifies those under a memory limit): the program still has its address space, so the limit
 // watch reads its final peak here; sampling alone could miss it (a program that hits the limit
-// and exits within one sampling period, or whose last output is read after it is gone).
-func (s *Session) onFailedExit(pid, _ int) {
+// and exits within one sampling period, or whose last output is read after it is gone). The
+// status is kept for the Processes list: gdb 13 now and then reports a forked process's end
+// without its exit code.
+func (s *Session) onFailedExit(pid, _, status int) {
 	s.mu.Lock()
 	w := s.watch
+	if s.failedExits == nil || len(s.failedExits) >= 4096 {
+		s.failedExits = map[int]int{}
+	}
+	s.failedExits[pid] = status
 	s.mu.Unlock()
 	if w != nil && w.pid == pid {
 		w.readVM()

@@ -50,6 +50,7 @@ type Session struct {
 	attached    bool                // the wrapper said hello for mainPid
 	jail        *wrapper.JailReport // from the first hello
 	leftovers   int                 // processes of the program still alive when it exited (killed)
+	failedExits map[int]int         // pid -> status of its exit_group, when nonzero (onFailedExit)
 	watch       *limitWatch         // run mode: the limits the kernel does not report (limitwatch_linux.go)
 	wrapErr     *wrapper.Event
 	killed      *wrapper.Event // the supervisor killed mainPid for this call

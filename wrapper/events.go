@@ -56,11 +56,11 @@ type SupervisorConfig struct {
 	RequireToken bool
 
 	// OnFailedExit, when non-nil, is called (must not block) with the process and thread that
-	// call exit_group with a nonzero status, before the call runs: the process still has its
-	// address space, so its peak can be read. Wrappers with a memory limit notify such calls
-	// (policy.CompileOptions.NotifyFailedExit); they make no Event unless the policy itself
-	// reports exit_group.
-	OnFailedExit func(pid, tid int)
+	// call exit_group with a nonzero status, and that status, before the call runs: the
+	// process still has its address space, so its peak can be read. Wrappers with a memory
+	// limit notify such calls (policy.CompileOptions.NotifyFailedExit); they make no Event
+	// unless the policy itself reports exit_group.
+	OnFailedExit func(pid, tid, status int)
 }
 
 // Event is one thing the supervisor saw. Events of kinds Blocked, Logged and Killed stand for

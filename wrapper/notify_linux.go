@@ -112,7 +112,7 @@ func (s *Supervisor) handleNotification(l *listener) error {
 	if nr == policy.SysExitGroup && n.Data.Arch == policy.AuditArchX86_64 && uint32(n.Data.Args[0]) != 0 {
 		// NotifyFailedExit: the process is about to end with an error status.
 		if s.cfg.OnFailedExit != nil {
-			s.cfg.OnFailedExit(l.threads.of(tid), tid)
+			s.cfg.OnFailedExit(l.threads.of(tid), tid, int(uint8(n.Data.Args[0])))
 		}
 		if !m.Report {
 			s.reply(lfd, rbuf, seccompNotifResp{ID: n.ID, Flags: unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE})
