@@ -220,7 +220,7 @@ func TestE2EOrphanLesson(t *testing.T) {
 
 // TestE2ERedirectLesson walks the redirect demo's lesson at 80x24: at the breakpoint after
 // dup2, fd 1 is out.txt (write-only, offset 0) and fd 4 the terminal; after the printf and
-// the fflush its offset is 26, the bytes written.
+// the fflush its offset is 26, the bytes written. Each key waits for the step before it to stop.
 func TestE2ERedirectLesson(t *testing.T) {
 	ex, err := examples.Get("redirect")
 	if err != nil {
@@ -243,6 +243,9 @@ func TestE2ERedirectLesson(t *testing.T) {
 	tm.keys("F10")
 	tm.wait(10*time.Second, "stepped to")
 	tm.keys("F10")
+	// The view refreshes while the program runs, so offset 26 can show before the step over
+	// the fflush has stopped: c pressed then would be refused as "needs a stopped program".
+	tm.wait(10*time.Second, fmt.Sprintf("stepped to redirect.c:%d", line+2))
 	waitLeft(tm, 10*time.Second, "fd 1 → "+out+" (w, offset 26)")
 	tm.keys("c")
 	tm.wait(15*time.Second, "exited normally (status 0)")
