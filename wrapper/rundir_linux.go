@@ -21,13 +21,24 @@ var heldLocks struct {
 
 // LockRunDir creates dir/RunDirLock and holds an exclusive lock on it until UnlockRunDir or the
 // process ends. The descriptor is close-on-exec: no child (the program, gdb) inherits it.
+//
+// The file is locked under another name and then renamed into place, so that it is never seen
+// unlocked: a sweep that opened it between its creation and the flock would take the lock, call
+// the live folder abandoned and remove it (TestRunDirNeverAbandonedWhileLocking).
 func LockRunDir(dir string) error {
-	fd, err := unix.Open(filepath.Join(dir, RunDirLock), unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o600)
+	tmp := filepath.Join(dir, RunDirLock+".new")
+	fd, err := unix.Open(tmp, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return err
 	}
 	if err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		unix.Close(fd)
+		unix.Unlink(tmp)
+		return err
+	}
+	if err := unix.Rename(tmp, filepath.Join(dir, RunDirLock)); err != nil {
+		unix.Close(fd)
+		unix.Unlink(tmp)
 		return err
 	}
 	heldLocks.Lock()
