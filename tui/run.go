@@ -9,7 +9,6 @@ import (
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/sandbug/sandbug/launcher"
 )
@@ -24,6 +23,14 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 	m := New(ctx, cfg, opts)
 	if m.debugMode {
 		m.preStartDebug()
+	}
+	// The colour profile is detected while the debug session starts: inside tmux, Detect runs
+	// `tmux info` (20-40 ms on a slow machine), which sandbug's start-up no longer waits for
+	// (internal/tmuxhide).
+	var profile chan colorprofile.Profile
+	if !m.noColor && opts.Output == nil {
+		profile = make(chan colorprofile.Profile, 1)
+		go func() { profile <- colorprofile.Detect(os.Stdout, os.Environ()) }()
 	}
 	// About 60 frames a second: the renderer's ticker is the only thing that wakes an idle UI
 	// (120 measured ~0.2% more idle CPU for a few ms less latency: docs/bench/tui.md).
@@ -40,10 +47,8 @@ func Run(ctx context.Context, cfg launcher.Config, opts Options) error {
 	switch {
 	case m.noColor:
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
-	case opts.Output == nil:
-		// lipgloss detected stdout's colour profile when it was initialised (under tmux that
-		// runs `tmux info`); Bubble Tea would detect the same again, 25-40 ms more of start-up.
-		popts = append(popts, tea.WithColorProfile(lipgloss.Writer.Profile))
+	case profile != nil:
+		popts = append(popts, tea.WithColorProfile(<-profile))
 	}
 	p := tea.NewProgram(m, popts...)
 

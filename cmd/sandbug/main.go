@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/sandbug/sandbug/internal/tmuxhide"
 	"github.com/sandbug/sandbug/wrapper"
 )
 
@@ -36,6 +37,7 @@ const (
 )
 
 func main() {
+	tmuxhide.Restore() // first: TMUX was hidden while the packages were initialised
 	// A sandboxed program running as our uid must not be able to open /proc/<sandbug>/mem.
 	if err := wrapper.HardenSelf(); err != nil {
 		fmt.Fprintf(os.Stderr, "sandbug: cannot make this process non-dumpable: %v\n", err)
