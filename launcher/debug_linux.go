@@ -34,7 +34,12 @@ type debugState struct {
 	// at the next *stopped: a program that ends meanwhile is gdb's to report, not a death
 	// "while stopped" (the supervisor can hear of it before the loop reads gdb's *running).
 	resuming atomic.Bool
-	calls    blockedCalls
+	// hitRegs: the registers of the last breakpoint hit shown (following every process);
+	// rehit: set from it before the session resumes that thread after a child's end, taken by
+	// the next stop; stopGen (owned by the loop) counts the stops shown (rehit_linux.go).
+	hitRegs, rehit atomic.Pointer[rehitGuard]
+	stopGen        uint64
+	calls          blockedCalls
 	// recOn: gdb records the program (record full); read by any goroutine, written on the loop.
 	recOn      atomic.Bool
 	recordFail string       // owned by the loop: why gdb gave up recording, reported at the next stop

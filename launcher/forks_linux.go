@@ -160,6 +160,7 @@ func (s *Session) childExited() bool {
 	}
 	d.thread, d.frame = th, 0
 	d.resuming.Store(true)
+	gen := d.stopGen
 	go func() {
 		// Not on the loop: the loop must go on reading gdb's records meanwhile.
 		d.cmdMu.Lock()
@@ -168,6 +169,7 @@ func (s *Session) childExited() bool {
 		// -thread-select could be undone by a query of the screen's (still on the ended
 		// process) before the continue. gdb can also still be busy with the ended process:
 		// tried again, then from gdb's inferior 1.
+		s.armRehit(th, gen) // gdb may report the thread's last breakpoint again
 		var err error
 		for try := 0; try < 3; try++ {
 			if _, err = s.mi(s.ctx, "-exec-continue", "--thread", strconv.Itoa(th)); err == nil {

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -259,6 +260,55 @@ func TestFollowForksAllExec(t *testing.T) {
 	}
 	r.mustContinue()
 	if ex := r.exit(); ex.Kind != KindExited || ex.Code != 3 {
+		t.Fatalf("exit %+v; events %s", ex, r.c.describe())
+	}
+}
+
+const srcForkLoop = `#include <unistd.h>
+#include <sys/wait.h>
+
+int mark(int i) {
+    return i;
+}
+
+int main(void) {
+    for (int i = 0; i < 4; i++) {
+        if (fork() == 0)
+            _exit(i);
+        mark(i); /* the child ends while the parent is stopped here */
+        wait(0);
+    }
+    return 3;
+}
+`
+
+// A loop that hits the same breakpoint again after each child's end is stopped every time:
+// the guard against gdb's second report of one hit (rehit_linux.go) lets real hits through,
+// whose registers differ (the argument i).
+func TestFollowForksAllLoopHitsEveryTime(t *testing.T) {
+	prog := program(t, "forkloop", srcForkLoop)
+	cfg := baseConfig(t, prog)
+	cfg.StopAtBlocked = true
+	cfg.FollowForks = FollowAll
+	r := startDebug(t, cfg)
+	if st := r.stopped(); st == nil || !st.Entry {
+		t.Fatalf("first stop %+v; events %s", st, r.c.describe())
+	}
+	r.mustBreak("mark")
+	for i := 0; i < 4; i++ {
+		r.mustContinue()
+		// A child stopped at its own copy of the breakpoint is not the parent's hit: go on.
+		st := r.mustStop("mark")
+		for st.OtherProcess {
+			r.mustContinue()
+			st = r.mustStop("mark")
+		}
+		if v, err := r.s.Evaluate("i"); err != nil || v != fmt.Sprint(i) {
+			t.Fatalf("hit %d: i = %q (%v); events %s", i, v, err, r.c.describe())
+		}
+	}
+	r.mustContinue()
+	if ex := r.finish(); ex.Kind != KindExited || ex.Code != 3 {
 		t.Fatalf("exit %+v; events %s", ex, r.c.describe())
 	}
 }

@@ -20,6 +20,11 @@ func (s *Session) onStop(st gdbmi.StopEvent) {
 		s.onExit(st)
 		return
 	}
+	if g := d.rehit.Swap(nil); g.mayBeRehit(st) {
+		go s.checkRehit(g, st)
+		return
+	}
+	s.noteHit(st)
 	if st.ThreadID > 0 {
 		d.thread = st.ThreadID
 	}
