@@ -21,13 +21,32 @@ const (
 // startLimitWatch watches pid until exited is closed; kill is called once if the tree is held
 // at its process ceiling for nprocHold.
 func startLimitWatch(pid int, ownSession bool, ceiling int, wrapperPath string, exited <-chan struct{}, kill func()) *limitWatch {
+	w := newLimitWatch(pid, ownSession, ceiling, wrapperPath)
+	w.readVM()
+	go w.loop(exited, kill)
+	return w
+}
+
+// newLimitWatch is a watch that does not sample by itself (startLimitWatch starts that).
+func newLimitWatch(pid int, ownSession bool, ceiling int, wrapperPath string) *limitWatch {
 	w := &limitWatch{pid: pid, ownSession: ownSession, ceiling: ceiling, wake: make(chan struct{}, 1)}
 	if p, err := filepath.EvalSymlinks(wrapperPath); err == nil {
 		w.wrapperExe, _ = filepath.Abs(p)
 	}
-	w.readVM()
-	go w.loop(exited, kill)
 	return w
+}
+
+// adopt takes the readings of e, a watch of the same process read before w started.
+func (w *limitWatch) adopt(e *limitWatch) {
+	if e == nil || e.pid != w.pid {
+		return
+	}
+	if v := e.peakVM.Load(); v > w.peakVM.Load() {
+		w.peakVM.Store(v)
+	}
+	if c := e.cpu.Load(); c > w.cpu.Load() {
+		w.cpu.Store(c)
+	}
 }
 
 // setRunning tells the watcher whether the program can run. Stopped under gdb (all-stop: every

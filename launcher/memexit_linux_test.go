@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"testing"
+	"time"
 
 	"github.com/sandbug/sandbug/wrapper"
 )
@@ -59,4 +60,19 @@ func TestMemLimitHitThenQuickExit(t *testing.T) {
 			t.Fatalf("exit = %+v", *c.exit)
 		}
 	})
+}
+
+// TestMemLimitHitBeforeTheWatchStarts: the same when the program hits the limit and exits before
+// the run's limit watch has started (a launcher slowed by load; here by a hook): the reading
+// taken at the failed exit is kept for the watch (Session.onFailedExit).
+func TestMemLimitHitBeforeTheWatchStarts(t *testing.T) {
+	prog := program(t, "quickhog", srcQuickHog)
+	testHookBeforeLimitWatch = func() { time.Sleep(300 * time.Millisecond) }
+	defer func() { testHookBeforeLimitWatch = nil }()
+	cfg := baseConfig(t, prog)
+	cfg.Limits = wrapper.Limits{Mem: 64 << 20}
+	c := runToEnd(t, cfg)
+	if c.exit.Kind != KindLimit || c.exit.Limit != LimitMem || c.exit.Code != 3 {
+		t.Fatalf("exit = %+v, want the memory limit with status 3", *c.exit)
+	}
 }

@@ -162,6 +162,11 @@ func (s *Session) newSupervisor(intercept func(wrapper.Event) (wrapper.Verdict, 
 // and exits within one sampling period, or whose last output is read after it is gone). The
 // status is kept for the Processes list: gdb 13 now and then reports a forked process's end
 // without its exit code.
+//
+// A quick program can get there before the run's watch has started: sandbug learns the pid
+// from the keeper while the wrapper goes on to the execve, and the watch starts after that.
+// Its reading then goes to an early watch, under the lock, which the run's watch adopts
+// (TestMemLimitHitThenQuickExit, which saw a plain exit under load).
 func (s *Session) onFailedExit(pid, _, status int) {
 	s.mu.Lock()
 	w := s.watch
@@ -169,6 +174,12 @@ func (s *Session) onFailedExit(pid, _, status int) {
 		s.failedExits = map[int]int{}
 	}
 	s.failedExits[pid] = status
+	if w == nil && s.dbg == nil && (s.mainPid == 0 || s.mainPid == pid) {
+		if s.earlyWatch == nil || s.earlyWatch.pid != pid {
+			s.earlyWatch = newLimitWatch(pid, false, 0, s.wrapperPath)
+		}
+		s.earlyWatch.readVM()
+	}
 	s.mu.Unlock()
 	if w != nil && w.pid == pid {
 		w.readVM()
@@ -418,10 +429,14 @@ func (s *Session) runMain(pio *progIO) {
 	// Wall-clock limit and Close/cancel: kill the whole tree.
 	timedOut := make(chan struct{})
 	exited := make(chan struct{})
+	if testHookBeforeLimitWatch != nil {
+		testHookBeforeLimitWatch()
+	}
 	watch := startLimitWatch(pid, pio.setsid, nprocCeiling(s.cfg.Limits), s.wrapperPath, exited,
 		func() { killTree(pid, pio.setsid) })
 	s.mu.Lock()
-	s.watch = watch
+	watch.adopt(s.earlyWatch)
+	s.watch, s.earlyWatch = watch, nil
 	s.mu.Unlock()
 	go func() {
 		var timer <-chan time.Time
@@ -529,6 +544,10 @@ func (s *Session) runMain(pio *progIO) {
 	}
 	s.finish(st)
 }
+
+// testHookBeforeLimitWatch, when set by a test, runs just before the run's limit watch starts:
+// a slow launcher, as under load.
+var testHookBeforeLimitWatch func()
 
 func recvClosed(c <-chan struct{}) (struct{}, bool) {
 	select {

@@ -52,6 +52,7 @@ type Session struct {
 	leftovers   int                 // processes of the program still alive when it exited (killed)
 	failedExits map[int]int         // pid -> status of its exit_group, when nonzero (onFailedExit)
 	watch       *limitWatch         // run mode: the limits the kernel does not report (limitwatch_linux.go)
+	earlyWatch  *limitWatch         // run mode: a failed exit's reading from before watch started
 	wrapErr     *wrapper.Event
 	killed      *wrapper.Event // the supervisor killed mainPid for this call
 	verified    *VerifiedEvent
