@@ -240,14 +240,7 @@ int main(void) {
 
 // A child that execs stays in the list with its new command, and its end does not end the run.
 func TestFollowForksAllExec(t *testing.T) {
-	prog := program(t, "forkexec", srcForkExec)
-	cfg := baseConfig(t, prog)
-	cfg.StopAtBlocked = true
-	cfg.FollowForks = FollowAll
-	r := startDebug(t, cfg)
-	if st := r.stopped(); st == nil || !st.Entry {
-		t.Fatalf("first stop %+v; events %s", st, r.c.describe())
-	}
+	r := followAllSession(t, program(t, "forkexec", srcForkExec))
 	mainPid := r.s.Pid()
 	r.mustBreak("parent_after")
 	r.mustContinue()
@@ -286,14 +279,7 @@ int main(void) {
 // the guard against gdb's second report of one hit (rehit_linux.go) lets real hits through,
 // whose registers differ (the argument i).
 func TestFollowForksAllLoopHitsEveryTime(t *testing.T) {
-	prog := program(t, "forkloop", srcForkLoop)
-	cfg := baseConfig(t, prog)
-	cfg.StopAtBlocked = true
-	cfg.FollowForks = FollowAll
-	r := startDebug(t, cfg)
-	if st := r.stopped(); st == nil || !st.Entry {
-		t.Fatalf("first stop %+v; events %s", st, r.c.describe())
-	}
+	r := followAllSession(t, program(t, "forkloop", srcForkLoop))
 	r.mustBreak("mark")
 	for i := 0; i < 4; i++ {
 		r.mustContinue()
@@ -311,4 +297,17 @@ func TestFollowForksAllLoopHitsEveryTime(t *testing.T) {
 	if ex := r.finish(); ex.Kind != KindExited || ex.Code != 3 {
 		t.Fatalf("exit %+v; events %s", ex, r.c.describe())
 	}
+}
+
+// followAllSession starts prog under the debugger following every process, stopped at main.
+func followAllSession(t *testing.T, prog string) *dbgRun {
+	t.Helper()
+	cfg := baseConfig(t, prog)
+	cfg.StopAtBlocked = true
+	cfg.FollowForks = FollowAll
+	r := startDebug(t, cfg)
+	if st := r.stopped(); st == nil || !st.Entry {
+		t.Fatalf("first stop %+v; events %s", st, r.c.describe())
+	}
+	return r
 }
