@@ -8,18 +8,19 @@ import (
 	"github.com/sandbug/sandbug/gdbmi"
 )
 
-// A breakpoint reported twice (gdb 13, following every process): the program's main thread
-// stops at a breakpoint while gdb still holds a child's exit; the user continues, gdb reports
-// the pending exit first, without the thread having moved, and when the session resumes the
-// thread for the user (childExited), gdb does not step over the breakpoint under it: it
-// reports the same hit again: a student continuing through a loop that forks sees one
-// breakpoint twice (TestFollowForksAllLoopHitsEveryTime, every run without this; now and then
-// in TestFollowForksAllExec under load). So, when following every process, the registers of a thread that stopped at a
-// breakpoint are read at once (off the loop, before any control can resume it), and when the
-// session resumes that thread after a child's end with no stop shown in between, a hit at the
-// same address with the same registers is that same hit: the thread is resumed once more and
-// nothing is shown. A loop that really ran to the breakpoint again has other registers (a
-// counter, flags, a return value), and a first hit that was pending is not guarded at all.
+// A breakpoint reported twice (gdb 13, following every process). The program's main thread
+// stops at a breakpoint while gdb still holds a child's exit. The user continues; gdb reports
+// the pending exit first, the thread not having moved; the session resumes the thread for the
+// user (childExited), and gdb, not stepping over the breakpoint under it, reports the same hit
+// again. A student continuing through a loop that forks would see one breakpoint twice
+// (TestFollowForksAllLoopHitsEveryTime failed every run without this guard).
+//
+// So, when following every process, the registers of a thread shown stopped at a breakpoint
+// are read at once, before any control can resume it (noteHit). When the session resumes that
+// thread after a child's end with no stop shown in between (armRehit), a hit at the same
+// address with the same registers is that same hit: the thread is resumed once more, silently
+// but for a Console line (checkRehit). A loop that really came back to the breakpoint has other
+// registers (a counter, flags, a return value); a first hit that was pending is not guarded.
 type rehitGuard struct {
 	gen    uint64 // the stop it was read at (debugState.stopGen)
 	thread int
@@ -98,7 +99,9 @@ func (s *Session) checkRehit(g *rehitGuard, st gdbmi.StopEvent) {
 		_, err := s.mi(s.ctx, "-exec-continue", "--thread", strconv.Itoa(g.thread))
 		d.cmdMu.Unlock()
 		if err == nil {
-			s.emit(ConsoleEvent{Kind: ConsoleLog, Text: fmt.Sprintf("sandbug: gdb reported the breakpoint at %#x again although thread %d had not moved (a child process had ended meanwhile): continued.", g.pc, g.thread)})
+			s.emit(ConsoleEvent{Kind: ConsoleLog, Text: fmt.Sprintf("sandbug: gdb reported the "+
+				"breakpoint at %#x again although thread %d had not moved (a child process had "+
+				"ended meanwhile): continued.", g.pc, g.thread)})
 			return
 		}
 		d.resuming.Store(false)
