@@ -15,6 +15,9 @@ import (
 	"github.com/sandbug/sandbug/internal/testbin"
 )
 
+// TestMain removes the keeper binary the tests build (testbin.Keeper) when they end.
+func TestMain(m *testing.M) { testbin.Main(m) }
+
 // startKeeper starts `sandbug-wrapper --keeper --session pgid -- sh -c script` with its control
 // socket; it returns the command, sandbug's end of the socket and a reader of the keeper's lines.
 func startKeeper(t *testing.T, script string) (*exec.Cmd, *os.File, *bufio.Reader) {
